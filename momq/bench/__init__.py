@@ -1,0 +1,1 @@
+"""The execution-verified multi-dialect benchmark: domains, data, query IR, compilers, verification, splits."""

@@ -1,0 +1,163 @@
+"""The common interface of every engine: load a database, execute one read-only query, introspect a schema.
+
+Two roles are kept apart:
+- a :class:`Server` is a local engine process this project starts and stops (MariaDB, PostgreSQL, FalkorDB);
+- an :class:`Engine` is a connection that loads databases and runs queries, whether the server is ours or a
+  user's (Bolt, NebulaGraph).
+This module holds no engine-specific code. Graph results are converted by each engine into the plain
+:class:`GraphNode` / :class:`GraphEdge` / :class:`GraphPath` values defined here, so that the comparator never
+sees a driver's own classes.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from momq.schema import Database
+
+
+# ----------------------------------------------------------------------------------------------- errors
+class EngineError(Exception):
+    """Base class of every error an engine raises on purpose. Messages are meant for people."""
+
+
+class EngineUnavailable(EngineError):
+    """The engine cannot be reached or started: binary missing, port taken, server down, bad credentials."""
+
+
+class UnsafeQueryError(EngineError):
+    """The query was refused before or during execution because it could change data or has several statements."""
+
+
+class QueryTimeout(EngineError):
+    """The query ran longer than its time limit and was cancelled."""
+
+
+class QueryFailed(EngineError):
+    """The engine rejected or failed the query (syntax error, unknown table, type error, ...)."""
+
+
+class UnknownDatabase(EngineError):
+    """The named database/graph is not loaded on this engine."""
+
+
+# ----------------------------------------------------------------------------------------------- values
+@dataclass(frozen=True)
+class GraphNode:
+    labels: tuple[str, ...]
+    properties: dict[str, Any] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    type: str
+    properties: dict[str, Any] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class GraphPath:
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+
+
+@dataclass(frozen=True)
+class ExecutionLimits:
+    """Limits applied to every untrusted query."""
+
+    timeout_s: float = 10.0
+    max_rows: int = 10_000
+
+    def __post_init__(self) -> None:
+        if not (self.timeout_s > 0):
+            raise ValueError(f"timeout_s must be positive, got {self.timeout_s}")
+        if not (isinstance(self.max_rows, int) and self.max_rows > 0):
+            raise ValueError(f"max_rows must be a positive integer, got {self.max_rows}")
+
+
+@dataclass
+class QueryResult:
+    columns: tuple[str, ...]
+    rows: list[tuple]
+    truncated: bool = False  # True when more rows existed than max_rows
+    elapsed_s: float = 0.0
+
+
+# ----------------------------------------------------------------------------------------------- engine
+class Engine(abc.ABC):
+    """A connection to one engine that can hold many databases (SQL databases / named graphs)."""
+
+    #: short engine name, e.g. "mariadb", "postgresql", "falkordb", "ngql-emulation"
+    name: ClassVar[str]
+    #: the dialect this engine executes
+    dialect: ClassVar[str]
+    #: which engine this one stands in for in reports (e.g. FalkorDB for Neo4j), or None when it is the real one
+    stands_in_for: ClassVar[str | None] = None
+
+    @abc.abstractmethod
+    def version(self) -> str:
+        """The server's own version string."""
+
+    @abc.abstractmethod
+    def load(self, db: Database) -> None:
+        """Create (or replace) the database ``db.name`` with its schema and data."""
+
+    @abc.abstractmethod
+    def drop(self, name: str) -> None:
+        """Remove a database; no error when it does not exist."""
+
+    @abc.abstractmethod
+    def databases(self) -> list[str]:
+        """Names of the databases/graphs loaded on this engine."""
+
+    @abc.abstractmethod
+    def execute(self, db: str, query: str, limits: ExecutionLimits = ExecutionLimits()) -> QueryResult:
+        """Run one untrusted statement read-only, within ``limits``; raise an :class:`EngineError` otherwise."""
+
+    @abc.abstractmethod
+    def schema(self, db: str) -> Database:
+        """Introspect a loaded database: tables/columns/keys or labels/edge types/properties, with no data."""
+
+    def close(self) -> None:
+        """Release connections. Idempotent."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+# ----------------------------------------------------------------------------------------------- server
+@dataclass
+class ServerStatus:
+    name: str
+    running: bool
+    pid: int | None = None
+    port: int | None = None
+    version: str | None = None
+    data_dir: str | None = None
+    detail: str = ""
+
+
+class Server(abc.ABC):
+    """A local engine process owned by this project: private data directory, loopback port."""
+
+    name: ClassVar[str]
+
+    @abc.abstractmethod
+    def start(self) -> ServerStatus:
+        """Start if not running (idempotent). Raise :class:`EngineUnavailable` with the reason when it cannot."""
+
+    @abc.abstractmethod
+    def stop(self) -> None:
+        """Stop and wait until no process of this server is left (idempotent)."""
+
+    @abc.abstractmethod
+    def status(self) -> ServerStatus:
+        """Whether it runs, with pid, port and version."""
+
+    @abc.abstractmethod
+    def connect(self) -> Engine:
+        """An :class:`Engine` connected to this running server."""

@@ -1,0 +1,6 @@
+"""Shared pytest fixtures. Engine fixtures start real servers on loopback in temporary directories."""
+
+pytest_plugins = [
+    "tests.fixtures.sql_engines",
+    "tests.fixtures.graph_engines",
+]
