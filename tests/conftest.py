@@ -3,4 +3,5 @@
 pytest_plugins = [
     "tests.fixtures.sql_engines",
     "tests.fixtures.graph_engines",
+    "tests.fixtures.ngql_engine",
 ]

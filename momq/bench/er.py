@@ -90,6 +90,10 @@ class Entity:
                 return attr
         raise KeyError(f"entity {self.name} has no attribute {name!r}")
 
+    def vid(self, key: int) -> str:
+        """The graph-wide vertex id (nGQL VID) of the instance with this key, e.g. ``employee_12``."""
+        return f"{self.name}_{key}"
+
     @property
     def label(self) -> str:
         """The graph label / nGQL tag: CamelCase of the entity name."""
@@ -106,6 +110,8 @@ class Relationship:
     inverse_verb: str  # target -> source, e.g. "employs"
     attributes: tuple[Attribute, ...] = ()  # N:M only: junction columns / edge properties
     fk_column: str = ""  # N:1 only: column on the source table; default "<target>_id"
+    source_column: str = ""  # N:M only: junction column for the source key; default "<source>_id"
+    target_column: str = ""  # N:M only: junction column for the target key; default "<target>_id"
     optional: bool = False  # N:1 only: whether the foreign key may be NULL (and the edge absent)
 
     def __post_init__(self) -> None:
@@ -115,8 +121,16 @@ class Relationship:
                 raise ValueError(f"relationship {self.name}: N:1 relationships carry no attributes")
             if not self.fk_column:
                 object.__setattr__(self, "fk_column", f"{self.target}_id")
-        elif self.fk_column:
-            raise ValueError(f"relationship {self.name}: fk_column is for N:1 only")
+        else:
+            if self.fk_column:
+                raise ValueError(f"relationship {self.name}: fk_column is for N:1 only")
+            if not self.source_column:
+                object.__setattr__(self, "source_column", f"{self.source}_id")
+            if not self.target_column:
+                object.__setattr__(self, "target_column", f"{self.target}_id")
+            if self.source_column == self.target_column:
+                raise ValueError(f"relationship {self.name}: name source_column and target_column explicitly "
+                                 "when both ends are the same entity")
         if any(a.role is Role.KEY for a in self.attributes):
             raise ValueError(f"relationship {self.name}: attributes cannot be keys")
 
