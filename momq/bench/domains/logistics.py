@@ -1,0 +1,50 @@
+"""Logistics: warehouses and their stock, shipments, carriers and drivers."""
+
+from momq.bench import vocab as V
+from momq.bench.domains._dsl import build, category, date, entity, flag, many_to_many, many_to_one, name, number, text
+from momq.bench.generate import Code, Combo, DateAfter, Dates, Floats, Ints, Money
+
+DOMAIN, SPEC = build("logistics", "Warehouses, stocked items, shipments, carriers and drivers.", [
+    entity("warehouse", "warehouse", "warehouses", 16,
+           name("name", Combo((V.CITIES,), "{} Depot")),
+           category("region", ("North", "South", "East", "West", "Central")),
+           number("area_sqm", Ints(1_000, 60_000), "floor area", unit="square meters"),
+           flag("is_refrigerated", 0.3, "refrigerated")),
+    entity("item", "item", "items", 80,
+           name("name", Combo((V.ADJECTIVES, ("Pallet", "Crate", "Drum", "Carton", "Container", "Roll",
+                                              "Bundle", "Case")), "{} {}")),
+           category("hazard_class", ("None", "Flammable", "Corrosive", "Toxic", "Explosive"), "hazard class",
+                    skew=2.0),
+           number("weight_kg", Floats(0.5, 900.0), "weight", unit="kg"),
+           number("unit_value", Money(2, 5000, log=True), "unit value", unit="USD")),
+    entity("carrier", "carrier", "carriers", 14,
+           name("name", Combo((V.COMPANY_STEMS,), "{} Freight")),
+           category("transport_mode", ("Road", "Rail", "Air", "Sea"), "transport mode"),
+           number("on_time_rate", Floats(0.7, 0.99), "on-time rate"),
+           text("contact_email", Combo((tuple(s.lower().replace(" ", "") for s in V.COMPANY_STEMS),),
+                                       "dispatch@{}.example"), "contact e-mail", nullable=True, null_rate=0.2)),
+    entity("driver", "driver", "drivers", 60,
+           name("name", Combo((V.FIRST_NAMES, V.LAST_NAMES))),
+           text("license_no", Code("DL-@@-#####"), "licence number", unique=True),
+           date("hired_on", Dates("2005-01-01", "2024-10-31"), "hire date"),
+           number("experience_years", Ints(0, 35), "years of experience", unit="years")),
+    entity("shipment", "shipment", "shipments", 200,
+           text("tracking_code", Code("TRK########"), "tracking code", unique=True),
+           date("shipped_on", Dates("2024-01-01", "2024-12-31"), "ship date"),
+           date("delivered_on", DateAfter("shipped_on", 1, 20, latest="2024-12-31"), "delivery date", nullable=True,
+                null_rate=0.1),
+           number("weight_kg", Floats(1.0, 20_000.0), "weight", unit="kg"),
+           category("destination_city", V.CITIES[:20], "destination city"),
+           flag("is_express", 0.2, "express")),
+], [
+    many_to_one("ships_from", "shipment", "warehouse", "ships from", "dispatched", target_share=0.85),
+    many_to_one("handled_by", "shipment", "carrier", "is handled by", "handles", target_share=0.8),
+    many_to_one("driven_by", "shipment", "driver", "is delivered by", "delivers", optional=True, coverage=0.7,
+                target_share=0.8),
+    many_to_one("employed_by", "driver", "carrier", "is employed by", "employs", target_share=0.8),
+    many_to_many("stocks", "warehouse", "item", "stocks", "is stocked in",
+                 number("quantity", Ints(0, 5000), unit="units"),
+                 date("restocked_on", Dates("2024-01-01", "2024-12-31"), "last restock date", nullable=True,
+                      null_rate=0.1),
+                 per_source=(5, 20), empty_share=0.1, target_share=0.85),
+])

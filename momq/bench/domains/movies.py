@@ -1,0 +1,50 @@
+"""Movies: films, the actors who play in them, directors, studios and critics' reviews."""
+
+from momq.bench import vocab as V
+from momq.bench.domains._dsl import build, category, date, entity, flag, many_to_many, many_to_one, name, number, text
+from momq.bench.generate import Combo, DateAfter, Dates, Floats, Ints, Money
+
+DOMAIN, SPEC = build("movies", "Films with their cast, directors, studios and critics' reviews.", [
+    entity("movie", "movie", "movies", 120,
+           name("title", Combo((V.ADJECTIVES, V.NOUNS), "The {} {}"), "title"),
+           category("genre", ("Drama", "Comedy", "Action", "Thriller", "Horror", "Romance", "Science Fiction",
+                              "Animation", "Documentary")),
+           date("release_date", Dates("1975-01-01", "2024-12-31"), "release date"),
+           number("runtime_minutes", Ints(78, 195), "running time", unit="minutes"),
+           number("budget", Money(500_000, 250_000_000, log=True, step=1000), unit="USD", nullable=True,
+                  null_rate=0.2),
+           number("rating", Floats(2.1, 9.4, 1), "average rating"),
+           flag("is_sequel", 0.15, "sequel")),
+    entity("actor", "actor", "actors", 140,
+           name("name", Combo((V.FIRST_NAMES, V.LAST_NAMES))),
+           date("birth_date", Dates("1940-01-01", "2004-12-31"), "birth date"),
+           category("nationality", V.COUNTRIES[:10]),
+           number("award_count", Ints(0, 12, ), "number of awards")),
+    entity("director", "director", "directors", 40,
+           name("name", Combo((V.FIRST_NAMES, V.LAST_NAMES))),
+           category("nationality", V.COUNTRIES[:10]),
+           date("debut_date", Dates("1965-01-01", "2018-12-31"), "debut date"),
+           text("website", Combo((tuple(n.lower() for n in V.LAST_NAMES if n.isalpha()),), "www.{}-films.example"),
+                nullable=True, null_rate=0.5)),
+    entity("studio", "studio", "studios", 20,
+           name("name", Combo((V.COMPANY_STEMS,), "{} Pictures")),
+           category("headquarters", ("Los Angeles", "London", "Paris", "Mumbai", "Tokyo", "Berlin", "Toronto"),
+                    "headquarters city"),
+           date("founded_on", Dates("1910-01-01", "2015-12-31"), "founding date")),
+    entity("critic", "critic", "critics", 30,
+           name("name", Combo((V.FIRST_NAMES, V.LAST_NAMES))),
+           category("outlet", ("Daily Screen", "Film Weekly", "The Reel", "Cinema Today", "Frame Review",
+                               "Late Show Blog"), "publication")),
+], [
+    many_to_one("directed_by", "movie", "director", "was directed by", "directed", target_share=0.85),
+    many_to_one("produced_by", "movie", "studio", "was produced by", "produced", optional=True,
+                coverage=0.85, target_share=0.8),
+    many_to_many("acted_in", "actor", "movie", "acted in", "features",
+                 text("character_name", Combo((V.FIRST_NAMES,), "{}"), "character"),
+                 number("billing", Ints(1, 12), "billing position"),
+                 per_source=(1, 4), empty_share=0.1, target_share=0.9),
+    many_to_many("reviewed", "critic", "movie", "reviewed", "was reviewed by",
+                 number("score", Ints(1, 10), unit="points"),
+                 date("review_date", DateAfter("target.release_date", -20, 500), "review date"),
+                 per_source=(2, 8), empty_share=0.05, target_share=0.7),
+])
