@@ -1,0 +1,313 @@
+"""The nGQL emulation: nGQL parsed by our own grammar, translated to openCypher and run read-only on FalkorDB.
+
+It stands in for NebulaGraph, which cannot be installed here; every report must name it
+"nGQL emulation (openCypher over FalkorDB), standing in for NebulaGraph" (:data:`DISPLAY_NAME`).
+
+Property-graph mapping (NebulaGraph -> FalkorDB), kept in a graph of its own named ``ngql__<db>`` so that it
+never collides with the Cypher engine's graph of the same database:
+- a vertex (``Node``) becomes a node labelled with its one tag, its VID in the property ``_vid`` (indexed per
+  tag), its tag properties as node properties;
+- an edge (``Edge``) becomes a relationship of its edge type, its rank in the property ``_rank``, its
+  properties as relationship properties;
+- ``_vid`` and ``_rank`` are hidden again in results: vertices come back as ``GraphNode((tag,), props)``, edges as
+  ``GraphEdge(type, props)``, ``properties(...)`` maps without them;
+- DATE values are stored as ISO strings and DECIMAL values as floats (FalkorDB has neither type);
+- the schema (tags, edge types, typed properties) is kept as JSON under the Redis key ``ngql__meta:<db>``.
+
+Execution: parse -> refuse mutations (:class:`UnsafeQueryError`) -> refuse several statements unless the script is
+``[USE <db>;] ($var = <query>;)* <query>`` (NebulaGraph needs assignments for one logical query) -> translate ->
+``GRAPH.RO_QUERY`` with a server-side timeout, a client socket timeout and a ``LIMIT max_rows + 1``. It does not
+emulate NebulaGraph's storage layout, the index requirements of LOOKUP/MATCH, or GET SUBGRAPH.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal as _decimal
+import json
+import logging
+import time
+from collections import OrderedDict, defaultdict
+from typing import Any
+
+from momq.engines.base import (
+    Engine, EngineUnavailable, ExecutionLimits, GraphEdge, GraphNode, GraphPath, QueryFailed, QueryResult,
+    QueryTimeout, UnknownDatabase, UnsafeQueryError,
+)
+from momq.engines.process import LOOPBACK
+from momq.ngql import ast as A
+from momq.ngql.parser import NGQLSyntaxError, parse
+from momq.ngql.safety import first_mutation, statement_leading_mutation
+from momq.ngql.translate import HIDDEN_PROPERTIES, RANK, VID, NGQLSemanticError, UnsupportedNGQL, translate
+from momq.schema.graph import EdgeType, GraphDatabase, NodeType, Property
+from momq.schema.types import ValueType
+
+log = logging.getLogger(__name__)
+
+DISPLAY_NAME = "nGQL emulation (openCypher over FalkorDB), standing in for NebulaGraph"
+GRAPH_PREFIX = "ngql__"
+META_PREFIX = "ngql__meta:"
+_BATCH = 500
+
+
+def check_script_shape(script: A.Script) -> None:
+    """Raise UnsafeQueryError unless ``script`` is one logical query: ``[USE s;]* ($v = q;)* q``."""
+    stmts = list(script.statements)
+    while stmts and isinstance(stmts[0], A.Pipeline) and len(stmts[0].stages) == 1 \
+            and isinstance(stmts[0].stages[0], A.Use):
+        stmts.pop(0)
+    if not stmts:
+        raise QueryFailed("no query to run (only USE)")
+    *before, last = stmts
+    if any(not isinstance(s, A.Assignment) for s in before) or isinstance(last, A.Assignment):
+        raise UnsafeQueryError("refused: several statements in one call; send one query (a script may only "
+                               "assign $variables before its final statement)")
+    for s in stmts:
+        pipe = s.pipeline if isinstance(s, A.Assignment) else s
+        if any(isinstance(st, A.Use) for st in pipe.stages):
+            raise UnsafeQueryError("refused: USE may only open the script")
+
+
+class NGQLEmulationEngine(Engine):
+    name = "ngql-emulation"
+    dialect = "ngql"
+    stands_in_for = "NebulaGraph"
+    display_name = DISPLAY_NAME
+
+    def __init__(self, host: str = LOOPBACK, port: int = 6379):
+        from falkordb import FalkorDB
+
+        self.host, self.port = host, port
+        try:
+            self._client = FalkorDB(host=host, port=port, socket_connect_timeout=3)
+            self._client.connection.ping()
+        except Exception as exc:  # noqa: BLE001 - any connection failure means the same to the caller
+            raise EngineUnavailable(f"FalkorDB at {host}:{port} is not reachable: {exc}") from exc
+        self._schemas: dict[str, GraphDatabase] = {}
+
+    # ---- introspection
+    def version(self) -> str:
+        for entry in self._client.connection.execute_command("MODULE", "LIST"):
+            items = entry.items() if isinstance(entry, dict) else zip(entry[::2], entry[1::2])
+            mod = {(k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
+                   for k, v in items}
+            if mod.get("name") == "graph":
+                ver = int(mod["ver"])
+                return f"{DISPLAY_NAME}; FalkorDB {ver // 10000}.{ver // 100 % 100}.{ver % 100}"
+        raise EngineUnavailable("the FalkorDB module is not loaded on this server")
+
+    def databases(self) -> list[str]:
+        keys = self._client.connection.keys(META_PREFIX + "*")
+        return sorted((k.decode() if isinstance(k, bytes) else k)[len(META_PREFIX):] for k in keys)
+
+    def schema(self, db: str) -> GraphDatabase:
+        if db in self._schemas:
+            return self._schemas[db]
+        raw = self._client.connection.get(META_PREFIX + db)
+        if raw is None:
+            raise UnknownDatabase(f"space {db!r} is not loaded in the nGQL emulation")
+        out = _schema_from_json(json.loads(raw))
+        self._schemas[db] = out
+        return out
+
+    # ---- loading
+    def load(self, db: GraphDatabase) -> None:
+        _validate(db)
+        self.drop(db.name)
+        graph = self._client.select_graph(GRAPH_PREFIX + db.name)
+        for nt in db.node_types:
+            graph.query(f"CREATE INDEX FOR (n:`{nt.label}`) ON (n.{VID})")
+        by_label: dict[str, list[dict]] = defaultdict(list)
+        for node in db.nodes:
+            by_label[node.label].append({"v": node.vid, "p": _props(node.properties)})
+        for label, rows in by_label.items():
+            for i in range(0, len(rows), _BATCH):
+                graph.query(f"UNWIND $rows AS r CREATE (n:`{label}`) SET n = r.p, n.{VID} = r.v",
+                            {"rows": rows[i:i + _BATCH]})
+        labels_of = {n.vid: n.label for n in db.nodes}
+        by_type: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        for edge in db.edges:
+            key = (edge.type, labels_of[edge.source_vid], labels_of[edge.target_vid])
+            by_type[key].append({"s": edge.source_vid, "d": edge.target_vid, "k": edge.rank,
+                                 "p": _props(edge.properties)})
+        for (type_, src, dst), rows in by_type.items():
+            for i in range(0, len(rows), _BATCH):
+                batch = rows[i:i + _BATCH]
+                res = graph.query(
+                    f"UNWIND $rows AS r MATCH (a:`{src}` {{{VID}: r.s}}) MATCH (b:`{dst}` {{{VID}: r.d}}) "
+                    f"CREATE (a)-[e:`{type_}`]->(b) SET e = r.p, e.{RANK} = r.k", {"rows": batch})
+                if res.relationships_created != len(batch):
+                    raise RuntimeError(f"{db.name}: created {res.relationships_created} of {len(batch)} "
+                                       f"{type_} edges")
+        self._client.connection.set(META_PREFIX + db.name, json.dumps(_schema_to_json(db)))
+        self._schemas[db.name] = db.without_data()
+        log.info("nGQL emulation: loaded space %s (%d vertices, %d edges)", db.name, len(db.nodes), len(db.edges))
+
+    def drop(self, name: str) -> None:
+        from redis.exceptions import ResponseError
+
+        try:
+            self._client.select_graph(GRAPH_PREFIX + name).delete()
+        except ResponseError:
+            pass  # no such graph
+        self._client.connection.delete(META_PREFIX + name)
+        self._schemas.pop(name, None)
+
+    # ---- execution
+    def translate(self, db: str, query: str):
+        """Parse, check and translate ``query``; return the :class:`~momq.ngql.translate.Translation`."""
+        try:
+            script = parse(query)
+        except NGQLSyntaxError as exc:
+            kind = statement_leading_mutation(query)
+            if kind:
+                raise UnsafeQueryError(f"refused: {kind} changes data or schema (nGQL is read-only here)") from exc
+            raise QueryFailed(f"nGQL syntax error at {exc}") from exc
+        kind = first_mutation(script)
+        if kind:
+            raise UnsafeQueryError(f"refused: {kind} changes data or schema (nGQL is read-only here)")
+        check_script_shape(script)
+        schema = self.schema(db)
+        try:
+            return translate(script, schema, space=db)
+        except UnsupportedNGQL as exc:
+            raise QueryFailed(f"not supported by the {DISPLAY_NAME}: {exc}") from exc
+        except NGQLSemanticError as exc:
+            raise QueryFailed(f"nGQL semantic error: {exc}") from exc
+
+    def execute(self, db: str, query: str, limits: ExecutionLimits = ExecutionLimits()) -> QueryResult:
+        from falkordb import FalkorDB
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import ResponseError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        t0 = time.monotonic()
+        tr = self.translate(db, query)
+        cypher = f"{tr.cypher} LIMIT {limits.max_rows + 1}"
+        client = FalkorDB(host=self.host, port=self.port, socket_timeout=limits.timeout_s + 1.0,
+                          socket_connect_timeout=3)
+        try:
+            res = client.select_graph(GRAPH_PREFIX + db).ro_query(cypher, tr.params,
+                                                                 timeout=max(1, int(limits.timeout_s * 1000)))
+        except RedisTimeoutError as exc:
+            raise QueryTimeout(f"query exceeded {limits.timeout_s:g} s (client gave up waiting)") from exc
+        except ResponseError as exc:
+            msg = str(exc)
+            if "timed out" in msg.lower():
+                raise QueryTimeout(f"query exceeded {limits.timeout_s:g} s and was cancelled") from exc
+            if "read-only" in msg.lower():
+                raise UnsafeQueryError(f"refused by FalkorDB's read-only command: {msg}") from exc
+            raise QueryFailed(f"FalkorDB rejected the translated query: {msg}") from exc
+        except RedisConnectionError as exc:
+            raise EngineUnavailable(f"FalkorDB at {self.host}:{self.port} is not reachable: {exc}") from exc
+        finally:
+            client.connection.close()
+        elapsed = time.monotonic() - t0
+        if elapsed > limits.timeout_s:
+            raise QueryTimeout(f"query took {elapsed:.1f} s, over its {limits.timeout_s:g} s limit")
+        rows = [tuple(_value(v) for v in row) for row in res.result_set]
+        truncated = len(rows) > limits.max_rows
+        return QueryResult(tr.columns, rows[:limits.max_rows], truncated, elapsed)
+
+    def close(self) -> None:
+        try:
+            self._client.connection.close()
+        except Exception:  # noqa: BLE001 - closing is best effort and idempotent
+            pass
+
+
+# ----------------------------------------------------------------------------------------------- values
+def _value(v: Any) -> Any:
+    from falkordb.edge import Edge as FEdge
+    from falkordb.node import Node as FNode
+    from falkordb.path import Path as FPath
+
+    if isinstance(v, FNode):
+        return GraphNode(tuple(v.labels or ()), _visible(v.properties))
+    if isinstance(v, FEdge):
+        return GraphEdge(v.relation, _visible(v.properties))
+    if isinstance(v, FPath):
+        return GraphPath(tuple(_value(n) for n in v.nodes()), tuple(_value(e) for e in v.edges()))
+    if isinstance(v, (dict, OrderedDict)):
+        return {k: _value(x) for k, x in v.items() if k not in HIDDEN_PROPERTIES}
+    if isinstance(v, list):
+        return [_value(x) for x in v]
+    return v
+
+
+def _visible(props: dict) -> dict:
+    return {k: v for k, v in (props or {}).items() if k not in HIDDEN_PROPERTIES}
+
+
+def _props(props: dict) -> dict:
+    out = {}
+    for k, v in props.items():
+        if v is None:
+            continue
+        if isinstance(v, _dt.date):
+            v = v.isoformat()
+        elif isinstance(v, _decimal.Decimal):
+            v = float(v)
+        out[k] = v
+    return out
+
+
+def _validate(db: GraphDatabase) -> None:
+    for nt in db.node_types:
+        if {p.name for p in nt.properties} & HIDDEN_PROPERTIES:
+            raise ValueError(f"tag {nt.label}: {sorted(HIDDEN_PROPERTIES)} are reserved by the nGQL emulation")
+    for et in db.edge_types:
+        if {p.name for p in et.properties} & HIDDEN_PROPERTIES:
+            raise ValueError(f"edge {et.type}: {sorted(HIDDEN_PROPERTIES)} are reserved by the nGQL emulation")
+    labels = {nt.label for nt in db.node_types}
+    seen: set[str] = set()
+    for node in db.nodes:
+        if node.label not in labels:
+            raise ValueError(f"vertex {node.vid}: unknown tag {node.label}")
+        if node.vid in seen:
+            raise ValueError(f"duplicate VID {node.vid!r} (a VID identifies one vertex)")
+        seen.add(node.vid)
+    types = {et.type for et in db.edge_types}
+    keys: set[tuple] = set()
+    for edge in db.edges:
+        if edge.type not in types:
+            raise ValueError(f"edge {edge.source_vid}->{edge.target_vid}: unknown edge type {edge.type}")
+        for vid in (edge.source_vid, edge.target_vid):
+            if vid not in seen:
+                raise ValueError(f"edge {edge.type} {edge.source_vid}->{edge.target_vid}: no vertex {vid!r}")
+        key = (edge.type, edge.source_vid, edge.target_vid, edge.rank)
+        if key in keys:
+            raise ValueError(f"duplicate edge {key} (type, src, dst, rank identify one edge in nGQL)")
+        keys.add(key)
+
+
+def _prop_json(p: Property) -> dict:
+    return {"name": p.name, "type": p.type.value, "nullable": p.nullable, "description": p.description}
+
+
+def _prop_from(d: dict) -> Property:
+    return Property(d["name"], ValueType(d["type"]), d["nullable"], d.get("description", ""))
+
+
+def _schema_to_json(db: GraphDatabase) -> dict:
+    return {
+        "name": db.name, "description": db.description,
+        "node_types": [{"label": nt.label, "key": nt.key, "description": nt.description,
+                        "properties": [_prop_json(p) for p in nt.properties]} for nt in db.node_types],
+        "edge_types": [{"type": et.type, "source": et.source, "target": et.target, "description": et.description,
+                        "properties": [_prop_json(p) for p in et.properties]} for et in db.edge_types],
+    }
+
+
+def _schema_from_json(d: dict) -> GraphDatabase:
+    return GraphDatabase(
+        d["name"],
+        tuple(NodeType(n["label"], tuple(_prop_from(p) for p in n["properties"]), n["key"], n["description"])
+              for n in d["node_types"]),
+        tuple(EdgeType(e["type"], e["source"], e["target"], tuple(_prop_from(p) for p in e["properties"]),
+                       e["description"]) for e in d["edge_types"]),
+        description=d.get("description", ""),
+    )
+
+
+__all__ = ["NGQLEmulationEngine", "DISPLAY_NAME", "GRAPH_PREFIX", "check_script_shape"]

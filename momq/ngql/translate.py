@@ -1,0 +1,985 @@
+"""Translate a parsed, read-only nGQL script into one openCypher query for FalkorDB.
+
+The property-graph mapping (see :mod:`momq.engines.ngql_emulation`): a vertex is a node labelled with its tag,
+its VID in the property ``_vid``; an edge is a relationship of its type with its rank in ``_rank``. Hence
+``v.tag.prop`` becomes ``v.prop`` guarded by a label test, ``id(v)`` becomes ``v._vid``, ``rank(e)`` becomes
+``e._rank``. Pipe stages and ``$var = ...;`` assignments are composed as successive ``WITH`` stages (a variable
+is collected into a list of maps and unwound where it is read). String literals travel as query parameters.
+
+Semantics kept on purpose: GO returns one row per traversed edge (duplicates kept), walks (vertices and edges may
+repeat, because each step is its own MATCH), de-duplicates its start VIDs and, between steps, the frontier, the
+way NebulaGraph's executor does; ``M TO N STEPS`` is the union of steps M..N; ``$^`` is the source and ``$$`` the
+destination of the last edge in traversal direction while ``src(edge)``/``dst(edge)`` are the stored ends.
+
+FalkorDB 4.16 collapses parallel edges (same ends, different rank) whose relationship variable is never used, so
+every edge the translation matches is named and referenced (``WHERE e IS NOT NULL``).
+
+It deliberately raises :class:`UnsupportedNGQL` instead of guessing for: GET SUBGRAPH, SAMPLE and per-step
+LIMIT in GO, BIDIRECT shortest paths (FalkorDB has no undirected shortestPath), WHERE in FIND PATH, ``=~``,
+``IS EMPTY``, ``RETURN *``, functions without an exact openCypher counterpart, and mixing ``$-`` with ``$var``.
+It does not execute anything and does not check that the script is read-only (see :mod:`momq.ngql.safety`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field, replace
+
+from momq.ngql import ast as A
+from momq.schema.graph import GraphDatabase
+
+VID, RANK = "_vid", "_rank"
+HIDDEN_PROPERTIES = frozenset({VID, RANK})
+
+
+class UnsupportedNGQL(ValueError):
+    """Valid nGQL that this emulation cannot translate faithfully to openCypher."""
+
+
+class NGQLSemanticError(ValueError):
+    """nGQL that NebulaGraph would reject after parsing: unknown tag/edge/column, misplaced reference."""
+
+
+@dataclass
+class Translation:
+    cypher: str
+    columns: tuple[str, ...]  # output column names as NebulaGraph would name them
+    params: dict = field(default_factory=dict)
+
+
+AGGREGATES = {"count": "count", "sum": "sum", "avg": "avg", "min": "min", "max": "max", "collect": "collect",
+              "std": "stDevP"}
+# nGQL function (lower-cased) -> openCypher function with the same meaning on FalkorDB
+FUNCTIONS = {
+    "abs": "abs", "ceil": "ceil", "floor": "floor", "round": "round", "sqrt": "sqrt", "exp": "exp", "log": "log",
+    "log10": "log10", "sign": "sign", "sin": "sin", "cos": "cos", "tan": "tan", "asin": "asin", "acos": "acos",
+    "atan": "atan", "pi": "pi", "e": "e", "radians": "radians", "degrees": "degrees", "pow": "pow",
+    "lower": "toLower", "tolower": "toLower", "upper": "toUpper", "toupper": "toUpper", "trim": "trim",
+    "ltrim": "lTrim", "rtrim": "rTrim", "left": "left", "right": "right", "replace": "replace",
+    "reverse": "reverse", "split": "split", "substr": "substring", "substring": "substring", "size": "size",
+    "tostring": "toString", "tointeger": "toInteger", "toint": "toInteger", "tofloat": "toFloat",
+    "toboolean": "toBoolean", "coalesce": "coalesce", "head": "head", "last": "last", "tail": "tail",
+    "range": "range", "keys": "keys", "nodes": "nodes", "relationships": "relationships",
+    "startnode": "startNode", "endnode": "endNode",
+}
+
+
+# ----------------------------------------------------------------------------------------------- naming
+def column_name(expr) -> str:
+    """The column name NebulaGraph gives an un-aliased YIELD/RETURN expression (its text, keywords normalised)."""
+    e = expr
+    if isinstance(e, A.Lit):
+        if isinstance(e.value, str):
+            return '"' + e.value.replace('"', '\\"') + '"'
+        if e.value is None:
+            return "NULL"
+        if isinstance(e.value, bool):
+            return str(e.value).lower()
+        return repr(e.value)
+    if isinstance(e, A.Name):
+        low = e.name.lower()
+        return low.upper() if low in ("edge", "vertex") else e.name
+    if isinstance(e, A.Prop):
+        return f"{column_name(e.base)}.{e.name}"
+    if isinstance(e, A.InputProp):
+        return f"$-.{e.col}"
+    if isinstance(e, A.VarProp):
+        return f"${e.var}.{e.col}"
+    if isinstance(e, A.VertexRef):
+        return "$^" if e.which == "src" else "$$"
+    if isinstance(e, A.VertexProp):
+        return f"{'$^' if e.which == 'src' else '$$'}.{e.tag}.{e.prop}"
+    if isinstance(e, A.Call):
+        if e.star:
+            return f"{e.name}(*)"
+        inner = ", ".join(column_name(a) for a in e.args)
+        return f"{e.name}({'DISTINCT ' if e.distinct else ''}{inner})"
+    if isinstance(e, A.BinOp):
+        return f"({column_name(e.left)}{e.op}{column_name(e.right)})"
+    if isinstance(e, A.UnOp):
+        if e.op.startswith("IS"):
+            return f"{column_name(e.operand)} {e.op}"
+        return f"({e.op}{column_name(e.operand)})" if e.op == "-" else f"(NOT {column_name(e.operand)})"
+    if isinstance(e, A.ListLit):
+        return "[" + ",".join(column_name(i) for i in e.items) + "]"
+    if isinstance(e, A.MapLit):
+        return "{" + ",".join(f"{k}:{column_name(v)}" for k, v in e.items) + "}"
+    if isinstance(e, A.Subscript):
+        return f"{column_name(e.base)}[{column_name(e.index)}]"
+    if isinstance(e, A.Case):
+        return "CASE"
+    return type(e).__name__
+
+
+def _ident(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _walk(expr):
+    """Every sub-expression of ``expr`` (pre-order)."""
+    if expr is None:
+        return
+    yield expr
+    if isinstance(expr, (A.ListLit,)):
+        for i in expr.items:
+            yield from _walk(i)
+    elif isinstance(expr, A.MapLit):
+        for _, v in expr.items:
+            yield from _walk(v)
+    elif isinstance(expr, A.Prop):
+        yield from _walk(expr.base)
+    elif isinstance(expr, A.Call):
+        for a in expr.args:
+            yield from _walk(a)
+    elif isinstance(expr, A.BinOp):
+        yield from _walk(expr.left)
+        yield from _walk(expr.right)
+    elif isinstance(expr, A.UnOp):
+        yield from _walk(expr.operand)
+    elif isinstance(expr, A.Case):
+        yield from _walk(expr.subject)
+        for c, r in expr.whens:
+            yield from _walk(c)
+            yield from _walk(r)
+        yield from _walk(expr.default)
+    elif isinstance(expr, A.Subscript):
+        yield from _walk(expr.base)
+        yield from _walk(expr.index)
+    elif isinstance(expr, A.Slice):
+        yield from _walk(expr.base)
+        yield from _walk(expr.start)
+        yield from _walk(expr.end)
+    elif isinstance(expr, A.ListComp):
+        yield from _walk(expr.source)
+        yield from _walk(expr.where)
+        yield from _walk(expr.project)
+
+
+def _uses(exprs, cls) -> bool:
+    return any(isinstance(s, cls) for e in exprs if e is not None for s in _walk(e))
+
+
+def _is_aggregate(expr) -> bool:
+    return isinstance(expr, A.Call) and expr.name.lower() in AGGREGATES | {"collect_set": 1}
+
+
+# ----------------------------------------------------------------------------------------------- scope
+@dataclass
+class _Input:
+    """Where ``$-.col`` / ``$var.col`` read from in the current stage: column name -> Cypher expression."""
+
+    cols: dict[str, str] = field(default_factory=dict)
+    var: str | None = None  # the $var these columns come from, None for the pipe
+
+
+@dataclass
+class _Ctx:
+    """Meaning of the special names inside one statement's expressions."""
+
+    kind: str  # go | fetch_v | fetch_e | lookup_v | lookup_e | yield | match | path
+    src: str | None = None  # $^ / vertex
+    dst: str | None = None  # $$
+    edge: str | None = None  # edge
+    edge_types: tuple[str, ...] = ()  # edge names usable as `name.prop`
+    tags: tuple[str, ...] = ()  # tag names usable as `tag.prop` on `src`
+    input: _Input = field(default_factory=_Input)
+    node_vars: dict[str, tuple[str, ...]] = field(default_factory=dict)  # MATCH node var -> static labels
+    edge_vars: set[str] = field(default_factory=set)
+    list_edge_vars: set[str] = field(default_factory=set)
+    path_vars: set[str] = field(default_factory=set)
+    aliases: dict[str, str] = field(default_factory=dict)  # name -> Cypher expression (ORDER BY on RETURN)
+    plain_names: set[str] = field(default_factory=set)  # other variables in scope (WITH/UNWIND aliases)
+
+
+class _Translator:
+    def __init__(self, schema: GraphDatabase | None, space: str | None):
+        self.schema = schema
+        self.space = space
+        self.params: dict[str, object] = {}
+        self.clauses: list[str] = []
+        self.carry: list[str] = []  # Cypher names of collected $var lists, kept through every WITH
+        self.vars: dict[str, dict[str, str]] = {}  # $var -> column name -> map key
+        self._ids = itertools.count()
+
+    # ---- helpers
+    def fresh(self, stem: str) -> str:
+        return f"__{stem}{next(self._ids)}"
+
+    def param(self, value) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f"${name}"
+
+    def keep(self, *names: str) -> str:
+        return ", ".join([*self.carry, *[n for n in names if n]])
+
+    def emit(self, clause: str) -> None:
+        self.clauses.append(clause)
+
+    def _tags(self) -> set[str] | None:
+        return {nt.label for nt in self.schema.node_types} if self.schema else None
+
+    def _edges(self) -> set[str] | None:
+        return {et.type for et in self.schema.edge_types} if self.schema else None
+
+    def check_tag(self, tag: str, prop: str | None = None) -> None:
+        if not self.schema:
+            return
+        try:
+            nt = self.schema.node_type(tag)
+        except KeyError:
+            raise NGQLSemanticError(f"no tag {tag!r} in this space") from None
+        if prop is not None and prop not in {p.name for p in nt.properties}:
+            raise NGQLSemanticError(f"tag {tag!r} has no property {prop!r}")
+
+    def check_edge(self, edge: str, prop: str | None = None) -> None:
+        if not self.schema:
+            return
+        try:
+            et = self.schema.edge_type(edge)
+        except KeyError:
+            raise NGQLSemanticError(f"no edge type {edge!r} in this space") from None
+        if prop is not None and not prop.startswith("_") and prop not in {p.name for p in et.properties}:
+            raise NGQLSemanticError(f"edge type {edge!r} has no property {prop!r}")
+
+    # ---- expressions
+    def expr(self, e, ctx: _Ctx) -> str:  # noqa: C901 - one dispatch over the expression kinds
+        x = lambda sub: self.expr(sub, ctx)  # noqa: E731
+        if isinstance(e, A.Lit):
+            v = e.value
+            if v is None:
+                return "null"
+            if isinstance(v, bool):
+                return "true" if v else "false"
+            if isinstance(v, str):
+                return self.param(v)
+            return repr(v)
+        if isinstance(e, A.ListLit):
+            return "[" + ", ".join(x(i) for i in e.items) + "]"
+        if isinstance(e, A.MapLit):
+            return "{" + ", ".join(f"{_ident(k)}: {x(v)}" for k, v in e.items) + "}"
+        if isinstance(e, A.InputProp):
+            if ctx.input.var is not None or e.col not in ctx.input.cols:
+                raise NGQLSemanticError(f"$-.{e.col}: the previous stage has no column {e.col!r}"
+                                        f" (columns: {', '.join(ctx.input.cols) or 'none'})")
+            return ctx.input.cols[e.col]
+        if isinstance(e, A.VarProp):
+            if e.var not in self.vars:
+                raise NGQLSemanticError(f"${e.var} is not defined")
+            if ctx.input.var != e.var:
+                raise UnsupportedNGQL(f"${e.var}.{e.col} outside a statement that reads ${e.var}")
+            if e.col not in ctx.input.cols:
+                raise NGQLSemanticError(f"${e.var} has no column {e.col!r}")
+            return ctx.input.cols[e.col]
+        if isinstance(e, A.VertexRef):
+            var = ctx.src if e.which == "src" else ctx.dst
+            if ctx.kind != "go" or var is None:
+                raise NGQLSemanticError("$^ and $$ are only valid in GO")
+            return var
+        if isinstance(e, A.VertexProp):
+            if ctx.kind != "go":
+                raise NGQLSemanticError("$^.tag.prop and $$.tag.prop are only valid in GO")
+            self.check_tag(e.tag, e.prop)
+            var = ctx.src if e.which == "src" else ctx.dst
+            return f"(CASE WHEN {self.param(e.tag)} IN labels({var}) THEN {var}.{_ident(e.prop)} END)"
+        if isinstance(e, A.Name):
+            return self.name(e.name, ctx)
+        if isinstance(e, A.Prop):
+            return self.prop(e, ctx)
+        if isinstance(e, A.Call):
+            return self.call(e, ctx)
+        if isinstance(e, A.BinOp):
+            op = {"==": "=", "!=": "<>"}.get(e.op, e.op)
+            if op == "=~":
+                raise UnsupportedNGQL("=~ (regular expressions) is not supported by FalkorDB")
+            return f"({x(e.left)} {op} {x(e.right)})"
+        if isinstance(e, A.UnOp):
+            if e.op in ("IS EMPTY", "IS NOT EMPTY"):
+                raise UnsupportedNGQL("IS [NOT] EMPTY has no openCypher counterpart (EMPTY is not NULL)")
+            if e.op.startswith("IS"):
+                return f"({x(e.operand)} {e.op})"
+            return f"(NOT {x(e.operand)})" if e.op == "NOT" else f"(-{x(e.operand)})"
+        if isinstance(e, A.Case):
+            parts = ["CASE"]
+            if e.subject is not None:
+                parts.append(x(e.subject))
+            for c, r in e.whens:
+                parts.append(f"WHEN {x(c)} THEN {x(r)}")
+            if e.default is not None:
+                parts.append(f"ELSE {x(e.default)}")
+            parts.append("END")
+            return "(" + " ".join(parts) + ")"
+        if isinstance(e, A.Subscript):
+            return f"{x(e.base)}[{x(e.index)}]"
+        if isinstance(e, A.Slice):
+            return f"{x(e.base)}[{'' if e.start is None else x(e.start)}..{'' if e.end is None else x(e.end)}]"
+        if isinstance(e, A.ListComp):
+            inner = replace(ctx, plain_names=ctx.plain_names | {e.var})
+            out = f"[{_ident(e.var)} IN {x(e.source)}"
+            if e.where is not None:
+                out += f" WHERE {self.expr(e.where, inner)}"
+            if e.project is not None:
+                out += f" | {self.expr(e.project, inner)}"
+            return out + "]"
+        raise UnsupportedNGQL(f"expression {type(e).__name__} is not supported")
+
+    def name(self, name: str, ctx: _Ctx) -> str:
+        low = name.lower()
+        if name in ctx.aliases:
+            return ctx.aliases[name]
+        if ctx.kind == "match":
+            if name in ctx.list_edge_vars:
+                return f"relationships({_ident(name)})"
+            if name in ctx.node_vars or name in ctx.edge_vars or name in ctx.path_vars or name in ctx.plain_names:
+                return _ident(name)
+            raise NGQLSemanticError(f"variable {name!r} is not defined")
+        if name in ctx.plain_names:
+            return _ident(name)
+        if low == "edge" and ctx.edge:
+            return ctx.edge
+        if low == "vertex" and ctx.src and ctx.kind in ("fetch_v", "lookup_v"):
+            return ctx.src
+        if low == "path" and ctx.kind == "path":
+            return ctx.src
+        raise NGQLSemanticError(f"{name!r} is not valid here")
+
+    def prop(self, e: A.Prop, ctx: _Ctx) -> str:
+        base = e.base
+        if ctx.kind == "match":
+            # v.tag.prop on a vertex variable
+            if isinstance(base, A.Prop) and isinstance(base.base, A.Name) and base.base.name in ctx.node_vars:
+                var, tag = base.base.name, base.name
+                self.check_tag(tag, e.name)
+                if ctx.node_vars[var] == (tag,):
+                    return f"{_ident(var)}.{_ident(e.name)}"
+                return f"(CASE WHEN {self.param(tag)} IN labels({_ident(var)}) THEN {_ident(var)}.{_ident(e.name)} END)"
+            if isinstance(base, A.Name) and base.name in ctx.node_vars:
+                raise UnsupportedNGQL(f"{base.name}.{e.name}: vertex properties are read as "
+                                      f"{base.name}.<tag>.<prop> in nGQL")
+            if isinstance(base, A.Name) and base.name in ctx.edge_vars:
+                if e.name in HIDDEN_PROPERTIES:
+                    raise NGQLSemanticError(f"{e.name} is not a property")
+                return f"{_ident(base.name)}.{_ident(e.name)}"
+            return f"{self.expr(base, ctx)}.{_ident(e.name)}"
+        if isinstance(base, A.Name) and base.name not in ctx.plain_names:
+            owner, prop = base.name, e.name
+            if ctx.kind in ("go", "fetch_e", "lookup_e") and owner.lower() != "edge" and \
+                    (owner in ctx.edge_types or (not ctx.edge_types and ctx.kind == "go")):
+                self.check_edge(owner, None if prop.startswith("_") else prop)
+                edge = ctx.edge
+                value = {"_src": f"startNode({edge}).{VID}", "_dst": f"endNode({edge}).{VID}",
+                         "_rank": f"{edge}.{RANK}", "_type": f"type({edge})"}.get(prop, f"{edge}.{_ident(prop)}")
+                if ctx.kind != "go":
+                    return value
+                return f"(CASE WHEN type({edge}) = {self.param(owner)} THEN {value} END)"
+            if ctx.kind in ("fetch_v", "lookup_v") and (not ctx.tags or owner in ctx.tags):
+                self.check_tag(owner, prop)
+                v = ctx.src
+                if ctx.tags == (owner,) and ctx.kind == "lookup_v":
+                    return f"{v}.{_ident(prop)}"
+                return f"(CASE WHEN {self.param(owner)} IN labels({v}) THEN {v}.{_ident(prop)} END)"
+            if owner.lower() == "edge" and ctx.edge:
+                return f"{ctx.edge}.{_ident(prop)}"
+            raise NGQLSemanticError(f"{owner}.{prop}: {owner!r} is not a tag or edge type of this statement")
+        return f"{self.expr(base, ctx)}.{_ident(e.name)}"
+
+    def _vertex_arg(self, arg, ctx: _Ctx) -> str:
+        if isinstance(arg, A.VertexRef):
+            return self.expr(arg, ctx)
+        if isinstance(arg, A.Name) and arg.name.lower() == "vertex" and ctx.kind in ("fetch_v", "lookup_v"):
+            return ctx.src
+        if isinstance(arg, A.Name) and ctx.kind == "match" and arg.name in ctx.node_vars:
+            return _ident(arg.name)
+        if ctx.kind == "match" or isinstance(arg, A.Name) and arg.name in ctx.plain_names:
+            return self.expr(arg, ctx)
+        raise NGQLSemanticError(f"{column_name(arg)} is not a vertex here")
+
+    def _edge_arg(self, arg, ctx: _Ctx) -> str:
+        if isinstance(arg, A.Name) and arg.name.lower() == "edge" and ctx.edge:
+            return ctx.edge
+        if ctx.kind == "match" or isinstance(arg, A.Name) and arg.name in ctx.plain_names:
+            return self.expr(arg, ctx)
+        raise NGQLSemanticError(f"{column_name(arg)} is not an edge here")
+
+    def call(self, e: A.Call, ctx: _Ctx) -> str:
+        low = e.name.lower()
+        args = e.args
+        if e.star:
+            if low != "count":
+                raise NGQLSemanticError(f"{e.name}(*) is not a function")
+            return "count(*)"
+        if low in ("id",) and len(args) == 1:
+            return f"{self._vertex_arg(args[0], ctx)}.{VID}"
+        if low in ("src", "dst", "rank", "type") and len(args) == 1:
+            edge = self._edge_arg(args[0], ctx)
+            return {"src": f"startNode({edge}).{VID}", "dst": f"endNode({edge}).{VID}", "rank": f"{edge}.{RANK}",
+                    "type": f"type({edge})"}[low]
+        if low == "properties" and len(args) == 1:
+            a = args[0]
+            if isinstance(a, A.Name) and a.name.lower() == "edge" and ctx.edge:
+                return f"properties({ctx.edge})"
+            if isinstance(a, A.Name) and ctx.kind == "match" and a.name in ctx.edge_vars:
+                return f"properties({_ident(a.name)})"
+            return f"properties({self._vertex_arg(a, ctx)})"
+        if low in ("tags", "labels") and len(args) == 1:
+            return f"labels({self._vertex_arg(args[0], ctx)})"
+        if low == "length" and len(args) == 1:
+            a = args[0]
+            if isinstance(a, A.Name) and a.name in ctx.path_vars:
+                return f"length({_ident(a.name)})"
+            return f"size({self.expr(a, ctx)})"
+        if low == "concat":
+            if not args:
+                raise NGQLSemanticError("concat() needs arguments")
+            return "(" + " + ".join(f"toString({self.expr(a, ctx)})" for a in args) + ")"
+        if low in AGGREGATES or low == "collect_set":
+            if len(args) != 1:
+                raise NGQLSemanticError(f"{e.name}() takes one argument")
+            distinct = e.distinct or low == "collect_set"
+            fn = "collect" if low == "collect_set" else AGGREGATES[low]
+            return f"{fn}({'DISTINCT ' if distinct else ''}{self.expr(args[0], ctx)})"
+        if low in FUNCTIONS:
+            if e.distinct:
+                raise NGQLSemanticError(f"DISTINCT is only valid in aggregate functions, not {e.name}()")
+            return f"{FUNCTIONS[low]}(" + ", ".join(self.expr(a, ctx) for a in args) + ")"
+        raise UnsupportedNGQL(f"function {e.name}() is not supported by the emulation")
+
+    # ---- projections shared by native statements
+    def project(self, items: tuple[A.YieldItem, ...], ctx: _Ctx, distinct: bool = False, extra: str = "") \
+            -> dict[str, str]:
+        """Emit ``WITH [DISTINCT] carry, expr AS cN, ...``; return the new column name -> Cypher name."""
+        cols: dict[str, str] = {}
+        parts = []
+        names = []
+        for item in items:
+            name = item.alias or column_name(item.expr)
+            var = self.fresh("c")
+            parts.append(f"{self.expr(item.expr, ctx)} AS {var}")
+            cols[name] = var
+            names.append((name, var))
+        self._last_columns = names
+        self.emit(f"WITH {'DISTINCT ' if distinct else ''}{self.keep(*parts)}{extra}")
+        return cols
+
+    # ---- stages
+    def pipeline(self, pipe: A.Pipeline, first_in_script: bool) -> list[tuple[str, str]]:
+        cols: dict[str, str] | None = None
+        self._last_columns = []
+        for i, stage in enumerate(pipe.stages):
+            if i > 0 and cols is None:
+                raise UnsupportedNGQL(f"{type(pipe.stages[i - 1]).__name__} cannot feed a pipe")
+            inp = _Input(dict(cols or {}))
+            if isinstance(stage, A.Go):
+                cols = self.go(stage, inp, has_input=i > 0)
+            elif isinstance(stage, A.FetchVertices):
+                cols = self.fetch_vertices(stage, inp, has_input=i > 0)
+            elif isinstance(stage, A.FetchEdges):
+                cols = self.fetch_edges(stage, inp, has_input=i > 0)
+            elif isinstance(stage, A.Lookup):
+                if i > 0:
+                    raise UnsupportedNGQL("LOOKUP cannot read a pipe")
+                cols = self.lookup(stage)
+            elif isinstance(stage, A.Match):
+                if i > 0:
+                    raise UnsupportedNGQL("MATCH cannot read a pipe")
+                cols = self.match(stage)
+            elif isinstance(stage, A.FindPath):
+                if i > 0:
+                    raise UnsupportedNGQL("FIND PATH from a pipe is not supported by the emulation")
+                cols = self.find_path(stage)
+            elif isinstance(stage, A.YieldStmt):
+                cols = self.yield_stmt(stage, inp)
+            elif isinstance(stage, A.GroupBy):
+                if i == 0:
+                    raise NGQLSemanticError("GROUP BY needs a pipe input")
+                cols = self.group_by(stage, inp)
+            elif isinstance(stage, A.OrderBy):
+                if i == 0:
+                    raise NGQLSemanticError("ORDER BY needs a pipe input")
+                cols = self.order_by(stage, inp)
+            elif isinstance(stage, A.Limit):
+                if i == 0:
+                    raise NGQLSemanticError("LIMIT needs a pipe input")
+                keep = self.keep(*cols.values())
+                self.emit(f"WITH {keep} SKIP {stage.offset} LIMIT {stage.count}")
+            elif isinstance(stage, A.Subgraph):
+                raise UnsupportedNGQL("GET SUBGRAPH has no faithful openCypher translation in the emulation")
+            elif isinstance(stage, (A.Use, A.Show)):
+                raise UnsupportedNGQL(f"{type(stage).__name__.upper()} inside a pipe")
+            else:
+                raise UnsupportedNGQL(f"{type(stage).__name__} is not a query")
+            self._cols = cols
+        return list(cols.items())
+
+    def _source(self, sources: tuple, inp: _Input, has_input: bool, what: str):
+        """Classify FROM: ('lit', param) | ('pipe', cypher var) | ('var', var name, key)."""
+        refs = [s for s in sources if isinstance(s, (A.InputProp, A.VarProp))]
+        if refs:
+            if len(sources) != 1:
+                raise NGQLSemanticError(f"{what}: a $-/$var reference must be the only source")
+            ref = refs[0]
+            if isinstance(ref, A.InputProp):
+                if not has_input:
+                    raise NGQLSemanticError(f"{what}: $-.{ref.col} without a pipe input")
+                if ref.col not in inp.cols:
+                    raise NGQLSemanticError(f"$-.{ref.col}: the previous stage has no column {ref.col!r}")
+                return ("pipe", inp.cols[ref.col])
+            if ref.var not in self.vars:
+                raise NGQLSemanticError(f"${ref.var} is not defined")
+            if ref.col not in self.vars[ref.var]:
+                raise NGQLSemanticError(f"${ref.var} has no column {ref.col!r}")
+            return ("var", ref.var, self.vars[ref.var][ref.col])
+        vids = []
+        for s in sources:
+            if not isinstance(s, A.Lit) or s.value is None or isinstance(s.value, bool):
+                raise UnsupportedNGQL(f"{what}: only literal VIDs or one $-/$var column are supported as sources")
+            if s.value not in vids:
+                vids.append(s.value)
+        return ("lit", self.param(vids))
+
+    def _var_input(self, var: str) -> tuple[str, _Input]:
+        row = self.fresh("r")
+        return row, _Input({col: f"{row}.{key}" for col, key in self.vars[var].items()}, var=var)
+
+    def go(self, st: A.Go, inp: _Input, has_input: bool) -> dict[str, str]:
+        if st.sample is not None or st.limit is not None:
+            raise UnsupportedNGQL("GO ... SAMPLE/LIMIT [list] picks edges at random per step; not emulated")
+        for edge in st.over.edges:
+            self.check_edge(edge)
+        types = ":" + "|".join(_ident(t) for t in st.over.edges) if st.over.edges else ""
+        yield_items = st.yield_.items if st.yield_ else None
+        if yield_items is None:
+            if len(st.over.edges) != 1:
+                raise UnsupportedNGQL("GO without YIELD over several edge types")
+            yield_items = (A.YieldItem(A.Call("dst", (A.Name("edge"),)), f"{st.over.edges[0]}._dst"),)
+        exprs = [st.where, *[i.expr for i in yield_items]]
+        src = self._source(st.sources, inp, has_input, "GO FROM")
+        if src[0] == "var" and _uses(exprs, A.InputProp) or src[0] == "pipe" and _uses(exprs, A.VarProp):
+            raise UnsupportedNGQL("mixing $- and $var in one GO")
+        join = _uses(exprs, A.InputProp) or _uses(exprs, A.VarProp)
+        if src[0] == "lit" and join:
+            raise NGQLSemanticError("GO from literal VIDs cannot read $- or $var columns")
+
+        root, table = None, None
+        roots = self.fresh("root")
+        if join:
+            table = self.fresh("in")
+            if src[0] == "pipe":
+                keys = {name: f"k{j}" for j, name in enumerate(inp.cols)}
+                mapping = ", ".join(f"{keys[n]}: {v}" for n, v in inp.cols.items())
+                self.emit(f"WITH {self.keep(f'collect({{{mapping}}}) AS {table}')}")
+                root_key = keys[next(n for n, v in inp.cols.items() if v == src[1])]
+                row_cols = dict(keys)
+            else:
+                self.emit(f"WITH {self.keep(f'{self.fresh_alias(src[1])} AS {table}')}")
+                root_key = src[2]
+                row_cols = dict(self.vars[src[1]])
+            r = self.fresh("r")
+            root = self.fresh("rootvid")
+            self.emit(f"UNWIND {table} AS {r}")
+            self.emit(f"WITH DISTINCT {self.keep(table, f'{r}.{root_key} AS {root}')}")
+            self.emit(f"MATCH ({roots}) WHERE {roots}.{VID} = {root}")
+        elif src[0] == "lit":
+            self.emit(f"MATCH ({roots}) WHERE {roots}.{VID} IN {src[1]}")
+        elif src[0] == "pipe":
+            vid = self.fresh("vid")
+            self.emit(f"WITH DISTINCT {self.keep(f'{src[1]} AS {vid}')}")
+            self.emit(f"MATCH ({roots}) WHERE {roots}.{VID} = {vid}")
+        else:
+            r, vid = self.fresh("r"), self.fresh("vid")
+            self.emit(f"UNWIND {self.fresh_alias(src[1])} AS {r}")
+            self.emit(f"WITH DISTINCT {self.keep(f'{r}.{src[2]} AS {vid}')}")
+            self.emit(f"MATCH ({roots}) WHERE {roots}.{VID} = {vid}")
+        keep_join = [table, root] if join else []
+        self.emit(f"WITH DISTINCT {self.keep(*keep_join, roots)}")
+
+        a, e, b = self.fresh("src"), self.fresh("e"), self.fresh("dst")
+        arrow = {"out": ("-", "->"), "in": ("<-", "-"), "both": ("-", "-")}[st.over.direction]
+
+        kept = [*self.carry, *keep_join]
+
+        def chain(k: int) -> tuple[list[str], str]:
+            """Clauses walking k steps from ``roots`` (frontier de-duplicated between steps); last source var."""
+            out, cur = [], roots
+            for _ in range(k - 1):
+                nxt = self.fresh("hop")
+                out.append(f"MATCH ({cur}){arrow[0]}[{types}]{arrow[1]}({nxt})")
+                out.append(f"WITH DISTINCT {', '.join([*kept, nxt])}")
+                cur = nxt
+            out.append(f"MATCH ({cur}){arrow[0]}[{e}{types}]{arrow[1]}({b}) WHERE {e} IS NOT NULL")
+            return out, cur
+
+        # NebulaGraph: GO 0 STEPS retrieves no edge; GO 0 TO N STEPS is GO 1 TO N STEPS
+        min_steps, max_steps = max(st.min_steps, 1), st.max_steps
+        if max_steps == 0:
+            self.emit(f"WITH {self.keep(*keep_join, roots)} WHERE false")
+            min_steps = max_steps = 1
+        if min_steps == max_steps:
+            body, last = chain(max_steps)
+            for clause in body:
+                self.emit(clause)
+            a = last
+        else:
+            branches = []
+            for k in range(min_steps, max_steps + 1):
+                body, last = chain(k)
+                branches.append(" ".join([f"WITH {', '.join([*kept, roots])}", *body,
+                                          f"RETURN {last} AS {a}, {e}, {b}"]))
+            self.emit("CALL { " + " UNION ALL ".join(branches) + " }")
+
+        ctx = _Ctx("go", src=a, dst=b, edge=e, edge_types=st.over.edges)
+        if join:
+            row = self.fresh("row")
+            self.emit(f"UNWIND [{row}x IN {table} WHERE {row}x.{root_key} = {root}] AS {row}")
+            ctx.input = _Input({n: f"{row}.{k}" for n, k in row_cols.items()},
+                               var=src[1] if src[0] == "var" else None)
+            scope = [a, e, b, row]
+        else:
+            scope = [a, e, b]
+        if st.where is not None:
+            self.emit(f"WITH {self.keep(*scope)} WHERE {self.expr(st.where, ctx)}")
+        return self.project(yield_items, ctx, st.yield_.distinct if st.yield_ else False)
+
+    def fresh_alias(self, var: str) -> str:
+        return f"__var_{var}"
+
+    def _vertex_source(self, sources, inp, has_input, what) -> str:
+        v = self.fresh("v")
+        src = self._source(sources, inp, has_input, what)
+        if src[0] == "lit":
+            self.emit(f"MATCH ({v}) WHERE {v}.{VID} IN {src[1]}")
+        elif src[0] == "pipe":
+            vid = self.fresh("vid")
+            self.emit(f"WITH DISTINCT {self.keep(f'{src[1]} AS {vid}')}")
+            self.emit(f"MATCH ({v}) WHERE {v}.{VID} = {vid}")
+        else:
+            r, vid = self.fresh("r"), self.fresh("vid")
+            self.emit(f"UNWIND {self.fresh_alias(src[1])} AS {r}")
+            self.emit(f"WITH DISTINCT {self.keep(f'{r}.{src[2]} AS {vid}')}")
+            self.emit(f"MATCH ({v}) WHERE {v}.{VID} = {vid}")
+        return v
+
+    def fetch_vertices(self, st: A.FetchVertices, inp: _Input, has_input: bool) -> dict[str, str]:
+        if st.yield_ is None:
+            raise NGQLSemanticError("FETCH PROP ON needs a YIELD clause (NebulaGraph 3.x)")
+        for t in st.tags:
+            self.check_tag(t)
+        if _uses([i.expr for i in st.yield_.items], (A.InputProp, A.VarProp)):
+            raise UnsupportedNGQL("FETCH with $- or $var columns in YIELD")
+        v = self._vertex_source(st.vids, inp, has_input, "FETCH")
+        if st.tags:
+            cond = " OR ".join(f"{self.param(t)} IN labels({v})" for t in st.tags)
+            self.emit(f"WITH {self.keep(v)} WHERE {cond}")
+        ctx = _Ctx("fetch_v", src=v, tags=st.tags)
+        return self.project(st.yield_.items, ctx, st.yield_.distinct)
+
+    def fetch_edges(self, st: A.FetchEdges, inp: _Input, has_input: bool) -> dict[str, str]:
+        if st.yield_ is None:
+            raise NGQLSemanticError("FETCH PROP ON needs a YIELD clause (NebulaGraph 3.x)")
+        self.check_edge(st.edge)
+        s, e, d = self.fresh("s"), self.fresh("e"), self.fresh("d")
+        pattern = f"MATCH ({s})-[{e}:{_ident(st.edge)}]->({d})"
+        refs = [x for k in st.keys for x in (k.src, k.dst, k.rank) if isinstance(x, (A.InputProp, A.VarProp))]
+        if refs:
+            if len(st.keys) != 1 or any(isinstance(x, A.VarProp) for x in refs):
+                raise UnsupportedNGQL("FETCH edges from $var, or from several $- keys")
+            key = st.keys[0]
+            ctx0 = _Ctx("yield", input=inp)
+            ks, kd = self.fresh("ks"), self.fresh("kd")
+            kr = self.fresh("kr")
+            rank = self.expr(key.rank, ctx0) if key.rank is not None else "0"
+            parts = (f"{self.expr(key.src, ctx0)} AS {ks}", f"{self.expr(key.dst, ctx0)} AS {kd}", f"{rank} AS {kr}")
+            self.emit(f"WITH DISTINCT {self.keep(*parts)}")
+            self.emit(f"{pattern} WHERE {s}.{VID} = {ks} AND {d}.{VID} = {kd} AND {e}.{RANK} = {kr}")
+        else:
+            keys = []
+            for k in st.keys:
+                for part in (k.src, k.dst):
+                    if not isinstance(part, A.Lit):
+                        raise UnsupportedNGQL("FETCH edge keys must be literals or $- columns")
+                rank = 0 if k.rank is None else k.rank.value
+                key = (k.src.value, k.dst.value, rank)
+                if key not in keys:
+                    keys.append(key)
+            cond = " OR ".join(f"({s}.{VID} = {self.param(a)} AND {d}.{VID} = {self.param(b)} AND {e}.{RANK} = {r})"
+                               for a, b, r in keys)
+            self.emit(f"{pattern} WHERE {cond}")
+        ctx = _Ctx("fetch_e", edge=e, edge_types=(st.edge,))
+        return self.project(st.yield_.items, ctx, st.yield_.distinct)
+
+    def lookup(self, st: A.Lookup) -> dict[str, str]:
+        if st.yield_ is None:
+            raise NGQLSemanticError("LOOKUP needs a YIELD clause (NebulaGraph 3.x)")
+        if self.schema is None:
+            raise UnsupportedNGQL("LOOKUP needs the space's schema to tell a tag from an edge type")
+        if st.schema in self._tags():
+            v = self.fresh("v")
+            ctx = _Ctx("lookup_v", src=v, tags=(st.schema,))
+            self.emit(f"MATCH ({v}:{_ident(st.schema)})")
+        elif st.schema in self._edges():
+            s, e, d = self.fresh("s"), self.fresh("e"), self.fresh("d")
+            ctx = _Ctx("lookup_e", edge=e, edge_types=(st.schema,))
+            self.emit(f"MATCH ({s})-[{e}:{_ident(st.schema)}]->({d}) WHERE {e} IS NOT NULL")
+        else:
+            raise NGQLSemanticError(f"no tag or edge type {st.schema!r} in this space")
+        if st.where is not None:
+            self.emit(f"WITH {self.keep(*ctx_vars(ctx))} WHERE {self.expr(st.where, ctx)}")
+        return self.project(st.yield_.items, ctx, st.yield_.distinct)
+
+    def find_path(self, st: A.FindPath) -> dict[str, str]:
+        if st.where is not None:
+            raise UnsupportedNGQL("FIND PATH ... WHERE is not emulated")
+        if st.over.direction == "both" and st.kind in ("shortest", "single"):
+            raise UnsupportedNGQL("FIND SHORTEST PATH ... BIDIRECT: FalkorDB has no undirected shortest paths")
+        for edge in st.over.edges:
+            self.check_edge(edge)
+        types = ":" + "|".join(_ident(t) for t in st.over.edges) if st.over.edges else ""
+        srcs = self._source(st.sources, _Input(), False, "FIND PATH FROM")
+        dsts = self._source(st.targets, _Input(), False, "FIND PATH TO")
+        s, t, p = self.fresh("s"), self.fresh("t"), self.fresh("p")
+        arrow = {"out": ("-", "->"), "in": ("<-", "-"), "both": ("-", "-")}[st.over.direction]
+        hops = f"*1..{st.upto}"
+        self.emit(f"MATCH ({s}) WHERE {s}.{VID} IN {srcs[1]}")
+        self.emit(f"MATCH ({t}) WHERE {t}.{VID} IN {dsts[1]}")
+        self.emit(f"WITH {self.keep(s, t)} WHERE {s} <> {t}")
+        rel = f"({s}){arrow[0]}[{types}{hops}]{arrow[1]}({t})"
+        if st.kind == "shortest":
+            self.emit(f"MATCH {p} = allShortestPaths({rel})")
+        elif st.kind == "single":
+            self.emit(f"WITH {self.keep(s, t, f'shortestPath({rel}) AS {p}')} WHERE {p} IS NOT NULL")
+        else:
+            self.emit(f"MATCH {p} = {rel}")
+            if st.kind == "noloop":
+                n = f"nodes({p})"
+                self.emit(f"WITH {self.keep(p)} WHERE ALL(__i IN range(0, size({n}) - 2) WHERE "
+                          f"NONE(__j IN range(__i + 1, size({n}) - 1) WHERE {n}[__i] = {n}[__j]))")
+        items = st.yield_.items if st.yield_ else (A.YieldItem(A.Name("path"), "path"),)
+        ctx = _Ctx("path", src=p)
+        return self.project(items, ctx, st.yield_.distinct if st.yield_ else False)
+
+    def yield_stmt(self, st: A.YieldStmt, inp: _Input) -> dict[str, str]:
+        exprs = [st.where, *[i.expr for i in st.yield_.items]]
+        vars_used = {s.var for e in exprs if e is not None for s in _walk(e) if isinstance(s, A.VarProp)}
+        if vars_used:
+            if len(vars_used) > 1 or inp.cols:
+                raise UnsupportedNGQL("YIELD reading several $vars or a $var and $-")
+            var = vars_used.pop()
+            if var not in self.vars:
+                raise NGQLSemanticError(f"${var} is not defined")
+            row, inp = self._var_input(var)
+            self.emit(f"UNWIND {self.fresh_alias(var)} AS {row}")
+            scope = [row]
+        else:
+            scope = list(inp.cols.values())
+        ctx = _Ctx("yield", input=inp)
+        if st.where is not None:
+            self.emit(f"WITH {self.keep(*scope)} WHERE {self.expr(st.where, ctx)}")
+        if any(_is_aggregate(i.expr) for i in st.yield_.items):
+            return self._grouped((), st.yield_, ctx)
+        return self.project(st.yield_.items, ctx, st.yield_.distinct)
+
+    def _grouped(self, keys: tuple, yc: A.YieldClause, ctx: _Ctx) -> dict[str, str]:
+        key_names = {k: self.fresh("g") for k in keys}
+        aggs: dict[object, str] = {}
+
+        def rewrite(e):
+            if e in key_names:
+                return A.Name(key_names[e])
+            if _is_aggregate(e):
+                if e not in aggs:
+                    aggs[e] = self.fresh("agg")
+                return A.Name(aggs[e])
+            if isinstance(e, A.BinOp):
+                return A.BinOp(e.op, rewrite(e.left), rewrite(e.right))
+            if isinstance(e, A.UnOp):
+                return A.UnOp(e.op, rewrite(e.operand))
+            if isinstance(e, A.Call):
+                return A.Call(e.name, tuple(rewrite(a) for a in e.args), e.distinct, e.star)
+            if isinstance(e, (A.InputProp, A.VarProp)):
+                raise NGQLSemanticError(f"{column_name(e)} must be a GROUP BY key or inside an aggregate")
+            return e
+
+        rewritten = [A.YieldItem(rewrite(i.expr), i.alias or column_name(i.expr)) for i in yc.items]
+        parts = [f"{self.expr(k, ctx)} AS {v}" for k, v in key_names.items()]
+        parts += [f"{self.expr(a, ctx)} AS {v}" for a, v in aggs.items()]
+        self.emit(f"WITH {self.keep(*parts)}")
+        inner = _Ctx("yield", plain_names=set(key_names.values()) | set(aggs.values()))
+        return self.project(tuple(rewritten), inner, yc.distinct)
+
+    def group_by(self, st: A.GroupBy, inp: _Input) -> dict[str, str]:
+        return self._grouped(st.keys, st.yield_, _Ctx("yield", input=inp))
+
+    def order_by(self, st: A.OrderBy, inp: _Input) -> dict[str, str]:
+        ctx = _Ctx("yield", input=inp)
+        order = ", ".join(f"{self.expr(i.expr, ctx)}{' DESC' if i.descending else ''}" for i in st.items)
+        self.emit(f"WITH {self.keep(*inp.cols.values())} ORDER BY {order}")
+        return dict(inp.cols)
+
+    # ---- MATCH
+    def match(self, st: A.Match) -> dict[str, str]:
+        ctx = _Ctx("match")
+        clauses = list(st.clauses)
+        final = clauses[-1]
+        if not isinstance(final, A.Projection) or not final.is_return:
+            raise NGQLSemanticError("MATCH must end with RETURN")
+        for clause in clauses[:-1]:
+            if isinstance(clause, A.MatchClause):
+                self._rel_refs = []
+                pats = ", ".join(self.pattern(p, ctx) for p in clause.patterns)
+                conds = [f"{r} IS NOT NULL" for r in self._rel_refs]
+                if clause.where is not None:
+                    conds.append(self.expr(clause.where, ctx))
+                where = f" WHERE {' AND '.join(conds)}" if conds else ""
+                self.emit(f"{'OPTIONAL ' if clause.optional else ''}MATCH {pats}{where}")
+            elif isinstance(clause, A.UnwindClause):
+                self.emit(f"UNWIND {self.expr(clause.expr, ctx)} AS {_ident(clause.var)}")
+                ctx.plain_names.add(clause.var)
+            elif isinstance(clause, A.Projection):
+                self.with_clause(clause, ctx)
+            else:
+                raise UnsupportedNGQL(f"{type(clause).__name__} in MATCH")
+        if not final.items:
+            raise UnsupportedNGQL("RETURN * (name the returned columns)")
+        if any(_is_aggregate(s) for i in final.items for s in _walk(i.expr)) and self.carry:
+            pass  # carried $var lists are constant per row, so they do not change the grouping
+        cols: dict[str, str] = {}
+        parts = []
+        for item in final.items:
+            name = item.alias or column_name(item.expr)
+            var = self.fresh("c")
+            parts.append(f"{self.expr(item.expr, ctx)} AS {var}")
+            cols[name] = var
+        order_ctx = replace(ctx, aliases={**ctx.aliases, **{n: v for n, v in cols.items()}})
+        tail = self._order_skip_limit(final, order_ctx)
+        self.emit(f"WITH {'DISTINCT ' if final.distinct else ''}{self.keep(*parts)}{tail}")
+        return cols
+
+    def _order_skip_limit(self, proj: A.Projection, ctx: _Ctx) -> str:
+        tail = ""
+        if proj.order:
+            tail += " ORDER BY " + ", ".join(f"{self.expr(i.expr, ctx)}{' DESC' if i.descending else ''}"
+                                             for i in proj.order)
+        if proj.skip is not None:
+            tail += f" SKIP {self.expr(proj.skip, ctx)}"
+        if proj.limit is not None:
+            tail += f" LIMIT {self.expr(proj.limit, ctx)}"
+        return tail
+
+    def with_clause(self, proj: A.Projection, ctx: _Ctx) -> None:
+        if not proj.items:
+            raise UnsupportedNGQL("WITH * (name the carried variables)")
+        parts, new_nodes, new_edges, new_lists, new_paths, new_plain = [], {}, set(), set(), set(), set()
+        for item in proj.items:
+            if item.alias is None and not isinstance(item.expr, A.Name):
+                raise NGQLSemanticError(f"WITH {column_name(item.expr)} needs an alias (AS name)")
+            name = item.alias or item.expr.name
+            src = item.expr.name if isinstance(item.expr, A.Name) else None
+            if src in ctx.node_vars:
+                new_nodes[name] = ctx.node_vars[src]
+            elif src in ctx.edge_vars:
+                new_edges.add(name)
+            elif src in ctx.list_edge_vars:
+                new_lists.add(name)
+            elif src in ctx.path_vars:
+                new_paths.add(name)
+            else:
+                new_plain.add(name)
+            value = _ident(src) if src in ctx.list_edge_vars else self.expr(item.expr, ctx)
+            parts.append(f"{value} AS {_ident(name)}")
+        # ORDER BY of a WITH may name both the new aliases and the variables before it
+        order_ctx = replace(ctx, node_vars={**ctx.node_vars, **new_nodes}, edge_vars=ctx.edge_vars | new_edges,
+                            list_edge_vars=ctx.list_edge_vars | new_lists, path_vars=ctx.path_vars | new_paths,
+                            plain_names=ctx.plain_names | new_plain)
+        tail = self._order_skip_limit(proj, order_ctx)
+        distinct = "DISTINCT " if proj.distinct else ""
+        self.emit(f"WITH {distinct}{self.keep(*parts)}{tail}")
+        ctx.node_vars, ctx.edge_vars, ctx.list_edge_vars = new_nodes, new_edges, new_lists
+        ctx.path_vars, ctx.plain_names, ctx.aliases = new_paths, new_plain, {}
+        if proj.where is not None:
+            names = [*new_nodes, *new_edges, *new_lists, *new_paths, *new_plain]
+            self.emit(f"WITH {self.keep(*[_ident(n) for n in names])} WHERE {self.expr(proj.where, ctx)}")
+
+    def pattern(self, p: A.Pattern, ctx: _Ctx) -> str:
+        out = []
+        for i, node in enumerate(p.nodes):
+            for label in node.labels:
+                self.check_tag(label)
+            if node.var:
+                known = ctx.node_vars.get(node.var)
+                ctx.node_vars[node.var] = tuple(node.labels) or (known or ())
+            labels = "".join(f":{_ident(lb)}" for lb in node.labels)
+            props = ""
+            if node.props is not None:
+                for k, _ in node.props.items:
+                    if k in HIDDEN_PROPERTIES:
+                        raise NGQLSemanticError(f"{k} is not a property")
+                props = " " + self.expr(node.props, ctx)
+            out.append(f"({_ident(node.var) if node.var else ''}{labels}{props})")
+            if i < len(p.rels):
+                rel = p.rels[i]
+                for t in rel.types:
+                    self.check_edge(t)
+                # FalkorDB collapses parallel edges whose variable is never used: name and reference each one
+                rel_var = _ident(rel.var) if rel.var else self.fresh("rel")
+                self._rel_refs.append(rel_var)
+                body = rel_var
+                if rel.types:
+                    body += ":" + "|".join(_ident(t) for t in rel.types)
+                if rel.var_length:
+                    lo = "" if rel.min_hops is None else str(rel.min_hops)
+                    hi = "" if rel.max_hops is None else str(rel.max_hops)
+                    body += f"*{lo}..{hi}" if (lo != hi or not lo) else f"*{lo}"
+                    if rel.var:
+                        ctx.list_edge_vars.add(rel.var)
+                elif rel.var:
+                    ctx.edge_vars.add(rel.var)
+                if rel.props is not None:
+                    body += " " + self.expr(rel.props, ctx)
+                left, right = {"out": ("-", "->"), "in": ("<-", "-"), "both": ("-", "-")}[rel.direction]
+                out.append(f"{left}[{body}]{right}")
+        if p.path_var:
+            ctx.path_vars.add(p.path_var)
+            return f"{_ident(p.path_var)} = " + "".join(out)
+        return "".join(out)
+
+    # ---- script
+    def script(self, script: A.Script) -> Translation:
+        statements = list(script.statements)
+        while statements and _is_use(statements[0]):
+            space = statements.pop(0).stages[0].space
+            if self.space is not None and space != self.space:
+                raise NGQLSemanticError(f"USE {space}: this query runs on space {self.space!r}")
+        if not statements:
+            raise NGQLSemanticError("no query after USE")
+        *assignments, final = statements
+        if isinstance(final, A.Assignment):
+            raise NGQLSemanticError(f"the script ends with an assignment to ${final.var} and returns nothing")
+        for stmt in assignments:
+            if not isinstance(stmt, A.Assignment):
+                raise NGQLSemanticError("only `$var = ...;` assignments may precede the final statement")
+            cols = self.pipeline(stmt.pipeline, False)
+            keys = {name: f"k{j}" for j, (name, _) in enumerate(cols)}
+            listed = ", ".join(f"{keys[n]}: {v}" for n, v in cols)
+            target = self.fresh_alias(stmt.var)
+            self.emit(f"WITH {self.keep(f'collect({{{listed}}}) AS {target}')}")
+            if target not in self.carry:
+                self.carry.append(target)
+            self.vars[stmt.var] = keys
+        cols = self.pipeline(final, not assignments)
+        if not cols:
+            raise NGQLSemanticError("the query yields no columns")
+        self.emit("RETURN " + ", ".join(v for _, v in cols))
+        return Translation(" ".join(self.clauses), tuple(n for n, _ in cols), self.params)
+
+
+def ctx_vars(ctx: _Ctx) -> list[str]:
+    return [v for v in (ctx.src, ctx.edge) if v]
+
+
+def _is_use(stmt) -> bool:
+    return isinstance(stmt, A.Pipeline) and len(stmt.stages) == 1 and isinstance(stmt.stages[0], A.Use)
+
+
+def translate(script: A.Script, schema: GraphDatabase | None = None, space: str | None = None) -> Translation:
+    """One read-only openCypher query equivalent to ``script`` (already checked to be read-only)."""
+    return _Translator(schema, space).script(script)
