@@ -1,1 +1,10 @@
-"""momq.engines"""
+"""Database engines, one module per engine, behind the interface in :mod:`momq.engines.base`.
+
+- ``mariadb``: the MySQL dialect (local MariaDB server + PyMySQL engine); ``postgres``: PostgreSQL (local
+  server + psycopg engine); ``sql_safety``: the textual pre-check shared by both SQL engines;
+- ``falkordb_server`` / ``falkordb``: Cypher; ``ngql_emulation``: nGQL executed over FalkorDB;
+- ``local`` / ``process``: the life cycle of the servers we start; ``manager``: the registry of local servers
+  (``momq engines up|down|status``, ``cli``) and the engine for each dialect.
+
+Importing this package imports no driver; each engine module loads its driver when first used.
+"""

@@ -1,0 +1,506 @@
+"""The MySQL dialect on MariaDB 10.11: the local server we start, and an engine for it or for a user's server.
+
+:class:`MariaDBServer` owns a private data directory and a loopback port; it behaves like MySQL 8 where MariaDB
+can (utf8mb4 with the ``utf8mb4_uca1400_ai_ci`` collation, MariaDB's counterpart of MySQL 8's
+``utf8mb4_0900_ai_ci``; MySQL 8's strict ``sql_mode`` with ONLY_FULL_GROUP_BY). On first start it creates two
+accounts: ``momq_admin`` (loads databases) and ``momq_reader`` (SELECT and SHOW VIEW on loaded databases only),
+with random passwords kept in ``credentials.json`` (mode 0600) in the state directory.
+
+:class:`MariaDBEngine` (PyMySQL) loads :class:`RelationalDatabase` values and runs untrusted queries with the
+safety enforced by the server: the read-only account, ``SET SESSION TRANSACTION READ ONLY``,
+``max_statement_time``, no multi-statement flag; the client adds a socket read timeout (a hung server cannot
+hold a call past its limit) and an unbuffered cursor read up to ``max_rows + 1`` rows. It works with any
+MariaDB/MySQL server given admin and read-only credentials. It does not translate MySQL 8 syntax that MariaDB
+lacks (``->>``, LATERAL, ...): such queries fail as they would on MariaDB.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from momq.engines.base import (
+    Engine, EngineError, EngineUnavailable, ExecutionLimits, QueryFailed, QueryResult, QueryTimeout,
+    UnknownDatabase, UnsafeQueryError,
+)
+from momq.engines.local import LocalServer
+from momq.engines.process import LOOPBACK
+from momq.engines.sql_safety import check_read_query
+from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table
+from momq.schema.types import ValueType, check_identifier
+
+log = logging.getLogger(__name__)
+
+SQL_MODE = ("ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
+            "NO_ENGINE_SUBSTITUTION")
+COLLATION = "utf8mb4_uca1400_ai_ci"  # MariaDB >= 10.10 (checked on 10.11.19); MySQL 8's utf8mb4_0900_ai_ci peer
+FALLBACK_COLLATION = "utf8mb4_unicode_ci"  # older MariaDB: the closest collation it has
+ADMIN_USER = "momq_admin"
+READ_USER = "momq_reader"
+MAX_KEPT = 8  # read-only connections kept open per engine (one per database, least recently used dropped)
+CLIENT_MARGIN_S = 1.0  # the client socket gives up this long after the server-side limit
+_SOCKET_PATH_MAX = 100  # sun_path is 108 bytes
+
+#: ValueType -> column type. TEXT is VARCHAR(255): MariaDB needs a bounded type for keys and indexes.
+COLUMN_TYPES = {
+    ValueType.INTEGER: "BIGINT",
+    ValueType.FLOAT: "DOUBLE",
+    ValueType.DECIMAL: "DECIMAL(12,2)",
+    ValueType.TEXT: "VARCHAR(255)",
+    ValueType.DATE: "DATE",
+    ValueType.BOOLEAN: "BOOLEAN",
+}
+#: information_schema DATA_TYPE -> ValueType (BOOLEAN is tinyint(1), told apart by COLUMN_TYPE)
+_INTROSPECTED_TYPES = {
+    "bigint": ValueType.INTEGER, "int": ValueType.INTEGER, "mediumint": ValueType.INTEGER,
+    "smallint": ValueType.INTEGER, "tinyint": ValueType.INTEGER,
+    "double": ValueType.FLOAT, "float": ValueType.FLOAT, "decimal": ValueType.DECIMAL,
+    "varchar": ValueType.TEXT, "char": ValueType.TEXT, "text": ValueType.TEXT, "mediumtext": ValueType.TEXT,
+    "longtext": ValueType.TEXT, "tinytext": ValueType.TEXT, "date": ValueType.DATE,
+}
+
+# MariaDB error codes we map (https://mariadb.com/kb/en/mariadb-error-codes/)
+_ER_DBACCESS_DENIED, _ER_ACCESS_DENIED, _ER_BAD_DB = 1044, 1045, 1049
+_ER_STATEMENT_TIMEOUT, _ER_QUERY_INTERRUPTED = 1969, 1317
+_ER_READ_ONLY = {1792, 1290, 1836}  # read-only transaction / --read-only / read-only mode
+_ER_PRIVILEGE = {1142, 1143, 1227, 1370, 1044, 1211, 1410, 1045, 1095}
+_CR_CONNECTION = {2002, 2003, 2006, 2013, 2055, 1927, 4031}  # client-side losses; killed / idle-dropped
+
+
+# ============================================================================================== server
+class MariaDBServer(LocalServer):
+    """A private mariadbd on 127.0.0.1: data in ``<root>/data``, socket ``<root>/sock``."""
+
+    name = "mariadb"
+    start_timeout_s = 60.0
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def socket_path(self) -> Path:
+        path = self.root / "sock"
+        if len(str(path)) > _SOCKET_PATH_MAX:  # too long for a unix socket: keep it short, in the temp dir
+            digest = hashlib.sha1(str(self.root).encode()).hexdigest()[:16]
+            path = Path(tempfile.gettempdir()) / f"momq-mariadb-{digest}.sock"
+        return path
+
+    @property
+    def credentials_file(self) -> Path:
+        return self.root / "credentials.json"
+
+    def credentials(self) -> dict[str, str]:
+        """Passwords of the admin and read-only accounts (created with the data directory)."""
+        try:
+            return json.loads(self.credentials_file.read_text())
+        except (OSError, ValueError) as exc:
+            raise EngineUnavailable(f"mariadb credentials missing in {self.credentials_file}: {exc}") from exc
+
+    def _prepare(self) -> None:
+        install_db = _binary("mariadb-install-db")
+        _binary("mariadbd")
+        if not self.credentials_file.exists():
+            self.credentials_file.touch(mode=0o600)
+            self.credentials_file.write_text(json.dumps(
+                {"admin_password": secrets.token_hex(16), "reader_password": secrets.token_hex(16)}))
+        if (self.data_dir / "mysql").is_dir():
+            return
+        log.info("initialising a MariaDB data directory in %s", self.data_dir)
+        argv = [install_db, "--no-defaults", f"--datadir={self.data_dir}", "--auth-root-authentication-method=normal",
+                "--skip-test-db"] + self._user_args()
+        with open(self.root / "install.log", "ab") as out:
+            proc = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        if proc.returncode != 0 or not (self.data_dir / "mysql").is_dir():
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+            tail = (self.root / "install.log").read_text(errors="replace").splitlines()[-10:]
+            raise EngineUnavailable(f"mariadb-install-db failed (exit {proc.returncode}):\n" + "\n".join(tail))
+
+    @staticmethod
+    def _user_args() -> list[str]:
+        # mariadbd refuses to run as root unless told to; as another user it runs as that user
+        return ["--user=root"] if os.geteuid() == 0 else []
+
+    def _argv(self, port: int) -> list[str]:
+        return [
+            _binary("mariadbd"), "--no-defaults", *self._user_args(), f"--datadir={self.data_dir}",
+            f"--socket={self.socket_path}", f"--port={port}", f"--bind-address={LOOPBACK}", "--skip-name-resolve",
+            f"--pid-file={self.root / 'mariadbd.pid'}", "--character-set-server=utf8mb4",
+            f"--collation-server={self._collation()}", f"--sql-mode={SQL_MODE}", "--skip-log-bin",
+            "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=2", "--max-connections=200",
+        ]
+
+    @staticmethod
+    def _collation() -> str:
+        """COLLATION when this mariadbd has it (10.10 and later), else FALLBACK_COLLATION with a warning."""
+        out = subprocess.run([_binary("mariadbd"), "--version"], capture_output=True, text=True).stdout
+        match = re.search(r"Ver (\d+)\.(\d+)", out)
+        if match and (int(match.group(1)), int(match.group(2))) >= (10, 10):
+            return COLLATION
+        log.warning("mariadbd %s lacks %s; using %s (MySQL 8 comparisons of accented text may differ)",
+                    match.group(0) if match else "(unknown version)", COLLATION, FALLBACK_COLLATION)
+        return FALLBACK_COLLATION
+
+    def _root_connection(self, timeout_s: float = 2.0):
+        """root over the private unix socket (root has no password and is reachable only from this machine)."""
+        import pymysql
+
+        return pymysql.connect(unix_socket=str(self.socket_path), user="root", connect_timeout=timeout_s,
+                               read_timeout=30, autocommit=True, charset="utf8mb4")
+
+    def _ready(self, port: int) -> bool:
+        conn = self._root_connection(timeout_s=0.5)
+        conn.close()
+        return True
+
+    def _version(self) -> str:
+        conn = self._root_connection()
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT VERSION()")
+                return cur.fetchone()[0]
+        finally:
+            conn.close()
+
+    def _after_start(self) -> None:
+        creds = self.credentials()
+        conn = self._root_connection()
+        try:
+            with conn.cursor() as cur:
+                for user, password in ((ADMIN_USER, creds["admin_password"]),
+                                       (READ_USER, creds["reader_password"])):
+                    cur.execute(f"CREATE USER IF NOT EXISTS '{user}'@'{LOOPBACK}' IDENTIFIED BY %s", (password,))
+                    cur.execute(f"ALTER USER '{user}'@'{LOOPBACK}' IDENTIFIED BY %s", (password,))
+                cur.execute(f"GRANT ALL PRIVILEGES ON *.* TO '{ADMIN_USER}'@'{LOOPBACK}' WITH GRANT OPTION")
+                # the reader gets SELECT/SHOW VIEW per database at load time, nothing global
+                cur.execute(f"ALTER USER '{READ_USER}'@'{LOOPBACK}' WITH MAX_USER_CONNECTIONS 50")
+        finally:
+            conn.close()
+
+    def connect(self) -> "MariaDBEngine":
+        port = self._require_running()
+        creds = self.credentials()
+        return MariaDBEngine(host=LOOPBACK, port=port, user=ADMIN_USER, password=creds["admin_password"],
+                             read_user=READ_USER, read_password=creds["reader_password"])
+
+
+def _binary(name: str) -> str:
+    path = shutil.which(name) or next((str(p) for p in (Path("/usr/sbin") / name, Path("/usr/bin") / name)
+                                       if p.exists()), None)
+    if path is None:
+        raise EngineUnavailable(f"MariaDB binary {name!r} not found; install it with "
+                                "`apt-get install -y mariadb-server` (scripts/setup.sh does this)")
+    return path
+
+
+# ============================================================================================== engine
+def _quote(name: str) -> str:
+    return "`" + check_identifier(name, "identifier") + "`"
+
+
+class MariaDBEngine(Engine):
+    """PyMySQL engine. ``user`` loads databases; ``read_user`` (or ``user`` when not given) runs queries.
+
+    Not thread-safe: use one engine per thread. Connections for untrusted queries are reused per database and
+    discarded after any error, timeout or truncated result.
+    """
+
+    name = "mariadb"
+    dialect = "mysql"
+    stands_in_for = "MySQL 8"
+
+    def __init__(self, host: str = LOOPBACK, port: int = 3306, user: str = "root", password: str = "", *,
+                 read_user: str | None = None, read_password: str | None = None, connect_timeout_s: float = 5.0):
+        self.host, self.port, self.user, self.password = host, int(port), user, password
+        self.read_user = read_user
+        self.read_password = read_password if read_password is not None else ("" if read_user else password)
+        self.connect_timeout_s = connect_timeout_s
+        self._readers: dict[str, object] = {}
+
+    # ---- connections
+    def _connect(self, user: str, password: str, database: str | None = None, read_timeout: float | None = None,
+                 connect_timeout: float | None = None, unbuffered: bool = False):
+        import pymysql
+        import pymysql.cursors
+
+        try:
+            return pymysql.connect(
+                host=self.host, port=self.port, user=user, password=password, database=database,
+                connect_timeout=connect_timeout or self.connect_timeout_s, read_timeout=read_timeout,
+                write_timeout=read_timeout, autocommit=True, charset="utf8mb4", client_flag=0,
+                cursorclass=pymysql.cursors.SSCursor if unbuffered else pymysql.cursors.Cursor)
+        except pymysql.err.MySQLError as exc:
+            raise _map_error(exc, database, connecting=True) from exc
+
+    def _admin(self, database: str | None = None):
+        return self._connect(self.user, self.password, database, read_timeout=600)
+
+    def version(self) -> str:
+        conn = self._admin()
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT VERSION()")
+                return cur.fetchone()[0]
+        finally:
+            conn.close()
+
+    # ---- loading
+    def load(self, db: RelationalDatabase) -> None:
+        t0 = time.monotonic()
+        self._forget(db.name)
+        conn = self._admin()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(f"DROP DATABASE IF EXISTS {_quote(db.name)}")
+                cur.execute(f"CREATE DATABASE {_quote(db.name)} CHARACTER SET utf8mb4")
+                cur.execute(f"USE {_quote(db.name)}")
+                for table in db.tables:
+                    cur.execute(_create_table(table))
+                for table in db.tables:
+                    if table.rows:
+                        cols = ", ".join(_quote(c) for c in table.column_names)
+                        marks = ", ".join(["%s"] * len(table.columns))
+                        cur.executemany(f"INSERT INTO {_quote(table.name)} ({cols}) VALUES ({marks})", table.rows)
+                for table in db.tables:  # after the data, so that the server checks every row against its keys
+                    for k, fk in enumerate(table.foreign_keys):
+                        cur.execute(
+                            f"ALTER TABLE {_quote(table.name)} ADD CONSTRAINT {_quote(f'fk_{table.name}_{k}')} "
+                            f"FOREIGN KEY ({', '.join(map(_quote, fk.columns))}) REFERENCES {_quote(fk.ref_table)} "
+                            f"({', '.join(map(_quote, fk.ref_columns))})")
+                if self.read_user and self.read_user != self.user:
+                    cur.execute(f"GRANT SELECT, SHOW VIEW ON {_quote(db.name)}.* TO %s@%s",
+                                (self.read_user, self._reader_host(cur)))
+        except EngineError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - report which database failed
+            raise QueryFailed(f"loading database {db.name!r} into MariaDB failed: {exc}") from exc
+        finally:
+            conn.close()
+        log.info("loaded %s into MariaDB (%d tables, %d rows) in %.2f s", db.name, len(db.tables),
+                 sum(len(t.rows) for t in db.tables), time.monotonic() - t0)
+
+    def _reader_host(self, cur) -> str:
+        cur.execute("SELECT Host FROM mysql.user WHERE User = %s ORDER BY Host = '%%' LIMIT 1", (self.read_user,))
+        row = cur.fetchone()
+        if row is None:
+            raise EngineUnavailable(f"read-only MariaDB user {self.read_user!r} does not exist")
+        return row[0]
+
+    def drop(self, name: str) -> None:
+        self._forget(name)
+        conn = self._admin()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(f"DROP DATABASE IF EXISTS {_quote(name)}")
+        finally:
+            conn.close()
+
+    def databases(self) -> list[str]:
+        conn = self._admin()
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN "
+                            "('mysql', 'information_schema', 'performance_schema', 'sys') ORDER BY SCHEMA_NAME")
+                return [r[0] for r in cur.fetchall()]
+        finally:
+            conn.close()
+
+    # ---- untrusted execution
+    def execute(self, db: str, query: str, limits: ExecutionLimits = ExecutionLimits()) -> QueryResult:
+        statement = check_read_query(query, "mysql")
+        return self._run_read_only(db, statement, limits)
+
+    def _reader(self, db: str, limits: ExecutionLimits):
+        conn = self._readers.pop(db, None)
+        if conn is None:
+            user = self.read_user or self.user
+            conn = self._connect(user, self.read_password, db, read_timeout=limits.timeout_s + CLIENT_MARGIN_S,
+                                 connect_timeout=min(self.connect_timeout_s, limits.timeout_s + CLIENT_MARGIN_S),
+                                 unbuffered=True)
+            with conn.cursor() as cur:
+                cur.execute("SET SESSION TRANSACTION READ ONLY")
+        # the socket timeout is per call: a hung server cannot hold us past the limit plus the margin
+        # (PyMySQL re-applies these to its socket before the next read/write)
+        conn._read_timeout = conn._write_timeout = limits.timeout_s + CLIENT_MARGIN_S
+        return conn
+
+    def _run_read_only(self, db: str, statement: str, limits: ExecutionLimits) -> QueryResult:
+        """Run ``statement`` read-only without the textual pre-check (tests use this to show that the server
+        itself refuses writes). A kept connection the server has since dropped is replaced once."""
+        reused = db in self._readers
+        try:
+            return self._run_once(db, statement, limits)
+        except EngineUnavailable:
+            if not reused:
+                raise
+            log.info("%s: the kept connection to %s was dropped by the server; reconnecting", self.name, db)
+            return self._run_once(db, statement, limits)
+
+    def _run_once(self, db: str, statement: str, limits: ExecutionLimits) -> QueryResult:
+        import pymysql
+
+        check_identifier(db, "database")
+        t0 = time.monotonic()
+        conn = self._reader(db, limits)
+        keep = False
+        try:
+            cur = conn.cursor()
+            # the server stops a top-level SELECT after max_rows + 1 rows unless the query has its own LIMIT
+            cur.execute(f"SET SESSION max_statement_time = {limits.timeout_s:.3f}, "
+                        f"sql_select_limit = {limits.max_rows + 1}")
+            cur.execute(statement)
+            columns = tuple(d[0] for d in cur.description or ())
+            rows = [tuple(r) for r in cur.fetchmany(limits.max_rows + 1)] if cur.description else []
+            truncated = len(rows) > limits.max_rows
+            if not truncated or cur.fetchone() is None:
+                cur.close()  # the result is fully read: the connection can be reused
+                keep = True
+            else:  # more rows wait on the socket: abandon them instead of reading them all
+                _abandon_unbuffered(conn, cur)
+            return QueryResult(columns, rows[:limits.max_rows], truncated, time.monotonic() - t0)
+        except pymysql.err.MySQLError as exc:
+            raise _map_error(exc, db, elapsed=time.monotonic() - t0, limits=limits) from exc
+        finally:
+            if keep:
+                self._keep(db, conn)
+            else:  # closing the socket abandons any unread rows; the server stops on its next write
+                _close_quietly(conn)
+
+    def _keep(self, db: str, conn) -> None:
+        """Keep a read-only connection for the next call on ``db``; at most MAX_KEPT, least recently used go."""
+        self._readers[db] = conn
+        while len(self._readers) > MAX_KEPT:
+            self._forget(next(iter(self._readers)))
+
+    def _forget(self, db: str) -> None:
+        conn = self._readers.pop(db, None)
+        if conn is not None:
+            _close_quietly(conn)
+
+    def close(self) -> None:
+        for name in list(self._readers):
+            self._forget(name)
+
+    # ---- introspection
+    def schema(self, db: str) -> RelationalDatabase:
+        conn = self._admin()
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s", (db,))
+                if cur.fetchone() is None:
+                    raise UnknownDatabase(f"MariaDB has no database {db!r}")
+                cur.execute("SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY "
+                            "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s "
+                            "ORDER BY TABLE_NAME, ORDINAL_POSITION", (db,))
+                columns = cur.fetchall()
+                table_order = _tables_in_creation_order(cur, db)
+                cur.execute("SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "
+                            "WHERE TABLE_SCHEMA = %s AND CONSTRAINT_NAME = 'PRIMARY' "
+                            "ORDER BY TABLE_NAME, ORDINAL_POSITION", (db,))
+                pks = cur.fetchall()
+                cur.execute("SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME, "
+                            "REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "
+                            "WHERE TABLE_SCHEMA = %s AND REFERENCED_TABLE_NAME IS NOT NULL "
+                            "ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION", (db,))
+                fks = cur.fetchall()
+        finally:
+            conn.close()
+        return _assemble(db, table_order, columns, pks, fks)
+
+
+def _tables_in_creation_order(cur, db: str) -> list[str]:
+    """Base tables in the order they were created (InnoDB table ids grow), by name where that is not visible."""
+    cur.execute("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s "
+                "AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME", (db,))
+    names = [r[0] for r in cur.fetchall()]
+    try:
+        cur.execute("SELECT NAME, TABLE_ID FROM information_schema.INNODB_SYS_TABLES WHERE NAME LIKE %s",
+                    (db.replace("_", "\\_") + "/%",))
+        ids = {name.split("/", 1)[1]: table_id for name, table_id in cur.fetchall()}
+    except Exception:  # noqa: BLE001 - needs the PROCESS privilege; a user's account may lack it
+        return names
+    return sorted(names, key=lambda n: (ids.get(n, float("inf")), n))
+
+
+def _create_table(table: Table) -> str:
+    parts = [f"{_quote(c.name)} {COLUMN_TYPES[c.type]}{'' if c.nullable else ' NOT NULL'}" for c in table.columns]
+    if table.primary_key:
+        parts.append(f"PRIMARY KEY ({', '.join(map(_quote, table.primary_key))})")
+    return f"CREATE TABLE {_quote(table.name)} ({', '.join(parts)}) ENGINE=InnoDB"
+
+
+def _assemble(db: str, table_order: list[str], columns, pks, fks) -> RelationalDatabase:
+    cols: dict[str, list[Column]] = {name: [] for name in table_order}
+    for table, name, data_type, column_type, nullable, _key in columns:
+        if table not in cols:
+            continue  # a view
+        if column_type.lower().startswith("tinyint(1)"):
+            vtype = ValueType.BOOLEAN
+        else:
+            vtype = _INTROSPECTED_TYPES.get(data_type.lower())
+            if vtype is None:
+                raise QueryFailed(f"{db}.{table}.{name}: column type {column_type} has no momq value type")
+        cols[table].append(Column(name, vtype, nullable == "YES"))
+    pk: dict[str, list[str]] = {}
+    for table, name in pks:
+        pk.setdefault(table, []).append(name)
+    fk: dict[tuple[str, str], tuple[list[str], str, list[str]]] = {}
+    for table, constraint, name, ref_table, ref_name in fks:
+        entry = fk.setdefault((table, constraint), ([], ref_table, []))
+        entry[0].append(name)
+        entry[2].append(ref_name)
+    tables = []
+    for name in table_order:
+        keys = tuple(ForeignKey(tuple(c), rt, tuple(rc)) for (t, _), (c, rt, rc) in fk.items() if t == name)
+        tables.append(Table(name, tuple(cols[name]), tuple(pk.get(name, ())), keys))
+    return RelationalDatabase(db, tuple(tables))
+
+
+def _abandon_unbuffered(conn, cur) -> None:
+    """Forget an unbuffered result without reading it: PyMySQL would otherwise drain every remaining row when
+    the cursor or result is closed or collected. The connection is then closed (the server stops sending)."""
+    result = getattr(conn, "_result", None)
+    if result is not None:
+        result.unbuffered_active = False
+    conn._result = None
+    cur.connection = None
+    _close_quietly(conn)
+
+
+def _close_quietly(conn) -> None:
+    try:
+        conn.close()
+    except Exception:  # noqa: BLE001 - already broken or closed
+        pass
+
+
+def _map_error(exc, db: str | None, *, connecting: bool = False, elapsed: float = 0.0,
+               limits: ExecutionLimits | None = None) -> EngineError:
+    code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+    msg = exc.args[1] if len(exc.args) > 1 else str(exc)
+    if code in (_ER_BAD_DB, _ER_DBACCESS_DENIED) and connecting and db:
+        return UnknownDatabase(f"MariaDB has no database {db!r} readable by this user ({msg})")
+    if code == _ER_ACCESS_DENIED and connecting:
+        return EngineUnavailable(f"MariaDB refused the credentials: {msg}")
+    if code in (_ER_STATEMENT_TIMEOUT, _ER_QUERY_INTERRUPTED):
+        limit = f" of {limits.timeout_s:g} s" if limits else ""
+        return QueryTimeout(f"MariaDB query exceeded its time limit{limit} and was cancelled")
+    if code in _CR_CONNECTION or code is None:
+        if limits is not None and elapsed >= limits.timeout_s:
+            return QueryTimeout(f"MariaDB did not answer within {limits.timeout_s:g} s (+{CLIENT_MARGIN_S:g} s "
+                                f"client margin); connection dropped ({msg})")
+        return EngineUnavailable(f"MariaDB is not reachable: {msg}")
+    if code in _ER_READ_ONLY:
+        return UnsafeQueryError(f"refused by MariaDB: the session is read-only ({msg})")
+    if code in _ER_PRIVILEGE:
+        return UnsafeQueryError(f"refused by MariaDB: the read-only user may not do this ({msg})")
+    return QueryFailed(f"MariaDB error {code}: {msg}")
