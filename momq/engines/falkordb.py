@@ -1,0 +1,265 @@
+"""The Cypher engine: FalkorDB (standing in for Neo4j) through the ``falkordb`` client.
+
+Loads a :class:`GraphDatabase` as a named graph, runs one untrusted query with ``GRAPH.RO_QUERY`` (the server
+refuses anything that writes) under a server-side timeout, a client-side watchdog as a backstop (a huge reply
+can take far longer to transfer and decode than to compute) and a row cap, and infers a graph schema from a
+loaded graph. The server process itself is
+:class:`momq.engines.falkordb_server.FalkorDBServer`; this module never starts or stops it.
+
+Server-wide settings it raises when they are unlimited (never lowers): ``RESULTSET_SIZE`` (so a huge result is
+cut on the server; rows beyond ``max_rows`` are dropped here and ``truncated`` is set) and
+``QUERY_MEM_CAPACITY`` (so a query that builds a huge list fails instead of exhausting memory).
+
+Known limit: FalkorDB checks its timeout between operations, so one expression that computes for a long time
+(for example a ``reduce`` over a huge list) keeps a server thread busy after the timeout; the watchdog returns
+control to the caller, but the server finishes the expression on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from typing import Any
+
+from momq.engines.base import (
+    Engine,
+    EngineUnavailable,
+    ExecutionLimits,
+    QueryFailed,
+    QueryResult,
+    QueryTimeout,
+    UnknownDatabase,
+    UnsafeQueryError,
+)
+from momq.engines.graph_values import cypher_load_batches, introspect_graph, key_indexes, single_statement, to_plain
+from momq.schema import Database, GraphDatabase
+
+try:  # the client's own decoder of compact result cells (needs the graph for label/property names)
+    from falkordb.query_result import parse_scalar
+except ImportError:  # pragma: no cover - dependency of the package
+    parse_scalar = None
+
+log = logging.getLogger(__name__)
+
+#: Rows the server may return per query at least (internal queries such as schema sampling rely on it).
+MIN_SERVER_RESULTSET = 10_001
+
+
+class FalkorDBEngine(Engine):
+    name = "falkordb"
+    dialect = "cypher"
+    stands_in_for = "Neo4j"
+
+    def __init__(self, host: str, port: int, password: str | None = None, *, socket_grace_s: float = 2.0,
+                 max_query_memory_mb: int = 1024, load_batch_size: int = 2000):
+        if socket_grace_s <= 0:
+            raise ValueError("socket_grace_s must be positive")
+        if max_query_memory_mb < 1:
+            raise ValueError("max_query_memory_mb must be at least 1")
+        self.host, self.port, self._password = host, int(port), password
+        self.socket_grace_s = socket_grace_s
+        self.max_query_memory_mb = max_query_memory_mb
+        self.load_batch_size = load_batch_size
+        self._admin = None
+
+    # ---- connections
+    def _client(self):
+        """The admin client (loads, schema, settings); untrusted queries get a client of their own."""
+        if self._admin is None:
+            from falkordb import FalkorDB
+
+            self._admin = FalkorDB(host=self.host, port=self.port, password=self._password,
+                                   socket_connect_timeout=2.0, socket_timeout=300.0)
+        return self._admin
+
+    def _command(self, *args):
+        with _mapped_errors(self):
+            return self._client().connection.execute_command(*args)
+
+    def close(self) -> None:
+        admin, self._admin = self._admin, None
+        if admin is not None:
+            try:
+                admin.connection.close()
+            except Exception:  # noqa: BLE001 - closing must not fail
+                pass
+
+    # ---- Engine
+    def version(self) -> str:
+        for entry in self._command("MODULE", "LIST"):
+            mod = _as_dict(entry)
+            if mod.get("name") == "graph":
+                ver = int(mod["ver"])
+                return f"FalkorDB {ver // 10000}.{ver // 100 % 100}.{ver % 100}"
+        raise EngineUnavailable(f"the server at {self.host}:{self.port} has no FalkorDB module loaded")
+
+    def databases(self) -> list[str]:
+        return sorted(_text(g) for g in self._command("GRAPH.LIST"))
+
+    def drop(self, name: str) -> None:
+        if name in self.databases():
+            self._command("GRAPH.DELETE", name)
+
+    def load(self, db: Database) -> None:
+        if not isinstance(db, GraphDatabase):
+            raise TypeError(f"FalkorDB loads graph databases, not {type(db).__name__}")
+        t0 = time.monotonic()
+        batches = list(cypher_load_batches(db, batch_size=self.load_batch_size))  # validates before dropping
+        self.drop(db.name)
+        graph = self._client().select_graph(db.name)
+        with _mapped_errors(self):
+            graph.query("RETURN 1")  # creates the empty graph, so a graph without nodes still exists
+            for label, prop in key_indexes(db):
+                graph.query(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
+            for stmt in batches:
+                res = graph.query(stmt.query, params=stmt.params)
+                made = res.nodes_created if stmt.kind == "nodes" else res.relationships_created
+                if int(made) != stmt.count:
+                    raise QueryFailed(f"loading {db.name}: {stmt.kind} {stmt.label} created {int(made)} of "
+                                      f"{stmt.count} (an edge endpoint was not found by its key?)")
+        log.info("loaded graph %s into FalkorDB: %d nodes, %d edges in %.2f s", db.name, len(db.nodes),
+                 len(db.edges), time.monotonic() - t0)
+
+    def execute(self, db: str, query: str, limits: ExecutionLimits = ExecutionLimits()) -> QueryResult:
+        body = single_statement(query)
+        self._ensure_server_caps(limits.max_rows + 1)
+        timeout_ms = max(1, math.ceil(limits.timeout_s * 1000))
+        budget_s = limits.timeout_s + self.socket_grace_s
+        from falkordb import FalkorDB
+
+        # a client of its own: the watchdog below may have to cut its connection without touching other calls
+        client = FalkorDB(host=self.host, port=self.port, password=self._password, socket_connect_timeout=2.0,
+                          socket_timeout=budget_s)
+        graph = client.select_graph(db)  # a fresh label/property-name cache for every call
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                with _mapped_errors(self, db, limits.timeout_s):
+                    reply = graph.execute_command("GRAPH.RO_QUERY", db, body, "--compact", "timeout", timeout_ms)
+                    columns, raw_rows = _raw_result(reply)
+                    kept = [tuple(to_plain(parse_scalar(cell, graph)) for cell in raw)
+                            for raw in raw_rows[:limits.max_rows]]  # convert only the rows that are kept
+                outcome["result"] = (columns, kept, len(raw_rows) > limits.max_rows)
+            except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
+                outcome["error"] = exc
+
+        t0 = time.monotonic()
+        worker = threading.Thread(target=run, daemon=True, name="momq-falkordb-query")
+        worker.start()
+        worker.join(budget_s)
+        try:
+            if worker.is_alive():
+                # a huge reply can take longer to transfer and decode than the server took to compute it
+                raise QueryTimeout(f"no complete answer from FalkorDB within {limits.timeout_s} s (+ "
+                                   f"{self.socket_grace_s} s grace); query abandoned")
+        finally:
+            client.connection.connection_pool.disconnect()  # also ends a worker still reading the reply
+        if "error" in outcome:
+            raise outcome["error"]
+        columns, rows, truncated = outcome["result"]
+        return QueryResult(columns, rows, truncated=truncated, elapsed_s=time.monotonic() - t0)
+
+    def schema(self, db: str) -> GraphDatabase:
+        if db not in self.databases():
+            raise UnknownDatabase(f"FalkorDB has no graph named {db!r}")
+        self._ensure_server_caps(MIN_SERVER_RESULTSET)
+        graph = self._client().select_graph(db)
+
+        def run(q: str) -> list[list]:
+            with _mapped_errors(self, db):
+                return [[to_plain(v) for v in row] for row in graph.ro_query(q).result_set]
+
+        indexed = set()
+        for label, props, entity in run("CALL db.indexes() YIELD label, properties, entitytype "
+                                        "RETURN label, properties, entitytype"):
+            if entity == "NODE":
+                indexed.update((label, p) for p in props)
+        return introspect_graph(db, run, indexed)
+
+    # ---- server settings
+    def _ensure_server_caps(self, rows_needed: int) -> None:
+        """Raise RESULTSET_SIZE to at least ``rows_needed`` and bound QUERY_MEM_CAPACITY when unlimited."""
+        config = {_text(k): v for k, v in (self._command("GRAPH.CONFIG", "GET", "*"))}
+        size = int(config.get("RESULTSET_SIZE", -1))
+        wanted = max(rows_needed, MIN_SERVER_RESULTSET)
+        if size < 0 or size < wanted:
+            # never lower a cap another client raised; only bound an unlimited one or raise a smaller one
+            self._command("GRAPH.CONFIG", "SET", "RESULTSET_SIZE", wanted)
+        if int(config.get("QUERY_MEM_CAPACITY", 0)) <= 0:
+            self._command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", self.max_query_memory_mb * 1024 * 1024)
+
+
+# ----------------------------------------------------------------------------------------------- errors
+class _mapped_errors:
+    """Turn redis/FalkorDB exceptions into EngineErrors with messages for people."""
+
+    def __init__(self, engine: FalkorDBEngine, graph: str | None = None, timeout_s: float | None = None):
+        self.engine, self.graph, self.timeout_s = engine, graph, timeout_s
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc is None or not isinstance(exc, Exception):
+            return False
+        from redis import exceptions as rx
+
+        where = f"FalkorDB at {self.engine.host}:{self.engine.port}"
+        if isinstance(exc, rx.TimeoutError):
+            raise QueryTimeout(f"no answer from {where} within {self.timeout_s} s (+ grace); query abandoned") from exc
+        if isinstance(exc, rx.ConnectionError):
+            raise EngineUnavailable(f"cannot reach {where}: {exc}") from exc
+        if isinstance(exc, rx.ResponseError):
+            msg = str(exc)
+            low = msg.lower()
+            if "timed out" in low:
+                raise QueryTimeout(f"query ran past its {self.timeout_s} s limit and was stopped by FalkorDB") from exc
+            if "read-only" in low or "readonly" in low:
+                raise UnsafeQueryError(f"refused: the query writes (FalkorDB: {msg})") from exc
+            if "empty key" in low:
+                raise UnknownDatabase(f"FalkorDB has no graph named {self.graph!r}") from exc
+            if "more than one statement" in low:
+                raise UnsafeQueryError(f"only one statement per call is allowed (FalkorDB: {msg})") from exc
+            if "mem consumption exceeded" in low:
+                raise QueryFailed(f"the query used more than the {self.engine.max_query_memory_mb} MB memory "
+                                  f"limit (FalkorDB: {msg})") from exc
+            raise QueryFailed(f"FalkorDB rejected the query: {msg}") from exc
+        if isinstance(exc, rx.RedisError):
+            raise QueryFailed(f"{where}: {exc}") from exc
+        return False
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _as_dict(entry: Any) -> dict[str, Any]:
+    if isinstance(entry, dict):
+        items = entry.items()
+    else:  # RESP2 flat list [name, value, ...]
+        it = iter(entry)
+        items = zip(it, it)
+    return {_text(k): (_text(v) if isinstance(v, bytes) else v) for k, v in items}
+
+
+def _raw_result(reply: list) -> tuple[tuple[str, ...], list]:
+    """Column names and unconverted rows of a compact GRAPH.RO_QUERY reply; raises the reply's error if any."""
+    from redis.exceptions import ResponseError
+
+    if reply and isinstance(reply[0], ResponseError):
+        raise reply[0]
+    if reply and isinstance(reply[-1], ResponseError):  # run-time error after the header
+        raise reply[-1]
+    if len(reply) < 3:  # statistics only: a query without RETURN
+        return (), []
+    return tuple(_column_name(h) for h in reply[0]), reply[1]
+
+
+def _column_name(header_entry: Any) -> str:
+    # compact result sets give [column type, name]; plain ones give the name
+    if isinstance(header_entry, (list, tuple)):
+        header_entry = header_entry[-1]
+    return _text(header_entry)

@@ -1,0 +1,471 @@
+"""What every Cypher-speaking engine shares: loading a GraphDatabase, checking statements, converting results.
+
+Four small pieces used by the FalkorDB, Bolt and nGQL-emulation engines:
+- :func:`cypher_load_batches` turns a :class:`GraphDatabase` into batched ``UNWIND $rows`` statements (nodes per
+  label, then edges matched by their endpoints' key properties), with property values converted to what a
+  graph engine stores (NULL -> property absent, DATE -> ISO string, DECIMAL -> float);
+- :func:`single_statement` refuses text with more than one statement (a ``;`` outside strings and comments), and
+  :func:`write_clause` finds write clauses and non-read procedure calls (a lexical defence in depth);
+- :func:`to_plain` converts driver values (falkordb's Node/Edge/Path, the neo4j driver's Node/Relationship/Path
+  and temporal types) into the engine-neutral :class:`GraphNode` / :class:`GraphEdge` / :class:`GraphPath`;
+- :func:`introspect_graph` infers labels, relationship types and typed properties from a live graph through
+  a caller-supplied read-only query runner.
+It holds no connection (introspection runs its queries through the caller's runner); index statements and
+write channels belong to each engine module. It is not a Cypher parser: the statement helpers only look at
+words outside strings and comments.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal as _decimal
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from momq.engines.base import GraphEdge, GraphNode, GraphPath, QueryFailed, UnsafeQueryError
+from momq.schema.graph import EdgeType, GraphDatabase, NodeType, Property
+from momq.schema.types import ValueType, check_identifier
+
+log = logging.getLogger(__name__)
+
+
+# ----------------------------------------------------------------------------------------------- loading
+def stored_value(value: Any, vtype: ValueType) -> Any:
+    """A property value as graph engines store it; None means "leave the property out"."""
+    if value is None:
+        return None
+    if not vtype.accepts(value):
+        raise ValueError(f"value {value!r} is not a valid {vtype.value}")
+    if vtype is ValueType.DATE:
+        return value.isoformat()
+    if vtype in (ValueType.DECIMAL, ValueType.FLOAT):
+        return float(value)
+    return value
+
+
+def _stored_properties(props: dict[str, Any], types: dict[str, ValueType], what: str) -> dict[str, Any]:
+    unknown = set(props) - set(types)
+    if unknown:
+        raise ValueError(f"{what} has properties not in its type: {sorted(unknown)}")
+    out = {}
+    for name, vtype in types.items():
+        value = stored_value(props.get(name), vtype)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+@dataclass(frozen=True)
+class LoadStatement:
+    """One write statement of a load, with its parameters (``rows`` is the UNWIND batch)."""
+
+    query: str
+    params: dict[str, Any]
+    kind: str  # "nodes" or "edges"
+    label: str  # the node label or edge type it writes
+    count: int  # how many nodes/edges it creates
+
+
+def cypher_load_batches(db: GraphDatabase, *, batch_size: int = 2000, vid_property: str | None = None,
+                        rank_property: str | None = None) -> Iterator[LoadStatement]:
+    """Batched CREATE statements for all nodes, then all edges, of ``db``.
+
+    Edges find their endpoints by label and key property (the key must be set and unique within the label), so
+    no helper property is needed. ``vid_property``/``rank_property`` store ``Node.vid``/``Edge.rank`` as real
+    properties for callers that model them (the nGQL emulation); the Cypher engines leave both None, so gold
+    Cypher queries never see implementation properties. Indexes on the key properties should exist before the
+    edge statements run (see :func:`key_indexes`).
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be positive")
+    node_types = {nt.label: nt for nt in db.node_types}
+    for helper, types in ((vid_property, db.node_types), (rank_property, db.edge_types)):
+        if helper is not None and any(helper == p.name for t in types for p in t.properties):
+            raise ValueError(f"helper property {helper!r} collides with a declared property of {db.name}")
+    where: dict[str, tuple[str, Any]] = {}  # vid -> (label, stored key value)
+    seen_keys: set[tuple[str, Any]] = set()
+    rows_by_label: dict[str, list[dict]] = {nt.label: [] for nt in db.node_types}
+    for node in db.nodes:
+        nt = node_types.get(node.label)
+        if nt is None:
+            raise ValueError(f"node {node.vid!r} has label {node.label!r}, which is not a node type of {db.name}")
+        props = _stored_properties(node.properties, {p.name: p.type for p in nt.properties}, f"node {node.vid!r}")
+        key = props.get(nt.key)
+        if key is None:
+            raise ValueError(f"node {node.vid!r} ({nt.label}) has no value for its key property {nt.key!r}")
+        if node.vid in where:
+            raise ValueError(f"duplicate vertex id {node.vid!r}")
+        if (nt.label, key) in seen_keys:
+            raise ValueError(f"duplicate key {nt.key}={key!r} in label {nt.label}")
+        seen_keys.add((nt.label, key))
+        where[node.vid] = (nt.label, key)
+        if vid_property is not None:
+            props[vid_property] = node.vid
+        rows_by_label[nt.label].append(props)
+    for label, rows in rows_by_label.items():
+        for chunk in _chunks(rows, batch_size):
+            yield LoadStatement(f"UNWIND $rows AS row CREATE (n:{label}) SET n = row",
+                                {"rows": chunk}, "nodes", label, len(chunk))
+
+    edge_types = {et.type: et for et in db.edge_types}
+    rows_by_type: dict[str, list[dict]] = {et.type: [] for et in db.edge_types}
+    for i, edge in enumerate(db.edges):
+        et = edge_types.get(edge.type)
+        if et is None:
+            raise ValueError(f"edge #{i} has type {edge.type!r}, which is not an edge type of {db.name}")
+        ends = []
+        for vid, label in ((edge.source_vid, et.source), (edge.target_vid, et.target)):
+            if vid not in where:
+                raise ValueError(f"edge #{i} ({edge.type}) refers to unknown vertex {vid!r}")
+            if where[vid][0] != label:
+                raise ValueError(f"edge #{i} ({edge.type}) expects a {label} at {vid!r}, found {where[vid][0]}")
+            ends.append(where[vid][1])
+        props = _stored_properties(edge.properties, {p.name: p.type for p in et.properties}, f"edge #{i}")
+        if rank_property is not None:
+            props[rank_property] = edge.rank
+        rows_by_type[et.type].append({"s": ends[0], "t": ends[1], "p": props})
+    for et in db.edge_types:
+        src, dst = node_types[et.source], node_types[et.target]
+        query = (f"UNWIND $rows AS row MATCH (a:{src.label} {{{src.key}: row.s}}) "
+                 f"MATCH (b:{dst.label} {{{dst.key}: row.t}}) CREATE (a)-[r:{et.type}]->(b) SET r = row.p")
+        for chunk in _chunks(rows_by_type[et.type], batch_size):
+            yield LoadStatement(query, {"rows": chunk}, "edges", et.type, len(chunk))
+
+
+def key_indexes(db: GraphDatabase) -> list[tuple[str, str]]:
+    """(label, key property) pairs that should be indexed before edges are loaded."""
+    return [(nt.label, nt.key) for nt in db.node_types]
+
+
+def _chunks(rows: list, size: int) -> Iterator[list]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+# ----------------------------------------------------------------------------------------------- statements
+def single_statement(query: str) -> str:
+    """Return ``query`` without a trailing ``;``; raise UnsafeQueryError if a ``;`` separates two statements.
+
+    Strings ('...' and "..." with backslash escapes), back-quoted names and comments (``//`` and ``/* */``) are
+    skipped, so a ``;`` inside them is not a boundary. Text with no statement at all raises QueryFailed.
+    """
+    boundary = None  # index of the first top-level ';'
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        if ch in ("'", '"', "`"):
+            i = _skip_quoted(query, i)
+            continue
+        if query.startswith("//", i):
+            end = query.find("\n", i)
+            i = n if end < 0 else end + 1
+            continue
+        if query.startswith("/*", i):
+            end = query.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            continue
+        if ch == ";":
+            if boundary is None:
+                boundary = i
+            elif _has_code(query[boundary + 1:i]):
+                raise UnsafeQueryError("only one statement per call is allowed; the query has several")
+            # else ";;" with nothing between: keep the first boundary and look on
+        elif boundary is not None and not ch.isspace():
+            raise UnsafeQueryError("only one statement per call is allowed; the query has several")
+        i += 1
+    body = query if boundary is None else query[:boundary]
+    if not _has_code(body):
+        raise QueryFailed("the query is empty")
+    return body
+
+
+#: Clauses that change data or the schema, or leave the target database; refused by :func:`write_clause`.
+WRITE_KEYWORDS = frozenset({"CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "FOREACH", "LOAD",
+                            "USE", "GRANT", "DENY", "REVOKE", "ALTER"})
+#: Procedures a read-only query may CALL (lower case); every other named procedure is refused.
+READ_PROCEDURES = frozenset({"db.labels", "db.relationshiptypes", "db.propertykeys", "db.schema.nodetypeproperties",
+                             "db.schema.reltypeproperties", "db.schema.visualization", "db.indexes",
+                             "db.constraints"})
+
+
+def cypher_words(query: str) -> list[str]:
+    """The bare words and punctuation of ``query`` outside strings, back-quoted names and comments."""
+    out: list[str] = []
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        if ch in ("'", '"', "`"):
+            i = _skip_quoted(query, i)
+            out.append("<quoted>")
+        elif query.startswith("//", i):
+            end = query.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif query.startswith("/*", i):
+            end = query.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+        elif ch.isalnum() or ch == "_":
+            j = i
+            while j < n and (query[j].isalnum() or query[j] == "_"):
+                j += 1
+            out.append(query[i:j])
+            i = j
+        elif ch.isspace():
+            i += 1
+        else:
+            out.append(ch)
+            i += 1
+    return out
+
+
+def write_clause(query: str) -> str | None:
+    """Why ``query`` could write (a keyword such as CREATE, or a CALL of a procedure not known to be read-only),
+    or None. A lexical defence in depth for servers that do not enforce read-only transactions; property names
+    and map keys such as ``n.set`` or ``{create: 1}`` are not mistaken for clauses."""
+    words = cypher_words(query)
+    for k, word in enumerate(words):
+        prev = words[k - 1] if k else ""
+        nxt = words[k + 1] if k + 1 < len(words) else ""
+        if prev in (".", "$", ":") or nxt == ":":  # property access, parameter, label/map key
+            continue
+        upper = word.upper()
+        if upper in WRITE_KEYWORDS:
+            return upper
+        if upper == "IN" and nxt.upper() == "TRANSACTIONS":
+            return "CALL ... IN TRANSACTIONS"
+        if upper == "CALL" and nxt not in ("{", "(", ""):
+            name = [nxt]
+            j = k + 2
+            while j + 1 < len(words) and words[j] == ".":
+                name.append(words[j + 1])
+                j += 2
+            proc = ".".join(name)
+            if proc.lower() not in READ_PROCEDURES:
+                return f"CALL {proc}"
+    return None
+
+
+def _skip_quoted(text: str, start: int) -> int:
+    quote = text[start]
+    i = start + 1
+    while i < len(text):
+        if text[i] == "\\" and quote != "`":
+            i += 2
+            continue
+        if text[i] == quote:
+            if quote == "`" and text.startswith("``", i):  # doubled back-quote escapes itself
+                i += 2
+                continue
+            return i + 1
+        i += 1
+    return len(text)  # unterminated: the engine will report the syntax error
+
+
+def _has_code(text: str) -> bool:
+    """Whether ``text`` holds anything but whitespace and comments."""
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+        else:
+            return True
+    return False
+
+
+# ----------------------------------------------------------------------------------------------- results
+def to_plain(value: Any) -> Any:
+    """A driver value as plain Python: graph values become GraphNode/GraphEdge/GraphPath, containers recurse.
+
+    Temporal values stay Python ``date``/``datetime``/``time``; durations become their ISO-8601 text; points
+    become dicts of their coordinates. Numbers, strings, booleans and None pass through.
+    """
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, _decimal.Decimal):
+        return value
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value
+    converter = _converter_for(value)
+    if converter is None:
+        raise TypeError(f"cannot convert a {type(value).__module__}.{type(value).__qualname__} result value")
+    return converter(value)
+
+
+def _converter_for(value: Any):
+    for find in (_falkordb_converter, _neo4j_converter):
+        try:
+            converter = find(value)
+        except ImportError:  # that driver is not installed, so the value is not one of its types
+            continue
+        if converter is not None:
+            return converter
+    if type(value).__name__ == "relativedelta":  # falkordb durations
+        return _relativedelta_iso
+    return None
+
+
+def _falkordb_converter(value: Any):
+    from falkordb import Edge, Node, Path
+
+    if isinstance(value, Node):
+        return lambda v: GraphNode(tuple(v.labels or ()), _props(v.properties))
+    if isinstance(value, Edge):
+        return lambda v: GraphEdge(str(v.relation), _props(v.properties))
+    if isinstance(value, Path):
+        return lambda v: GraphPath(tuple(to_plain(n) for n in v.nodes()), tuple(to_plain(e) for e in v.edges()))
+    return None
+
+
+def _neo4j_converter(value: Any):
+    from neo4j.graph import Node, Path, Relationship
+    from neo4j.spatial import Point
+    from neo4j.time import Date, DateTime, Duration, Time
+
+    if isinstance(value, Node):
+        return lambda v: GraphNode(tuple(sorted(v.labels)), _props(dict(v.items())))
+    if isinstance(value, Relationship):
+        return lambda v: GraphEdge(str(v.type), _props(dict(v.items())))
+    if isinstance(value, Path):
+        return lambda v: GraphPath(tuple(to_plain(n) for n in v.nodes),
+                                   tuple(to_plain(r) for r in v.relationships))
+    if isinstance(value, (Date, DateTime, Time)):
+        return lambda v: v.to_native()
+    if isinstance(value, Duration):
+        return lambda v: v.iso_format()
+    if isinstance(value, Point):
+        return lambda v: {"srid": v.srid, "coordinates": list(v)}
+    return None
+
+
+def _props(props: dict) -> dict[str, Any]:
+    return {str(k): to_plain(v) for k, v in props.items()}
+
+
+def _relativedelta_iso(d: Any) -> str:
+    date_part = "".join(f"{int(n)}{u}" for n, u in ((d.years, "Y"), (d.months, "M"), (d.days, "D")) if n)
+    secs = d.seconds + d.microseconds / 1e6
+    time_part = "".join(f"{n:g}{u}" for n, u in ((d.hours, "H"), (d.minutes, "M"), (secs, "S")) if n)
+    return "P" + date_part + ("T" + time_part if time_part else "") if (date_part or time_part) else "PT0S"
+
+
+
+# ----------------------------------------------------------------------------------------------- schema
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SCHEMA_SAMPLE = 1000  # nodes/edges sampled per label/type to infer property types
+
+
+def infer_type(values: list[Any]) -> ValueType:
+    """The ValueType of sampled non-NULL property values (DECIMAL is stored as float, so it reads as FLOAT)."""
+    if values and all(isinstance(v, bool) for v in values):
+        return ValueType.BOOLEAN
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return ValueType.INTEGER
+    if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return ValueType.FLOAT
+    if values and all(isinstance(v, _dt.date) and not isinstance(v, _dt.datetime) for v in values):
+        return ValueType.DATE
+    if values and all(isinstance(v, str) and _ISO_DATE.match(v) for v in values):
+        return ValueType.DATE
+    return ValueType.TEXT
+
+
+def _key_preference(label: str, name: str, indexed: bool) -> tuple:
+    low, lab = name.lower(), label.lower()
+    return (
+        not indexed,
+        low not in ("id", f"{lab}_id", f"{lab}id", "key", f"{lab}_key"),
+        not (low.endswith("id") or low.endswith("_key") or low.endswith("code")),
+        low not in ("name", "title"),
+    )
+
+
+def introspect_graph(name: str, run: Callable[[str], list[list]],
+                     indexed: set[tuple[str, str]] = frozenset()) -> GraphDatabase:
+    """Infer a GraphDatabase (no data) from a live graph, using only portable read-only Cypher.
+
+    ``run(query)`` executes one read query and returns rows as lists of plain values. Per label, up to
+    :data:`SCHEMA_SAMPLE` nodes are sampled: a property's type comes from its sampled values (:func:`infer_type`)
+    and it is nullable when some sampled node lacks it. The key of a label is the first property, in this order
+    of preference, whose values are set and distinct on every node of the label (checked with a count over the
+    whole label): indexed properties ``indexed`` first, then names like ``id``/``<label>_id``/``key``, then
+    names ending in ``id``/``_key``/``code``, then ``name``/``title``, then the sampled order. When no property
+    is unique, the first always-set property is used (and a warning logged). An edge type gets the most common
+    (source label, target label) pair; other pairs are logged. Labels without any property are left out.
+    """
+    node_types = []
+    labels = sorted(r[0] for r in run("MATCH (n) UNWIND labels(n) AS label RETURN DISTINCT label"))
+    for label in labels:
+        lq = _quote(label)
+        total = run(f"MATCH (n:{lq}) RETURN count(n)")[0][0]
+        samples = [r[0] for r in run(f"MATCH (n:{lq}) WITH n LIMIT {SCHEMA_SAMPLE} RETURN properties(n)")]
+        props = _infer_properties(samples)
+        if not props:
+            log.warning("graph %s: label %s has no properties; left out of the schema", name, label)
+            continue
+        always = [p for p in props if not p.nullable]
+        order = sorted(always, key=lambda p: _key_preference(label, p.name, (label, p.name) in indexed))
+        key = None
+        for prop in order:
+            if prop.type is ValueType.FLOAT or prop.type is ValueType.BOOLEAN:
+                continue
+            pq = _quote(prop.name)
+            count, distinct = run(f"MATCH (n:{lq}) RETURN count(n.{pq}), count(DISTINCT n.{pq})")[0]
+            if count == total and distinct == total:
+                key = prop.name
+                break
+        if key is None:
+            key = (always or props)[0].name
+            log.warning("graph %s: no property of label %s is unique; using %s as its key", name, label, key)
+        node_types.append(NodeType(label, tuple(props), key))
+
+    kept = {nt.label for nt in node_types}
+    edge_types = []
+    for (rel_type,) in sorted(run("MATCH ()-[r]->() RETURN DISTINCT type(r)")):
+        rq = _quote(rel_type)
+        pairs = run(f"MATCH (a)-[r:{rq}]->(b) RETURN labels(a)[0] AS s, labels(b)[0] AS t, count(*) AS c "
+                    f"ORDER BY c DESC, s, t")
+        pairs = [p for p in pairs if p[0] in kept and p[1] in kept]
+        if not pairs:
+            log.warning("graph %s: relationship type %s joins no known labels; left out", name, rel_type)
+            continue
+        if len(pairs) > 1:
+            log.warning("graph %s: relationship type %s joins several label pairs %s; keeping the most common",
+                        name, rel_type, [(p[0], p[1]) for p in pairs])
+        samples = [r[0] for r in run(f"MATCH ()-[r:{rq}]->() WITH r LIMIT {SCHEMA_SAMPLE} RETURN properties(r)")]
+        edge_types.append(EdgeType(rel_type, pairs[0][0], pairs[0][1], tuple(_infer_properties(samples))))
+    return GraphDatabase(name, tuple(node_types), tuple(edge_types))
+
+
+def _infer_properties(samples: list[dict]) -> list[Property]:
+    values: dict[str, list] = {}
+    present: dict[str, int] = {}
+    for sample in samples:
+        for k, v in (sample or {}).items():
+            values.setdefault(k, [])
+            if v is not None:
+                values[k].append(v)
+                present[k] = present.get(k, 0) + 1
+    out = []
+    for k, vals in values.items():
+        try:
+            check_identifier(k, "property")
+        except ValueError:
+            log.warning("property %r is not a plain identifier; left out of the schema", k)
+            continue
+        out.append(Property(k, infer_type(vals), nullable=present.get(k, 0) < len(samples)))
+    return out
+
+
+def _quote(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
