@@ -1,0 +1,101 @@
+"""What every per-dialect compiler shares: the base class, variable naming and value helpers.
+
+A compiler turns one :class:`momq.bench.ir.Query` over a domain into the text of one query in its dialect,
+following the naming contract of ``momq.bench.project``. Compilers never execute anything and do not decide
+whether a query is worth asking (``momq.bench.sample`` does).
+"""
+
+from __future__ import annotations
+
+import abc
+import decimal as _decimal
+from typing import ClassVar
+
+from momq.bench.er import Domain, Entity, Role
+from momq.bench.ir import Agg, Col, Filter, Func, Op, Query
+
+
+def initials(name: str) -> str:
+    """``employee`` -> ``e``; ``order_item`` -> ``oi``."""
+    return "".join(part[0] for part in name.split("_") if part) or "x"
+
+
+#: Short words that are keywords in at least one dialect, never used as aliases or variables.
+ALIAS_KEYWORDS = frozenset("""
+add all and any as asc at by case desc div do else end exists for from if in is join key like limit match
+merge mod no nor not null of on or order over row rows set then to top union use when with xor yes
+""".split())
+
+
+def unique_names(bases: list[str], taken: set[str] | None = None) -> list[str]:
+    """Make short variable names unique by numbering repeats (e, d, e2) and keep them off keywords (do -> do2)."""
+    taken = set(taken or ()) | ALIAS_KEYWORDS
+    out = []
+    for base in bases:
+        name, i = base, 1
+        while name in taken:
+            i += 1
+            name = f"{base}{i}"
+        taken.add(name)
+        out.append(name)
+    return out
+
+
+def implicit_filters(query: Query, ents: list[Entity]) -> tuple[Filter, ...]:
+    """The query's filters plus the NOT NULL tests that ordering by a nullable attribute implies.
+
+    NULLs sort differently across engines, so a ranked attribute never includes unknown values.
+    """
+    extra: list[Filter] = []
+    order = query.order_by
+    if order is not None and isinstance(order.item, Col):
+        col = order.item
+        if ents[col.node].attribute(col.attribute).nullable:
+            extra.append(Filter(col, Op.NOT_NULL))
+    if query.per_group is not None and ents[0].attribute(query.per_group.attribute).nullable:
+        extra.append(Filter(Col(0, query.per_group.attribute), Op.NOT_NULL))
+    present = set(query.filters)
+    return query.filters + tuple(f for f in extra if f not in present)
+
+
+def rounds(agg: Agg, ents: list[Entity]) -> bool:
+    """Averages are rounded to 2 decimals in every dialect: engines return them with different precisions
+    (MariaDB keeps 4 extra digits, PostgreSQL NUMERIC many, graph engines a double)."""
+    return agg.func is Func.AVG
+
+
+def number_text(value) -> str:
+    if isinstance(value, bool):
+        raise TypeError("booleans are not numbers here")
+    if isinstance(value, _decimal.Decimal):
+        text = format(value.normalize(), "f")
+        return text
+    if isinstance(value, float):
+        return repr(value)
+    return str(int(value))
+
+
+class Compiler(abc.ABC):
+    """Compiles IR queries for one domain into one dialect."""
+
+    dialect: ClassVar[str]
+
+    def __init__(self, domain: Domain):
+        self.domain = domain
+
+    @abc.abstractmethod
+    def compile(self, query: Query) -> str:
+        """The query text (no trailing semicolon)."""
+
+    def entities(self, query: Query) -> list[Entity]:
+        return query.check(self.domain).entities(self.domain)
+
+    @staticmethod
+    def key_filter(query: Query, ents: list[Entity]) -> Filter | None:
+        """The filter that pins the root to one known instance by its key, if that is the only root filter."""
+        root_filters = [f for f in query.filters if f.col.node == 0]
+        if len(root_filters) == 1:
+            f = root_filters[0]
+            if f.op is Op.EQ and ents[0].attribute(f.col.attribute).role is Role.KEY:
+                return f
+        return None

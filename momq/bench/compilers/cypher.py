@@ -1,0 +1,286 @@
+"""Cypher (Neo4j): MATCH patterns with labels, relationship types and directions, WITH for staged queries.
+
+:class:`PatternCompiler` holds the pattern-query logic that nGQL's MATCH shares; the dialect hooks are property
+access, string literals, the equality operator, how a known instance is pinned, and whether ORDER BY may use
+expressions (Cypher) or only returned column names (NebulaGraph). It emits read-only queries only and relies on
+no engine-specific procedure or function.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal as _decimal
+
+from momq.bench.er import Entity
+from momq.bench.ir import Agg, Col, Filter, Func, Hop, Op, Query
+from momq.bench.compilers.base import (
+    Compiler,
+    implicit_filters,
+    initials,
+    number_text,
+    rounds,
+    unique_names,
+)
+
+_FUNC = {Func.COUNT: "count", Func.COUNT_DISTINCT: "count", Func.SUM: "sum", Func.AVG: "avg", Func.MIN: "min",
+         Func.MAX: "max"}
+
+
+class PatternCompiler(Compiler):
+    eq_op = "="
+    #: whether ORDER BY may name expressions (True) or only returned/WITH column names (False)
+    order_by_expressions = True
+
+    # ----------------------------------------------------------------- dialect hooks
+    def prop(self, var: str, ent: Entity, attr: str) -> str:
+        return f"{var}.{attr}"
+
+    def string(self, text: str) -> str:
+        if "'" in text and '"' not in text:
+            return '"' + text.replace("\\", "\\\\") + '"'
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    def node(self, var: str, ent: Entity, key_value=None) -> str:
+        if key_value is None:
+            return f"({var}:{ent.label})"
+        return f"({var}:{ent.label} {{{ent.key.name}: {self.literal(key_value)}}})"
+
+    def key_condition(self, var: str, ent: Entity, value) -> str | None:
+        """A WHERE condition pinning a node by key, or None when :meth:`node` already does."""
+        return None
+
+    # ----------------------------------------------------------------- literals
+    def literal(self, value) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, str):
+            return self.string(value)
+        if isinstance(value, _dt.date):
+            return self.string(value.isoformat())  # graph dates are ISO strings
+        if isinstance(value, _decimal.Decimal):
+            return repr(float(value))  # graph decimals are floats
+        if isinstance(value, (int, float)):
+            return number_text(value)
+        raise TypeError(f"no literal for {value!r}")
+
+    # ----------------------------------------------------------------- pieces
+    def col(self, c: Col) -> str:
+        return self.prop(self._vars[c.node], self._ents[c.node], c.attribute)
+
+    def agg(self, a: Agg, rounded: bool = True) -> str:
+        if a.col is None:
+            text = "count(*)"
+        elif a.func is Func.COUNT_DISTINCT:
+            text = f"count(DISTINCT {self.col(a.col)})"
+        else:
+            text = f"{_FUNC[a.func]}({self.col(a.col)})"
+        if rounded and rounds(a, self._ents):
+            # round(x, 2) is Neo4j-only (FalkorDB's round takes one argument): scale, round, scale back
+            text = f"round({text} * 100) / 100.0"
+        return text
+
+    def item(self, i) -> str:
+        return self.agg(i) if isinstance(i, Agg) else self.col(i)
+
+    def alias(self, i) -> str:
+        return self._alias[i]
+
+    def _make_aliases(self, query: Query) -> None:
+        names: dict = {}
+        used: set[str] = set()
+        cols = [i for i in query.select if isinstance(i, Col)]
+        clash = {c.attribute for c in cols if sum(d.attribute == c.attribute for d in cols) > 1}
+        items = list(query.select)
+        if query.having is not None and query.having.agg not in items:
+            items.append(query.having.agg)
+        for i in items:
+            if isinstance(i, Col):
+                base = f"{self._ents[i.node].name}_{i.attribute}" if i.attribute in clash else i.attribute
+            elif i.col is None:
+                base = "num_" + self._ents[0].plural.replace(" ", "_").replace("-", "_")
+                base = "".join(ch for ch in base if ch.isalnum() or ch == "_")
+            else:
+                func = "count_distinct" if i.func is Func.COUNT_DISTINCT else i.func.value
+                base = f"{func}_{i.col.attribute}"
+            names[i] = unique_names([base], used)[0]
+            used.add(names[i])
+        self._alias = names
+
+    def op_text(self, op: Op) -> str:
+        return {Op.EQ: self.eq_op, Op.NE: "<>"}.get(op, op.value)
+
+    def condition(self, f: Filter) -> str:
+        c = self.col(f.col)
+        op = f.op
+        if op in (Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE):
+            return f"{c} {self.op_text(op)} {self.literal(f.values[0])}"
+        if op is Op.BETWEEN:
+            return f"{c} >= {self.literal(f.values[0])} AND {c} <= {self.literal(f.values[1])}"
+        if op is Op.IN:
+            return f"{c} IN [{', '.join(self.literal(v) for v in f.values)}]"
+        if op is Op.PREFIX:
+            return f"{c} STARTS WITH {self.string(f.values[0])}"
+        if op is Op.IS_NULL:
+            return f"{c} IS NULL"
+        if op is Op.NOT_NULL:
+            return f"{c} IS NOT NULL"
+        if op is Op.IS_TRUE:
+            return f"{c} {self.eq_op} true"
+        if op is Op.IS_FALSE:
+            return f"{c} {self.eq_op} false"
+        raise AssertionError(op)
+
+    def edge(self, hop: Hop) -> str:
+        rel = self.domain.relationship(hop.relationship)
+        return f"-[:{rel.edge_type}]->" if hop.forward else f"<-[:{rel.edge_type}]-"
+
+    def pattern(self, query: Query, path: tuple[Hop, ...], pinned: dict[int, object]) -> str:
+        parts = [self.node(self._vars[0], self._ents[0], pinned.get(0))]
+        for i, hop in enumerate(path, start=1):
+            parts.append(self.edge(hop))
+            parts.append(self.node(self._vars[i], self._ents[i], pinned.get(i)))
+        return "".join(parts)
+
+    def _split_filters(self, query: Query) -> tuple[dict[int, object], list[str]]:
+        """Key equality filters become pinned nodes; the rest become WHERE conditions."""
+        pinned: dict[int, object] = {}
+        conds: list[str] = []
+        for f in implicit_filters(query, self._ents):
+            ent = self._ents[f.col.node]
+            if f.op is Op.EQ and f.col.attribute == ent.key.name and f.col.node not in pinned:
+                pinned[f.col.node] = f.values[0]
+                extra = self.key_condition(self._vars[f.col.node], ent, f.values[0])
+                if extra:
+                    conds.append(extra)
+            else:
+                conds.append(self.condition(f))
+        return pinned, conds
+
+    # ----------------------------------------------------------------- compile
+    def compile(self, query: Query) -> str:
+        ents = self.entities(query)
+        self._ents = ents
+        self._vars = unique_names([initials(e.name) for e in ents])
+        self._make_aliases(query)
+        if query.per_group is not None:
+            return self._per_group(query)
+        if query.without is not None:
+            return self._anti(query)
+        pinned, conds = self._split_filters(query)
+        lines = []
+        if query.above_average is not None:
+            ent = ents[0]
+            other = unique_names([self._vars[0]], set(self._vars))[0]
+            attr = self.prop(other, ent, query.above_average.attribute)
+            lines.append(f"MATCH ({other}:{ent.label})")
+            lines.append(f"WITH avg({attr}) AS average")
+            conds.append(f"{self.col(query.above_average)} > average")
+        lines.append("MATCH " + self.pattern(query, query.hops, pinned))
+        if conds:
+            lines.append("WHERE " + " AND ".join(conds))
+        lines += self._projection(query)
+        return "\n".join(lines)
+
+    def _returns(self, items, distinct: bool = False) -> str:
+        return ("RETURN DISTINCT " if distinct else "RETURN ") + ", ".join(
+            f"{self.item(i)} AS {self.alias(i)}" for i in items)
+
+    def _projection(self, query: Query) -> list[str]:
+        lines: list[str] = []
+        if query.having is not None:
+            h = query.having
+            with_items = list(query.select) + ([h.agg] if h.agg not in query.select else [])
+            hv = self._alias[h.agg]
+            having_text = self.agg(h.agg, rounded=False)
+            lines.append("WITH " + ", ".join(
+                f"{having_text if i == h.agg else self.item(i)} AS {self.alias(i)}" for i in with_items))
+            lines.append(f"WHERE {hv} {self.op_text(h.op)} {self.literal(h.value)}")
+            lines.append("RETURN " + ", ".join(self.alias(i) for i in query.select))
+            lines += self._order(query)
+            return lines
+        if (query.order_by is not None and not query.aggregates and not self.order_by_expressions
+                and query.order_by.item in query.select):
+            # ORDER BY may only name returned columns: rank on the returned value (the sampler keeps only
+            # queries without ties among the ranked rows, so no key tie-breaker is needed)
+            lines.append(self._returns(query.select, query.distinct))
+            o = query.order_by
+            lines.append(f"ORDER BY {self.alias(o.item)}" + (" DESC" if o.descending else ""))
+            if query.limit is not None:
+                lines.append(f"LIMIT {query.limit}")
+            return lines
+        if query.order_by is not None and not query.aggregates and not self.order_by_expressions:
+            # ORDER BY may only name columns: stage the ranked values and keys in a WITH
+            keys = [Col(i, e.key.name) for i, e in enumerate(self._ents)]
+            staged = list(query.select)
+            order_item = query.order_by.item
+            extra = [c for c in [order_item] + keys if c not in staged]
+            names = dict(self._alias)
+            used = set(names.values())
+            for c in extra:
+                names[c] = unique_names([f"{self._vars[c.node]}_{c.attribute}"], used)[0]
+                used.add(names[c])
+            lines.append("WITH " + ", ".join(f"{self.item(i)} AS {names[i]}" for i in staged + extra))
+            terms = [names[order_item] + (" DESC" if query.order_by.descending else "")]
+            terms += [names[k] for k in keys if k != order_item]
+            lines.append("ORDER BY " + ", ".join(terms))
+            if query.limit is not None:
+                lines.append(f"LIMIT {query.limit}")
+            lines.append("RETURN " + ", ".join(f"{names[i]} AS {self.alias(i)}"
+                                               if names[i] != self.alias(i) else names[i] for i in query.select))
+            return lines
+        lines.append(self._returns(query.select, query.distinct))
+        lines += self._order(query)
+        return lines
+
+    def _order(self, query: Query) -> list[str]:
+        lines = []
+        if query.order_by is not None:
+            o = query.order_by
+            if query.aggregates:
+                first = self.alias(o.item)
+                terms = [first + (" DESC" if o.descending else "")]
+                terms += [self.alias(c) for c in query.group_by if self.alias(c) != first]
+            else:
+                first = self.alias(o.item) if o.item in query.select else self.item(o.item)
+                terms = [first + (" DESC" if o.descending else "")]
+                terms += [self.col(Col(i, e.key.name)) for i, e in enumerate(self._ents)]
+            lines.append("ORDER BY " + ", ".join(terms))
+        if query.limit is not None:
+            lines.append(f"LIMIT {query.limit}")
+        return lines
+
+    # ----------------------------------------------------------------- special shapes
+    def _anti(self, query: Query) -> str:
+        pinned, conds = self._split_filters(query)
+        hop = query.without
+        rel = self.domain.relationship(hop.relationship)
+        other = self.domain.entity(rel.target if hop.forward else rel.source)
+        conds.append(f"NOT ({self._vars[0]}){self.edge(hop)}(:{other.label})")
+        lines = ["MATCH " + self.node(self._vars[0], self._ents[0], pinned.get(0)), "WHERE " + " AND ".join(conds)]
+        lines.append(self._returns(query.select, query.distinct))
+        lines += self._order(query)
+        return "\n".join(lines)
+
+    def _per_group(self, query: Query) -> str:
+        pg = query.per_group
+        pinned, conds = self._split_filters(query)
+        r, g = self._vars[0], self._vars[1]
+        lines = ["MATCH " + self.pattern(query, (pg.hop,), pinned)]
+        if conds:
+            lines.append("WHERE " + " AND ".join(conds))
+        lines += self._per_group_rank(query, r, g)
+        lines.append(f"WITH {g}, collect({r})[..{pg.k}] AS top")
+        lines.append(f"UNWIND top AS {r}")
+        lines.append(self._returns(query.select))
+        return "\n".join(lines)
+
+    def _per_group_rank(self, query: Query, r: str, g: str) -> list[str]:
+        pg = query.per_group
+        root = self._ents[0]
+        direction = " DESC" if pg.descending else ""
+        return [f"WITH {g}, {r} ORDER BY {self.prop(r, root, pg.attribute)}{direction}, "
+                f"{self.prop(r, root, root.key.name)}"]
+
+
+class CypherCompiler(PatternCompiler):
+    dialect = "cypher"

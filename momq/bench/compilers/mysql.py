@@ -1,0 +1,34 @@
+"""MySQL 8: backticks only for reserved words; backslash is an escape character inside string literals."""
+
+from __future__ import annotations
+
+from momq.bench.compilers.sql import SqlCompiler
+
+#: MySQL 8.0 reserved words likely to appear as table or column names (not the full list of 260).
+MYSQL_RESERVED = frozenset("""
+accessible add all alter analyze and as asc before between bigint binary blob both by call cascade case change
+char character check collate column condition constraint continue convert create cross cube cume_dist
+current_date current_time current_timestamp current_user cursor database databases day_hour day_minute
+day_second dec decimal declare default delayed delete dense_rank desc describe distinct div double drop dual
+each else elseif empty enclosed escaped except exists exit explain false fetch first_value float for force
+foreign from fulltext function generated get grant group grouping groups having high_priority hour_minute
+hour_second if ignore in index infile inner inout insert int integer interval into is iterate join json_table
+key keys kill lag last_value lateral lead leading leave left like limit linear lines load localtime
+localtimestamp lock long loop low_priority match maxvalue minute_second mod modifies natural not nth_value
+ntile null numeric of on optimize option optionally or order out outer outfile over partition percent_rank
+precision primary procedure purge range rank read reads real recursive references regexp release rename repeat
+replace require resignal restrict return revoke right rlike row row_number rows schema schemas select
+sensitive separator set show signal smallint spatial specific sql sqlexception sqlstate sqlwarning
+ssl starting stored straight_join system table terminated then to trailing trigger true undo union unique
+unlock unsigned update usage use using utc_date utc_time utc_timestamp values varbinary varchar varying
+virtual when where while window with write xor year_month zerofill
+""".split())
+
+
+class MySQLCompiler(SqlCompiler):
+    dialect = "mysql"
+    reserved = MYSQL_RESERVED
+    quote_char = "`"
+
+    def string(self, text: str) -> str:
+        return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"

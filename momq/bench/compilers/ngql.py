@@ -1,0 +1,177 @@
+"""nGQL (NebulaGraph 3.x): native FETCH / GO / LOOKUP where a NebulaGraph user would use them, MATCH otherwise.
+
+- The properties of one vertex known by its VID: ``FETCH PROP ON Tag "vid" YIELD Tag.prop AS ...``.
+- Neighbours of one known vertex along one edge type: ``GO FROM "vid" OVER EDGE [REVERSELY] WHERE $$... YIELD``,
+  piped into ``| YIELD count(*)`` for counts.
+- Attribute filters on one tag: ``LOOKUP ON Tag WHERE Tag.prop ... YIELD Tag.prop AS ...`` (only operators
+  LOOKUP supports: comparisons, ranges and STARTS WITH; no IN, no NULL tests, no flags).
+- Everything else: MATCH with ``v.Tag.prop`` access, ``id(v) == "vid"`` for known vertices, ``==`` equality,
+  ORDER BY on column names only (NebulaGraph refuses expressions there), OPTIONAL MATCH + count for anti-joins.
+It does not emit DDL, variables (``$var``) or FIND PATH / GET SUBGRAPH, which the IR never needs.
+"""
+
+from __future__ import annotations
+
+from momq.bench.er import Entity, Role
+from momq.bench.ir import Agg, Col, Func, Op, Query
+from momq.bench.compilers.cypher import PatternCompiler
+
+_LOOKUP_OPS = (Op.EQ, Op.LT, Op.LE, Op.GT, Op.GE, Op.BETWEEN, Op.PREFIX)
+
+
+class NGQLCompiler(PatternCompiler):
+    dialect = "ngql"
+    eq_op = "=="
+    order_by_expressions = False
+
+    # ----------------------------------------------------------------- hooks
+    def prop(self, var: str, ent: Entity, attr: str) -> str:
+        return f"{var}.{ent.label}.{attr}"
+
+    def string(self, text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    def node(self, var: str, ent: Entity, key_value=None) -> str:
+        return f"({var}:{ent.label})"
+
+    def key_condition(self, var: str, ent: Entity, value) -> str | None:
+        return f"id({var}) == {self.vid(ent, value)}"
+
+    def vid(self, ent: Entity, key) -> str:
+        return self.string(ent.vid(key))
+
+    def op_text(self, op: Op) -> str:
+        return {Op.EQ: "==", Op.NE: "!="}.get(op, op.value)
+
+    # ----------------------------------------------------------------- compile
+    def compile(self, query: Query) -> str:
+        ents = self.entities(query)
+        self._ents = ents
+        native = self._fetch(query, ents) or self._go(query, ents) or self._lookup(query, ents)
+        if native is not None:
+            return native
+        return super().compile(query)
+
+    @staticmethod
+    def _plain(query: Query) -> bool:
+        return (query.without is None and query.above_average is None and query.per_group is None
+                and not query.group_by and query.order_by is None and query.limit is None)
+
+    def _native_aliases(self, query: Query) -> None:
+        self._vars = ["v"] * len(self._ents)
+        self._make_aliases(query)
+
+    def _yield_cols(self, query: Query, ref) -> str:
+        return ", ".join(f"{ref(c)} AS {self.alias(c)}" for c in query.select)
+
+    def _fetch(self, query: Query, ents: list[Entity]) -> str | None:
+        key = self.key_filter(query, ents)
+        if (key is None or query.hops or not self._plain(query) or query.distinct
+                or not all(isinstance(i, Col) for i in query.select)):
+            return None
+        self._native_aliases(query)
+        tag = ents[0].label
+        return (f"FETCH PROP ON {tag} {self.vid(ents[0], key.values[0])} "
+                f"YIELD {self._yield_cols(query, lambda c: f'{tag}.{c.attribute}')}")
+
+    def _go(self, query: Query, ents: list[Entity]) -> str | None:
+        key = self.key_filter(query, ents)
+        if key is None or len(query.hops) != 1 or not self._plain(query):
+            return None
+        if any(f.col.node != 1 for f in query.filters if f is not key):
+            return None
+        counts = query.select == (Agg(Func.COUNT),)
+        if not counts and not all(isinstance(i, Col) and i.node == 1 for i in query.select):
+            return None
+        if any(f.col.node == 1 and ents[1].attribute(f.col.attribute).role is Role.KEY
+               for f in query.filters if f is not key):
+            return None
+        self._native_aliases(query)
+        hop = query.hops[0]
+        rel = self.domain.relationship(hop.relationship)
+        tag = ents[1].label
+        text = f"GO FROM {self.vid(ents[0], key.values[0])} OVER {rel.edge_type}"
+        text += "" if hop.forward else " REVERSELY"
+        self._vars = ["$^", "$$"]
+        conds = [self.condition(f) for f in query.filters if f is not key]
+        if conds:
+            text += " WHERE " + " AND ".join(conds)
+        if counts:
+            return text + f" YIELD id($$) AS vid | YIELD count(*) AS {self.alias(query.select[0])}"
+        distinct = "DISTINCT " if query.distinct else ""
+        return text + f" YIELD {distinct}{self._yield_cols(query, lambda c: f'$$.{tag}.{c.attribute}')}"
+
+    def _lookup(self, query: Query, ents: list[Entity]) -> str | None:
+        if query.hops or not query.filters or not self._plain(query):
+            return None
+        for f in query.filters:
+            attr = ents[0].attribute(f.col.attribute)
+            if f.op not in _LOOKUP_OPS or attr.role is Role.KEY:
+                return None
+        counts = query.select == (Agg(Func.COUNT),)
+        if not counts and not all(isinstance(i, Col) for i in query.select):
+            return None
+        self._native_aliases(query)
+        tag = ents[0].label
+        self._vars = [None]
+        conds = []
+        for f in query.filters:
+            c = f"{tag}.{f.col.attribute}"
+            if f.op is Op.BETWEEN:
+                conds.append(f"{c} >= {self.literal(f.values[0])} AND {c} <= {self.literal(f.values[1])}")
+            elif f.op is Op.PREFIX:
+                conds.append(f"{c} STARTS WITH {self.string(f.values[0])}")
+            else:
+                conds.append(f"{c} {self.op_text(f.op)} {self.literal(f.values[0])}")
+        text = f"LOOKUP ON {tag} WHERE " + " AND ".join(conds)
+        if counts:
+            return text + f" YIELD id(vertex) AS vid | YIELD count(*) AS {self.alias(query.select[0])}"
+        distinct = "DISTINCT " if query.distinct else ""
+        return text + f" YIELD {distinct}{self._yield_cols(query, lambda c: f'{tag}.{c.attribute}')}"
+
+    # ----------------------------------------------------------------- MATCH specials
+    def col(self, c: Col) -> str:
+        var = self._vars[c.node]
+        if var in ("$^", "$$"):
+            return f"{var}.{self._ents[c.node].label}.{c.attribute}"
+        return super().col(c)
+
+    def _anti(self, query: Query) -> str:
+        pinned, conds = self._split_filters(query)
+        hop = query.without
+        rel = self.domain.relationship(hop.relationship)
+        other_ent = self.domain.entity(rel.target if hop.forward else rel.source)
+        v = self._vars[0]
+        o = "o" if v != "o" else "o2"
+        lines = ["MATCH " + self.node(v, self._ents[0])]
+        if conds:
+            lines.append("WHERE " + " AND ".join(conds))
+        lines.append(f"OPTIONAL MATCH ({v}){self.edge(hop)}({o}:{other_ent.label})")
+        lines.append(f"WITH {v}, count({o}) AS links")
+        lines.append("WHERE links == 0")
+        lines.append(self._returns(query.select, query.distinct))
+        return "\n".join(lines)
+
+    def _per_group(self, query: Query) -> str:
+        """Rank by counting the group's members that rank at least as high (the member itself included).
+
+        NebulaGraph's MATCH cannot sort on an expression, so the ROW_NUMBER/collect forms do not carry over;
+        with no tie at the cut (the sampler's guarantee) this count selects exactly the top k.
+        """
+        pg = query.per_group
+        pinned, conds = self._split_filters(query)
+        r, g = self._vars[0], self._vars[1]
+        root = self._ents[0]
+        other = "peer" if "peer" not in self._vars else "peer2"
+        cmp = "<=" if not pg.descending else ">="
+        lines = ["MATCH " + self.pattern(query, (pg.hop,), pinned)]
+        if conds:
+            lines.append("WHERE " + " AND ".join(conds))
+        lines.append(f"MATCH ({other}:{root.label}){self.edge(pg.hop)}({g})")
+        peer_conds = [c.replace(f"{r}.{root.label}.", f"{other}.{root.label}.") for c in conds]
+        peer_conds.append(f"{self.prop(other, root, pg.attribute)} {cmp} {self.prop(r, root, pg.attribute)}")
+        lines.append("WHERE " + " AND ".join(peer_conds))
+        lines.append(f"WITH {g}, {r}, count({other}) AS place")
+        lines.append(f"WHERE place <= {pg.k}")
+        lines.append(self._returns(query.select))
+        return "\n".join(lines)

@@ -1,0 +1,32 @@
+"""PostgreSQL: double quotes only for reserved words; standard strings (a backslash is an ordinary character)."""
+
+from __future__ import annotations
+
+from momq.bench.compilers.sql import SqlCompiler
+from momq.schema.types import ValueType
+
+#: PostgreSQL reserved key words (SQL:2016 "reserved" column of the PostgreSQL appendix, plus non-reserved
+#: words that cannot be column names).
+POSTGRES_RESERVED = frozenset("""
+all analyse analyze and any array as asc asymmetric authorization binary both case cast check collate collation
+column concurrently constraint create cross current_catalog current_date current_role current_schema
+current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch for
+foreign freeze from full grant group having ilike in initially inner intersect into is isnull join lateral
+leading left like limit localtime localtimestamp natural not notnull null offset on only or order outer
+overlaps placing primary references returning right select session_user similar some symmetric system_user
+table tablesample then to trailing true union unique user using variadic verbose when where window with
+""".split())
+
+
+class PostgreSQLCompiler(SqlCompiler):
+    dialect = "postgresql"
+    reserved = POSTGRES_RESERVED
+    quote_char = '"'
+
+    def agg(self, a, rounded: bool = True) -> str:
+        text = super().agg(a, rounded)
+        # ROUND(x, n) exists for numeric only: the average of a double precision column needs a cast
+        if rounded and text.startswith("ROUND(") and a.col is not None:
+            if self._ents[a.col.node].attribute(a.col.attribute).type is ValueType.FLOAT:
+                text = f"ROUND({text[len('ROUND('):-len(', 2)')]}::numeric, 2)"
+        return text

@@ -1,0 +1,222 @@
+"""The relational compiler shared by MySQL and PostgreSQL: SELECT with joins, NOT EXISTS, subqueries, windows.
+
+The two dialects differ here only in identifier quoting and string-literal escaping, which the subclasses in
+``mysql.py`` and ``postgresql.py`` define. Single-table queries use bare column names; joins use short table
+aliases (initials of the table name). It does not handle dialect features the IR does not need.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal as _decimal
+
+from momq.bench.er import Cardinality, Entity, Relationship
+from momq.bench.ir import Agg, Col, Filter, Func, Hop, Op, Query
+from momq.bench.compilers.base import (
+    Compiler,
+    implicit_filters,
+    initials,
+    number_text,
+    rounds,
+    unique_names,
+)
+
+_FUNC = {Func.COUNT: "COUNT", Func.COUNT_DISTINCT: "COUNT", Func.SUM: "SUM", Func.AVG: "AVG", Func.MIN: "MIN",
+         Func.MAX: "MAX"}
+
+
+class SqlCompiler(Compiler):
+    #: lower-case words that must be quoted when used as identifiers
+    reserved: frozenset[str] = frozenset()
+    quote_char: str = '"'
+
+    # ----------------------------------------------------------------- literals and names
+    def ident(self, name: str) -> str:
+        if name.lower() in self.reserved:
+            return f"{self.quote_char}{name}{self.quote_char}"
+        return name
+
+    def string(self, text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    def literal(self, value) -> str:
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, str):
+            return self.string(value)
+        if isinstance(value, _dt.date):
+            return f"'{value.isoformat()}'"
+        if isinstance(value, (int, float, _decimal.Decimal)):
+            return number_text(value)
+        raise TypeError(f"no SQL literal for {value!r}")
+
+    # ----------------------------------------------------------------- compile
+    def compile(self, query: Query) -> str:
+        ents = self.entities(query)
+        if query.per_group is not None:
+            return self._per_group(query, ents)
+        single = len(ents) == 1 and query.without is None
+        self._aliases = [None] if single else self._alias_nodes(ents)
+        self._ents = ents
+        lines = []
+        items = ", ".join(self.item(i) for i in query.select)
+        lines.append(f"SELECT {'DISTINCT ' if query.distinct else ''}{items}")
+        lines.append(f"FROM {self.table_ref(ents[0].name, self._aliases[0])}")
+        lines += self._joins(query, ents)
+        conds = [self.condition(f) for f in implicit_filters(query, ents)]
+        if query.without is not None:
+            conds.append(self._anti(query.without, ents[0]))
+        if query.above_average is not None:
+            attr = self.ident(query.above_average.attribute)
+            conds.append(f"{self.col(query.above_average)} > (SELECT AVG({attr}) FROM {self.ident(ents[0].name)})")
+        if conds:
+            lines.append("WHERE " + " AND ".join(conds))
+        if query.group_by:
+            lines.append("GROUP BY " + ", ".join(self.col(c) for c in query.group_by))
+        if query.having is not None:
+            h = query.having
+            lines.append(f"HAVING {self.agg(h.agg, rounded=False)} {self.op_text(h.op)} {self.literal(h.value)}")
+        if query.order_by is not None:
+            lines.append("ORDER BY " + ", ".join(self._order_terms(query, ents)))
+        if query.limit is not None:
+            lines.append(f"LIMIT {query.limit}")
+        return "\n".join(lines)
+
+    def _alias_nodes(self, ents: list[Entity]) -> list[str]:
+        return unique_names([initials(e.name) for e in ents])
+
+    def table_ref(self, table: str, alias: str | None) -> str:
+        return self.ident(table) if alias is None else f"{self.ident(table)} AS {alias}"
+
+    def col(self, c: Col) -> str:
+        alias = self._aliases[c.node]
+        name = self.ident(c.attribute)
+        return name if alias is None else f"{alias}.{name}"
+
+    def agg(self, a: Agg, rounded: bool = True) -> str:
+        if a.col is None:
+            text = "COUNT(*)"
+        elif a.func is Func.COUNT_DISTINCT:
+            text = f"COUNT(DISTINCT {self.col(a.col)})"
+        else:
+            text = f"{_FUNC[a.func]}({self.col(a.col)})"
+        if rounded and rounds(a, self._ents):
+            text = f"ROUND({text}, 2)"
+        return text
+
+    def item(self, i) -> str:
+        return self.agg(i) if isinstance(i, Agg) else self.col(i)
+
+    @staticmethod
+    def op_text(op: Op) -> str:
+        return "<>" if op is Op.NE else op.value
+
+    def condition(self, f: Filter) -> str:
+        c = self.col(f.col)
+        op = f.op
+        if op in (Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE):
+            return f"{c} {self.op_text(op)} {self.literal(f.values[0])}"
+        if op is Op.BETWEEN:
+            return f"{c} BETWEEN {self.literal(f.values[0])} AND {self.literal(f.values[1])}"
+        if op is Op.IN:
+            return f"{c} IN ({', '.join(self.literal(v) for v in f.values)})"
+        if op is Op.PREFIX:
+            return f"{c} LIKE {self.string(_like_escape(f.values[0]) + '%')}"
+        if op is Op.IS_NULL:
+            return f"{c} IS NULL"
+        if op is Op.NOT_NULL:
+            return f"{c} IS NOT NULL"
+        if op is Op.IS_TRUE:
+            return f"{c} = TRUE"
+        if op is Op.IS_FALSE:
+            return f"{c} = FALSE"
+        raise AssertionError(op)
+
+    # ----------------------------------------------------------------- joins
+    def _hop_join(self, hop: Hop, here: str, there: str, ents_here: Entity, ents_there: Entity,
+                  junction_alias: str | None) -> list[str]:
+        rel = self.domain.relationship(hop.relationship)
+        q = self.ident
+        if rel.cardinality is Cardinality.MANY_TO_ONE:
+            if hop.forward:  # here holds the foreign key
+                return [f"JOIN {self.table_ref(ents_there.name, there)} "
+                        f"ON {there}.{q(ents_there.key.name)} = {here}.{q(rel.fk_column)}"]
+            return [f"JOIN {self.table_ref(ents_there.name, there)} "
+                    f"ON {there}.{q(rel.fk_column)} = {here}.{q(ents_here.key.name)}"]
+        near, far = (rel.source_column, rel.target_column) if hop.forward else (rel.target_column, rel.source_column)
+        j = junction_alias
+        return [f"JOIN {self.table_ref(rel.name, j)} ON {j}.{q(near)} = {here}.{q(ents_here.key.name)}",
+                f"JOIN {self.table_ref(ents_there.name, there)} ON {there}.{q(ents_there.key.name)} = {j}.{q(far)}"]
+
+    def _joins(self, query: Query, ents: list[Entity]) -> list[str]:
+        lines: list[str] = []
+        taken = set(self._aliases) - {None}
+        for i, hop in enumerate(query.hops):
+            rel = self.domain.relationship(hop.relationship)
+            j = None
+            if rel.cardinality is Cardinality.MANY_TO_MANY:
+                j = unique_names([initials(rel.name)], taken)[0]
+                taken.add(j)
+            lines += self._hop_join(hop, self._aliases[i], self._aliases[i + 1], ents[i], ents[i + 1], j)
+        return lines
+
+    def _anti(self, hop: Hop, root: Entity) -> str:
+        rel: Relationship = self.domain.relationship(hop.relationship)
+        q = self.ident
+        here = self._aliases[0]
+        if rel.cardinality is Cardinality.MANY_TO_ONE:
+            if hop.forward:
+                return f"{here}.{q(rel.fk_column)} IS NULL"
+            other = self.domain.entity(rel.source)
+            inner = unique_names([initials(other.name)], {here})[0]
+            return (f"NOT EXISTS (SELECT 1 FROM {self.table_ref(other.name, inner)} "
+                    f"WHERE {inner}.{q(rel.fk_column)} = {here}.{q(root.key.name)})")
+        near = rel.source_column if hop.forward else rel.target_column
+        inner = unique_names([initials(rel.name)], {here})[0]
+        return (f"NOT EXISTS (SELECT 1 FROM {self.table_ref(rel.name, inner)} "
+                f"WHERE {inner}.{q(near)} = {here}.{q(root.key.name)})")
+
+    def _order_terms(self, query: Query, ents: list[Entity]) -> list[str]:
+        order = query.order_by
+        first = self.item(order.item) + (" DESC" if order.descending else "")
+        terms = [first]
+        if query.aggregates:  # grouped: break ties by the group columns
+            terms += [self.col(c) for c in query.group_by if self.col(c) != self.item(order.item)]
+        else:  # rows: break ties by every node's key
+            terms += [self.col(Col(i, e.key.name)) for i, e in enumerate(ents)]
+        return terms
+
+    # ----------------------------------------------------------------- top-k per group
+    def _per_group(self, query: Query, ents: list[Entity]) -> str:
+        pg = query.per_group
+        rel = self.domain.relationship(pg.hop.relationship)
+        root, group = ents[0], ents[1]
+        r, g = unique_names([initials(root.name), initials(group.name)])
+        q = self.ident
+        self._ents = ents
+        # inner query: bare columns of the root table
+        self._aliases = [None, None]
+        needed = []
+        for c in query.select:
+            if isinstance(c, Col) and c.node == 0 and c.attribute not in needed:
+                needed.append(c.attribute)
+        inner_cols = ", ".join(q(a) for a in needed + [rel.fk_column])
+        direction = " DESC" if pg.descending else ""
+        window = (f"ROW_NUMBER() OVER (PARTITION BY {q(rel.fk_column)} "
+                  f"ORDER BY {q(pg.attribute)}{direction}, {q(root.key.name)}) AS rn")
+        conds = [self.condition(f) for f in implicit_filters(query, ents)]
+        inner = f"SELECT {inner_cols}, {window} FROM {q(root.name)}"
+        if conds:
+            inner += " WHERE " + " AND ".join(conds)
+        self._aliases = [r, g]
+        items = ", ".join(self.col(c) for c in query.select)
+        return "\n".join([
+            f"SELECT {items}",
+            f"FROM ({inner}) AS {r}",
+            f"JOIN {self.table_ref(group.name, g)} ON {g}.{q(group.key.name)} = {r}.{q(rel.fk_column)}",
+            f"WHERE {r}.rn <= {pg.k}",
+        ])
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,431 @@
+"""The benchmark's query IR: one typed, frozen description of a question over an ER domain.
+
+A :class:`Query` starts at a root entity and may walk one or two relationships (``hops``); the entity reached
+after hop ``i`` is node ``i`` (the root is node 0). Attributes are addressed as ``Col(node, attribute)``. On top
+of that path a query projects columns or aggregates, filters with AND, groups (with HAVING), orders with a
+LIMIT, or takes one of three special shapes: an anti-join (``without``), a nested comparison with the average
+(``above_average``) and top-k per group (``per_group``).
+
+The IR is dialect-neutral: ``momq.bench.compilers`` turn it into query text, ``momq.bench.nl`` into English,
+``momq.bench.sample`` draws instances from data. This module does not know any dialect, and validates a query
+only against its domain (:func:`Query.check`), not against data.
+
+Difficulty rule (:meth:`Query.difficulty`), in points:
+  one per hop; one per filter beyond the first; one for any aggregate; one for GROUP BY; one for HAVING;
+  one for ORDER BY/LIMIT; one for DISTINCT over a join; two for an anti-join; two for a nested average;
+  four for top-k per group (its ranking, grouping and hop).
+  0-1 points: easy; 2-3: medium; 4-5: hard; 6 or more: extra.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal as _decimal
+import enum
+from dataclasses import dataclass
+from typing import Any, Union
+
+from momq.bench.er import Cardinality, Domain, Entity, Relationship, Role
+
+
+class Op(enum.Enum):
+    EQ = "="
+    NE = "!="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+    BETWEEN = "between"  # two values, inclusive
+    IN = "in"  # one or more values
+    PREFIX = "prefix"  # one text value: starts with
+    IS_NULL = "is_null"
+    NOT_NULL = "not_null"
+    IS_TRUE = "is_true"  # flags
+    IS_FALSE = "is_false"
+
+    @property
+    def arity(self) -> int | None:
+        """How many values the operator takes (None: one or more)."""
+        if self in (Op.IS_NULL, Op.NOT_NULL, Op.IS_TRUE, Op.IS_FALSE):
+            return 0
+        if self is Op.BETWEEN:
+            return 2
+        if self is Op.IN:
+            return None
+        return 1
+
+
+COMPARISONS = (Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE)
+
+
+class Func(enum.Enum):
+    COUNT = "count"  # COUNT(*) when the column is None
+    COUNT_DISTINCT = "count_distinct"
+    SUM = "sum"
+    AVG = "avg"
+    MIN = "min"
+    MAX = "max"
+
+
+@dataclass(frozen=True)
+class Hop:
+    relationship: str
+    forward: bool = True  # True: from the relationship's source to its target
+
+
+@dataclass(frozen=True)
+class Col:
+    node: int  # 0 = root, i = the entity reached after hop i
+    attribute: str
+
+
+@dataclass(frozen=True)
+class Agg:
+    func: Func
+    col: Col | None = None
+
+    def __post_init__(self) -> None:
+        if self.col is None and self.func is not Func.COUNT:
+            raise ValueError(f"{self.func.value} needs a column")
+
+
+Item = Union[Col, Agg]
+Value = Any  # int | float | Decimal | str | date | bool
+
+
+@dataclass(frozen=True)
+class Filter:
+    col: Col
+    op: Op
+    values: tuple = ()
+
+    def __post_init__(self) -> None:
+        arity = self.op.arity
+        if arity is None:
+            if not self.values:
+                raise ValueError("IN needs at least one value")
+        elif len(self.values) != arity:
+            raise ValueError(f"{self.op.name} takes {arity} value(s), got {len(self.values)}")
+        if any(v is None for v in self.values):
+            raise ValueError("filter values cannot be None; use IS_NULL")
+        if self.op is Op.PREFIX and not isinstance(self.values[0], str):
+            raise ValueError("PREFIX needs a text value")
+
+
+@dataclass(frozen=True)
+class Having:
+    agg: Agg
+    op: Op
+    value: Value
+
+    def __post_init__(self) -> None:
+        if self.op not in COMPARISONS:
+            raise ValueError(f"HAVING supports comparisons only, not {self.op.name}")
+
+
+@dataclass(frozen=True)
+class Order:
+    item: Item
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class PerGroup:
+    """Top ``k`` root entities by ``attribute`` within each group reached by ``hop`` (an N:1 hop forward).
+
+    Ties are broken by the root's key; samplers choose ``k`` so that no group's cut falls inside a tie.
+    """
+
+    hop: Hop
+    attribute: str
+    descending: bool = True
+    k: int = 1
+
+    def __post_init__(self) -> None:
+        if self.k < 1:
+            raise ValueError("k must be positive")
+
+
+@dataclass(frozen=True)
+class Query:
+    root: str
+    select: tuple[Item, ...]
+    hops: tuple[Hop, ...] = ()
+    filters: tuple[Filter, ...] = ()
+    distinct: bool = False
+    group_by: tuple[Col, ...] = ()
+    having: Having | None = None
+    order_by: Order | None = None
+    limit: int | None = None
+    without: Hop | None = None  # anti-join: root entities with no neighbour along this hop
+    above_average: Col | None = None  # root attribute strictly above its average over all root entities
+    per_group: PerGroup | None = None
+
+    def __post_init__(self) -> None:
+        if not self.select:
+            raise ValueError("a query selects at least one item")
+        if len(self.hops) > 2:
+            raise ValueError("at most two hops")
+        if self.limit is not None and self.limit < 1:
+            raise ValueError("limit must be positive")
+        if self.having is not None and not self.group_by:
+            raise ValueError("HAVING needs GROUP BY")
+        if self.group_by:
+            for item in self.select:
+                if isinstance(item, Col) and item not in self.group_by:
+                    raise ValueError(f"selected column {item} is neither grouped nor aggregated")
+            if any(c not in self.select for c in self.group_by):
+                raise ValueError("every GROUP BY column is also selected")
+        if self.order_by is not None and isinstance(self.order_by.item, Agg) and self.order_by.item not in self.select:
+            raise ValueError("an aggregate used for ordering is also selected")
+        if self.order_by is not None and self.aggregates and not self.group_by:
+            raise ValueError("ordering a single aggregate row is meaningless")
+        if self.distinct and self.aggregates:
+            raise ValueError("DISTINCT with aggregates is not part of the IR")
+        if self.distinct and self.order_by is not None:
+            raise ValueError("DISTINCT with ORDER BY is not part of the IR")
+        special = [x for x in (self.without, self.above_average, self.per_group) if x is not None]
+        if len(special) > 1:
+            raise ValueError("at most one of without / above_average / per_group")
+        if special and self.hops and self.per_group is None:
+            raise ValueError("anti-join and nested queries walk no hops")
+        if self.per_group is not None and (self.hops or self.group_by or self.order_by or self.limit):
+            raise ValueError("per_group queries carry their own path, grouping and order")
+        for col in self.columns():
+            if not 0 <= col.node <= self.node_count - 1:
+                raise ValueError(f"{col} refers to node {col.node}, the query has {self.node_count} node(s)")
+
+    # ------------------------------------------------------------------ structure
+    @property
+    def node_count(self) -> int:
+        return 1 + len(self.hops) + (1 if self.per_group is not None else 0)
+
+    @property
+    def path(self) -> tuple[Hop, ...]:
+        """The hops actually walked, including the per-group hop."""
+        return self.hops + ((self.per_group.hop,) if self.per_group is not None else ())
+
+    @property
+    def aggregates(self) -> tuple[Agg, ...]:
+        return tuple(item for item in self.select if isinstance(item, Agg))
+
+    def columns(self) -> list[Col]:
+        """Every attribute reference in the query, aggregated or not."""
+        items: list[Item] = list(self.select) + [f.col for f in self.filters] + list(self.group_by)
+        if self.having is not None:
+            items.append(self.having.agg)
+        if self.order_by is not None:
+            items.append(self.order_by.item)
+        if self.above_average is not None:
+            items.append(self.above_average)
+        cols: list[Col] = []
+        for item in items:
+            col = item.col if isinstance(item, Agg) else item
+            if col is not None:
+                cols.append(col)
+        return cols
+
+    def entities(self, domain: Domain) -> list[Entity]:
+        """The entity of every node, in node order."""
+        ents = [domain.entity(self.root)]
+        for hop in self.path:
+            rel = domain.relationship(hop.relationship)
+            here = rel.source if hop.forward else rel.target
+            if here != ents[-1].name:
+                raise ValueError(f"hop {hop} does not start at {ents[-1].name}")
+            ents.append(domain.entity(rel.target if hop.forward else rel.source))
+        return ents
+
+    def check(self, domain: Domain) -> "Query":
+        """Validate names and roles against the domain; return self."""
+        ents = self.entities(domain)
+        if self.per_group is not None:
+            rel = domain.relationship(self.per_group.hop.relationship)
+            if rel.cardinality is not Cardinality.MANY_TO_ONE or not self.per_group.hop.forward:
+                raise ValueError("per_group walks an N:1 relationship forward")
+        for col in self.columns():
+            ents[col.node].attribute(col.attribute)
+        if self.without is not None:
+            rel = domain.relationship(self.without.relationship)
+            if (rel.source if self.without.forward else rel.target) != self.root:
+                raise ValueError(f"anti-join hop {self.without} does not start at {self.root}")
+        if self.per_group is not None:
+            rel = domain.relationship(self.per_group.hop.relationship)
+            if rel.cardinality is not Cardinality.MANY_TO_ONE or not self.per_group.hop.forward:
+                raise ValueError("per_group walks an N:1 relationship forward")
+            ents[0].attribute(self.per_group.attribute)
+        if self.above_average is not None:
+            attr = ents[0].attribute(self.above_average.attribute)
+            if attr.role is not Role.NUMBER or self.above_average.node != 0:
+                raise ValueError("above_average takes a numeric root attribute")
+        for agg in self.aggregates + ((self.having.agg,) if self.having else ()):
+            if agg.func in (Func.SUM, Func.AVG):
+                attr = ents[agg.col.node].attribute(agg.col.attribute)
+                if attr.role is not Role.NUMBER:
+                    raise ValueError(f"{agg.func.value} of non-numeric {agg.col}")
+        return self
+
+    def relationships(self, domain: Domain) -> list[Relationship]:
+        return [domain.relationship(h.relationship) for h in self.path]
+
+    # ------------------------------------------------------------------ labels
+    def features(self) -> tuple[str, ...]:
+        feats: list[str] = []
+        ops = {f.op for f in self.filters}
+        if self.filters:
+            feats.append("filter")
+        if ops & {Op.LT, Op.LE, Op.GT, Op.GE, Op.NE}:
+            feats.append("comparison")
+        if Op.BETWEEN in ops:
+            feats.append("range")
+        if Op.IN in ops:
+            feats.append("in")
+        if Op.PREFIX in ops:
+            feats.append("like")
+        if ops & {Op.IS_NULL, Op.NOT_NULL}:
+            feats.append("null")
+        if ops & {Op.IS_TRUE, Op.IS_FALSE}:
+            feats.append("flag")
+        if self.distinct:
+            feats.append("distinct")
+        funcs = {a.func for a in self.aggregates}
+        if funcs & {Func.COUNT, Func.COUNT_DISTINCT}:
+            feats.append("count")
+        if Func.COUNT_DISTINCT in funcs:
+            feats.append("count_distinct")
+        if funcs & {Func.SUM, Func.AVG, Func.MIN, Func.MAX}:
+            feats.append("aggregate")
+        if self.group_by:
+            feats.append("group_by")
+        if self.having is not None:
+            feats.append("having")
+        if self.order_by is not None or self.limit is not None:
+            feats.append("order_limit")
+        if len(self.hops) == 1:
+            feats.append("join1")
+        if len(self.hops) == 2:
+            feats.append("join2")
+        if self.without is not None:
+            feats.append("anti_join")
+        if self.above_average is not None:
+            feats.append("nested")
+        if self.per_group is not None:
+            feats.append("topk_per_group")
+        if not feats:
+            feats.append("projection")
+        return tuple(feats)
+
+    def points(self) -> int:
+        pts = len(self.hops) + max(0, len(self.filters) - 1)
+        pts += bool(self.aggregates) + bool(self.group_by) + (self.having is not None)
+        pts += (self.order_by is not None or self.limit is not None) + (self.distinct and bool(self.hops))
+        pts += 2 * (self.without is not None) + 2 * (self.above_average is not None)
+        pts += 4 * (self.per_group is not None)
+        return pts
+
+    def difficulty(self) -> str:
+        pts = self.points()
+        if pts <= 1:
+            return "easy"
+        if pts <= 3:
+            return "medium"
+        if pts <= 5:
+            return "hard"
+        return "extra"
+
+    # ------------------------------------------------------------------ serialisation
+    def to_dict(self) -> dict:
+        return {
+            "root": self.root,
+            "select": [_item_dict(i) for i in self.select],
+            "hops": [_hop_dict(h) for h in self.hops],
+            "filters": [{"col": _col_dict(f.col), "op": f.op.value, "values": [_value_json(v) for v in f.values]}
+                        for f in self.filters],
+            "distinct": self.distinct,
+            "group_by": [_col_dict(c) for c in self.group_by],
+            "having": None if self.having is None else {
+                "agg": _item_dict(self.having.agg), "op": self.having.op.value,
+                "value": _value_json(self.having.value)},
+            "order_by": None if self.order_by is None else {
+                "item": _item_dict(self.order_by.item), "descending": self.order_by.descending},
+            "limit": self.limit,
+            "without": None if self.without is None else _hop_dict(self.without),
+            "above_average": None if self.above_average is None else _col_dict(self.above_average),
+            "per_group": None if self.per_group is None else {
+                "hop": _hop_dict(self.per_group.hop), "attribute": self.per_group.attribute,
+                "descending": self.per_group.descending, "k": self.per_group.k},
+            "features": list(self.features()),
+            "difficulty": self.difficulty(),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Query":
+        """Inverse of :meth:`to_dict` (dates come back as ISO strings only where they were strings)."""
+        def col(x):
+            return Col(x["node"], x["attribute"])
+
+        def item(x):
+            if "func" in x:
+                return Agg(Func(x["func"]), col(x["col"]) if x.get("col") else None)
+            return col(x)
+
+        def hop(x):
+            return Hop(x["relationship"], x["forward"])
+
+        return cls(
+            root=d["root"],
+            select=tuple(item(i) for i in d["select"]),
+            hops=tuple(hop(h) for h in d.get("hops", [])),
+            filters=tuple(Filter(col(f["col"]), Op(f["op"]), tuple(_value_back(v) for v in f["values"]))
+                          for f in d.get("filters", [])),
+            distinct=d.get("distinct", False),
+            group_by=tuple(col(c) for c in d.get("group_by", [])),
+            having=None if not d.get("having") else Having(
+                item(d["having"]["agg"]), Op(d["having"]["op"]), _value_back(d["having"]["value"])),
+            order_by=None if not d.get("order_by") else Order(item(d["order_by"]["item"]),
+                                                               d["order_by"]["descending"]),
+            limit=d.get("limit"),
+            without=None if not d.get("without") else hop(d["without"]),
+            above_average=None if not d.get("above_average") else col(d["above_average"]),
+            per_group=None if not d.get("per_group") else PerGroup(
+                hop(d["per_group"]["hop"]), d["per_group"]["attribute"], d["per_group"]["descending"],
+                d["per_group"]["k"]),
+        )
+
+
+def _col_dict(c: Col) -> dict:
+    return {"node": c.node, "attribute": c.attribute}
+
+
+def _hop_dict(h: Hop) -> dict:
+    return {"relationship": h.relationship, "forward": h.forward}
+
+
+def _item_dict(i: Item) -> dict:
+    if isinstance(i, Agg):
+        return {"func": i.func.value, "col": None if i.col is None else _col_dict(i.col)}
+    return _col_dict(i)
+
+
+def _value_json(v: Value) -> Any:
+    if isinstance(v, _dt.date):
+        return {"date": v.isoformat()}
+    if isinstance(v, _decimal.Decimal):
+        return {"decimal": str(v)}
+    return v
+
+
+def _value_back(v: Any) -> Value:
+    if isinstance(v, dict) and "date" in v:
+        return _dt.date.fromisoformat(v["date"])
+    if isinstance(v, dict) and "decimal" in v:
+        return _decimal.Decimal(v["decimal"])
+    return v
+
+
+#: Every feature label :meth:`Query.features` can produce.
+ALL_FEATURES: tuple[str, ...] = (
+    "projection", "filter", "comparison", "range", "in", "like", "null", "flag", "distinct", "count",
+    "count_distinct", "aggregate", "group_by", "having", "order_limit", "join1", "join2", "anti_join", "nested",
+    "topk_per_group",
+)

@@ -1,0 +1,477 @@
+"""English questions from IR queries, with many paraphrases and the domain's own vocabulary.
+
+``render_question(query, domain, rng)`` picks one template per construct (listing, counting, aggregating,
+grouping, ranking, anti-join, nested average, top-k per group, lookup by id) and phrases filters, paths and
+columns with the domain's nouns, plurals, attribute phrases, units and relationship verbs. Templates never use
+query-language keywords or shapes ("select", "where", "group by", "join", ...). ``render_questions`` returns
+several distinct paraphrases of one query. It does not decide what to ask (``momq.bench.sample``) and holds
+no domain-specific wording.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal as _decimal
+import random
+import re
+
+from momq.bench.er import Attribute, Domain, Entity, Role
+from momq.bench.ir import Agg, Col, Filter, Func, Op, Query
+
+#: Words no question may contain (checked by tests); they would leak the query's shape.
+FORBIDDEN_WORDS: tuple[str, ...] = ("select", "where", "group by", "order by", "join", "distinct", "limit",
+                                    "having", "match", "return", "yield", "lookup", "fetch", "null")
+
+
+# ----------------------------------------------------------------------------------------------- grammar
+def article(word: str) -> str:
+    w = word.lower()
+    if w.startswith(("uni", "use", "usu", "eu", "one")):
+        return "a"
+    if w.startswith(("hour", "honest", "heir")):
+        return "an"
+    return "an" if w[:1] in "aeiou" else "a"
+
+
+def a(word: str) -> str:
+    return f"{article(word)} {word}"
+
+
+def plural_verb(verb: str) -> str:
+    """'works in' -> 'work in'; 'is owned by' -> 'are owned by'; 'has' -> 'have'."""
+    first, _, rest = verb.partition(" ")
+    irregular = {"is": "are", "has": "have", "does": "do", "was": "were"}
+    if first in irregular:
+        first = irregular[first]
+    elif first.endswith("ies") and len(first) > 4:
+        first = first[:-3] + "y"
+    elif first.endswith(("sses", "shes", "ches", "xes", "zes", "oes")):
+        first = first[:-2]
+    elif first.endswith("s") and not first.endswith("ss"):
+        first = first[:-1]
+    return f"{first} {rest}".strip()
+
+
+def pluralize(noun: str) -> str:
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "sh", "ch", "x", "z")):
+        return noun + "es"
+    return noun + "s"
+
+
+def ask_about(subject: str, verb: str) -> str:
+    """'does the department employ' / 'is the project staffed by': the inverted question form."""
+    first, _, rest = verb.partition(" ")
+    if first in ("is", "are", "was", "were"):
+        return f"{first} {subject} {rest}".strip()
+    return f"does {subject} {plural_verb(verb)}"
+
+
+def join_words(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def sentence(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+([,?.])", r"\1", text)
+    return text[:1].upper() + text[1:]
+
+
+# ----------------------------------------------------------------------------------------------- values
+def _value(v, attr: Attribute, rng: random.Random, with_unit: bool = True) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, _dt.date):
+        return rng.choice([v.isoformat(), f"{v:%B} {v.day}, {v.year}"])
+    if isinstance(v, str):
+        return rng.choice([v, f'"{v}"']) if attr.role is not Role.CATEGORY else v
+    if isinstance(v, _decimal.Decimal):
+        text = format(v, "f")
+    else:
+        text = str(v)
+    if with_unit and attr.unit and rng.random() < 0.5:
+        return f"{text} {attr.unit}"
+    return text
+
+
+class _Renderer:
+    def __init__(self, query: Query, domain: Domain, rng: random.Random):
+        self.q = query
+        self.d = domain
+        self.rng = rng
+        self.ents = query.entities(domain)
+
+    def pick(self, options: list[str]) -> str:
+        return self.rng.choice(options)
+
+    def attr(self, c: Col) -> Attribute:
+        return self.ents[c.node].attribute(c.attribute)
+
+    # ------------------------------------------------------------------ conditions
+    def condition(self, f: Filter, singular: bool = False) -> str:
+        attr = self.attr(f.col)
+        p = attr.phrase
+        be = "is" if singular else "are"
+        val = [_value(v, attr, self.rng) for v in f.values]
+        op, role = f.op, attr.role
+        if role is Role.KEY:
+            return self.pick([f"with ID {val[0]}", f"whose identifier is {val[0]}", f"with the id {val[0]}"])
+        if op is Op.IS_NULL:
+            return self.pick([f"with no {p} on record", f"whose {p} is unknown", f"that {'has' if singular else 'have'}"
+                              f" no {p} recorded", f"missing {a(p)}"])
+        if op is Op.NOT_NULL:
+            return self.pick([f"with a known {p}", f"whose {p} is recorded",
+                              f"that {'has' if singular else 'have'} {a(p)} on file"])
+        if op is Op.IS_TRUE:
+            return self.pick([f"flagged as {p}", f"that {be} marked as {p}", f"with the {p} flag set"])
+        if op is Op.IS_FALSE:
+            return self.pick([f"not flagged as {p}", f"that {be} not marked as {p}", f"without the {p} flag"])
+        if op is Op.PREFIX:
+            x = f.values[0]
+            return self.pick([f'whose {p} starts with "{x}"', f'with {a(p)} beginning with "{x}"',
+                              f'whose {p} begins with the letters "{x}"'])
+        if op is Op.IN:
+            listed = join_words(val) if len(val) > 2 else " or ".join(val)
+            return self.pick([f"whose {p} is {listed}" if len(val) == 2 else f"whose {p} is one of {listed}",
+                              f"with {a(p)} of {' or '.join(val)}",
+                              f"whose {p} is either {' or '.join(val)}"])
+        if op is Op.BETWEEN:
+            lo, hi = val
+            return self.pick([f"with {a(p)} between {lo} and {hi}", f"whose {p} lies in the range {lo} to {hi}",
+                              f"whose {p} is from {lo} to {hi}, both included"])
+        if role is Role.NAME and op is Op.EQ:
+            return self.pick([f"named {val[0]}", f"called {val[0]}", f"whose {p} is {val[0]}"])
+        date = role is Role.DATE
+        v = val[0]
+        if op is Op.EQ:
+            if date:
+                return self.pick([f"whose {p} is {v}", f"with {a(p)} on {v}", f"with {v} as their {p}"])
+            return self.pick([f"whose {p} is {v}", f"with {a(p)} of {v}", f"with {v} as {p}"])
+        if op is Op.NE:
+            return self.pick([f"whose {p} is not {v}", f"with {a(p)} other than {v}", f"whose {p} differs from {v}"])
+        words = {
+            Op.GT: (["after", "later than"] if date else ["above", "greater than", "over", "more than"]),
+            Op.LT: (["before", "earlier than"] if date else ["below", "less than", "under", "lower than"]),
+            Op.GE: (["on or after", "no earlier than"] if date else ["at least", "no less than", "of at least"]),
+            Op.LE: (["on or before", "no later than"] if date else ["at most", "no more than", "not above"]),
+        }[op]
+        w = self.pick(words)
+        have = "has" if singular else "have"
+        return self.pick([f"with {a(p)} {w} {v}", f"whose {p} is {w} {v}", f"that {have} {a(p)} {w} {v}"])
+
+    def conds(self, node: int, singular: bool = False) -> str:
+        fs = [f for f in self.q.filters if f.col.node == node]
+        if not fs:
+            return ""
+        return " " + " and ".join(self.condition(f, singular) for f in fs)
+
+    # ------------------------------------------------------------------ nouns and paths
+    def noun(self, node: int, plural: bool = False) -> str:
+        e = self.ents[node]
+        return e.plural if plural else e.noun
+
+    def verb(self, hop_index: int, plural: bool) -> str:
+        hop = self.q.path[hop_index]
+        rel = self.d.relationship(hop.relationship)
+        v = rel.verb if hop.forward else rel.inverse_verb
+        return plural_verb(v) if plural else v
+
+    def subject(self, plural: bool = True) -> str:
+        """The root noun with its conditions and the path walked: 'employees that work in a department ...'."""
+        text = self.noun(0, plural) + self.conds(0, not plural)
+        for i in range(len(self.q.hops)):
+            # the first hop's subject is the root (plural or not); later hops hang off a singular noun
+            verb_plural = plural if i == 0 else False
+            text += f" that {self.verb(i, verb_plural)} {a(self.noun(i + 1))}{self.conds(i + 1, True)}"
+        return text
+
+    def col_phrase(self, c: Col, qualify: bool) -> str:
+        attr = self.attr(c)
+        noun = self.noun(c.node)
+        if not qualify:
+            return f"the {attr.phrase}"
+        repeated = [e.name for e in self.ents].count(self.ents[c.node].name) > 1
+        if repeated and c.node > 0:
+            return f"the {attr.phrase} of the related {noun}"
+        if attr.role is Role.NAME and attr.phrase == "name":
+            return self.pick([f"the {noun} name", f"the name of the {noun}"])
+        return f"the {noun} {attr.phrase}"
+
+    def cols(self, items) -> str:
+        qualify = len({c.node for c in items}) > 1 or any(c.node > 0 for c in items)
+        return join_words([self.col_phrase(c, qualify) for c in items])
+
+    def pinned(self) -> str:
+        """'the employee with ID 12' / 'department named Research' for a root pinned by one equality filter."""
+        f = next(f for f in self.q.filters if f.col.node == 0)
+        return f"the {self.noun(0)} {self.condition(f, True)}"
+
+    def func_words(self, agg: Agg) -> str:
+        if agg.func is Func.AVG:
+            return self.pick(["average", "mean"])
+        if agg.func is Func.SUM:
+            return self.pick(["total", "combined", "summed"])
+        date = agg.col is not None and self.attr(agg.col).role is Role.DATE
+        if agg.func is Func.MIN:
+            return self.pick(["earliest", "first"] if date else ["lowest", "smallest", "minimum"])
+        return self.pick(["latest", "most recent"] if date else ["highest", "largest", "maximum"])
+
+    # ------------------------------------------------------------------ shapes
+    def render(self) -> str:
+        q = self.q
+        if q.per_group is not None:
+            return self.per_group()
+        if q.without is not None:
+            return self.anti()
+        if q.above_average is not None:
+            return self.nested()
+        if q.group_by:
+            return self.grouped()
+        if q.aggregates:
+            return self.aggregate()
+        if q.order_by is not None:
+            return self.ranked()
+        return self.listing()
+
+    def listing(self) -> str:
+        q = self.q
+        root_only = all(c.node == 0 for c in q.select)
+        names_only = root_only and len(q.select) == 1 and self.attr(q.select[0]).role is Role.NAME
+        key = self.q.filters and all(f.col.node == 0 for f in q.filters) and len(q.filters) == 1 \
+            and self.attr(q.filters[0].col).role is Role.KEY
+        if key and not q.hops:
+            cols = self.cols(list(q.select))
+            return self.pick([f"What is {cols} of {self.pinned()}?", f"Show {cols} of {self.pinned()}.",
+                              f"Give me {cols} for {self.pinned()}.", f"Look up {cols} of {self.pinned()}."])
+        if key and len(q.hops) == 1 and all(c.node == 1 for c in q.select):
+            target = self.noun(1, True)
+            verb = self.verb(0, False)
+            extra = self.conds(1, False)
+            names = [c for c in q.select if self.attr(c).role is not Role.NAME]
+            also = f", with {self.cols(names).replace(self.noun(1) + ' ', '')}" if names else ""
+            uniq = self.pick([" (each only once)", ", without repeats"]) if q.distinct else ""
+            return self.pick([
+                f"Which {target}{extra} {ask_about(self.pinned(), verb)}{also}{uniq}?",
+                f"List the {target}{extra} that {self.pinned()} {verb}{also}{uniq}.",
+                f"Find every {self.noun(1)}{self.conds(1, True)} that {self.pinned()} {verb}{also}{uniq}.",
+            ])
+        subj = self.subject(True)
+        subj_one = self.subject(False)
+        if q.distinct:
+            cols = self.cols(list(q.select))
+            if len(q.select) > 1:
+                return self.pick([f"List the different combinations of {cols} for {subj}.",
+                                  f"Give me {cols} of {subj}, without duplicates.",
+                                  f"Show each pairing of {cols} only once, over all {subj}."])
+            return self.pick([f"List the different values of {cols} for {subj}.",
+                              f"What unique {cols.replace('the ', '', 1)} values occur among {subj}?",
+                              f"Show each {cols.replace('the ', '', 1)} only once, over all {subj}.",
+                              f"Give me {cols} of {subj}, without duplicates."])
+        if names_only:
+            return self.pick([f"List the {subj}.", f"Which are the {subj}?", f"Show all {subj}.",
+                              f"Find every {subj_one}.", f"Give me the names of {subj}.",
+                              f"What are the names of the {subj}?"])
+        cols = self.cols(list(q.select))
+        return self.pick([f"List {cols} of {subj}.", f"Show {cols} for all {subj}.",
+                          f"What are {cols} of the {subj}?", f"Give me {cols} of every {subj_one}.",
+                          f"For each {subj_one}, find {cols}.", f"Find {cols} of {subj}."])
+
+    def count_phrase(self) -> str:
+        return self.pick(["How many", "What number of"])
+
+    def aggregate(self) -> str:
+        q = self.q
+        agg = q.aggregates[0]
+        if agg.func is Func.COUNT and agg.col is None:
+            if q.hops and any(f.col.node == 0 for f in q.filters):
+                # a known root: count its neighbours
+                target = self.noun(len(q.hops), True)
+                verb = self.verb(0, False)
+                return self.pick([f"How many {target} {ask_about(self.pinned(), verb)}?",
+                                  f"Count the {target} that {self.pinned()} {verb}.",
+                                  f"What is the number of {target} that {self.pinned()} {verb}?"])
+            subj = self.subject(True)
+            return self.pick([f"How many {subj} are there?", f"Count the {subj}.",
+                              f"What is the number of {subj}?", f"Give the total number of {subj}.",
+                              f"Tell me how many {subj} exist."])
+        subj = self.subject(True)
+        if agg.func is Func.COUNT_DISTINCT:
+            p = self.attr(agg.col).phrase
+            return self.pick([f"How many different {p} values do {subj} have?",
+                              f"Count the unique {p} values among {subj}.",
+                              f"What is the number of different {p} values across {subj}?"])
+        p = self.attr(agg.col).phrase
+        w = self.func_words(agg)
+        return self.pick([f"What is the {w} {p} of {subj}?", f"Find the {w} {p} across {subj}.",
+                          f"Give me the {w} {p} among {subj}.", f"Compute the {w} {p} over all {subj}."])
+
+    def agg_phrase(self, agg: Agg, plural_root: str) -> str:
+        if agg.func is Func.COUNT and agg.col is None:
+            return self.pick([f"the number of {plural_root}", f"how many {plural_root} there are",
+                              f"the count of {plural_root}"])
+        p = self.attr(agg.col).phrase
+        if agg.func is Func.COUNT_DISTINCT and self.attr(agg.col).role is Role.KEY:
+            return self.pick([f"the number of different {plural_root}", f"how many different {plural_root} there are"])
+        if agg.func is Func.COUNT_DISTINCT:
+            return f"the number of different {p} values among {plural_root}"
+        return f"the {self.func_words(agg)} {p} of {plural_root}"
+
+    def link(self, plural: bool, obj: str) -> str:
+        """The path from the root to the last node, ending at ``obj``: 'work in it' /
+        'work on a project that is owned by it'."""
+        text = self.verb(0, plural)
+        for i in range(1, len(self.q.hops)):
+            text += f" {a(self.noun(i))}{self.conds(i, True)} that {self.verb(i, False)}"
+        return f"{text} {obj}"
+
+    def grouped(self) -> str:
+        q = self.q
+        key = q.group_by[0]
+        agg = q.aggregates[0]
+        roots = self.noun(0, True) + self.conds(0)
+        if key.node == 0:
+            group = self.attr(key).phrase
+            per = self.pick([f"for each {group}", f"per {group}", f"by {group}"])
+            group_plural = pluralize(group)
+            measure = self.agg_phrase(agg, roots)
+        else:
+            group = self.noun(key.node)
+            per = self.pick([f"for each {group}", f"for every {group}"])
+            group_plural = self.noun(key.node, True)
+            measure = self.agg_phrase(agg, f"{roots} that {self.link(True, 'it')}")
+        distinct = agg.func is Func.COUNT_DISTINCT
+        counted = (lambda n: ("different " if distinct else "") + (self.noun(0) if n == 1 else self.noun(0, True))
+                   + self.conds(0, n == 1))
+        if q.having is not None:
+            n = q.having.value
+            more = "more than" if q.having.op is Op.GT else "at least"
+            if key.node == 0:
+                scope_q = f"{group_plural} shared by {more} {n} {counted(n)}"
+                which = f"Which {group_plural} are shared by {more} {n} {counted(n)}"
+            else:
+                scope_q = f"{group_plural} that {more} {n} {counted(n)} {self.link(n != 1, '')}".rstrip()
+                which = f"Which {group_plural} have {more} {n} {counted(n)} that {self.link(n != 1, 'them')}"
+            if q.order_by is not None:
+                k = q.limit or 1
+                most = "most" if q.order_by.descending else "fewest"
+                pick = f"which {k} have the {most}" if k > 1 else f"which one has the {most}"
+                return self.pick([f"Among the {scope_q}, {pick}? Include the counts.",
+                                  f"Of all {scope_q}, {pick}? Give the numbers as well."])
+            return self.pick([f"{which}? Include the counts.",
+                              f"List the {scope_q}, with how many.",
+                              f"Show every one of the {scope_q}, and the number of them."])
+        if q.order_by is not None:
+            k = q.limit or 1
+            most = "most" if q.order_by.descending else "fewest"
+            many = counted(2)
+            if key.node == 0:
+                if k == 1:
+                    return self.pick([f"Which {group} has the {most} {many}, and how many?",
+                                      f"What is the {group} with the {most} {many}? Give the count."])
+                return self.pick([f"Which {k} {group_plural} have the {most} {many}? Give the counts.",
+                                  f"List the {k} {group_plural} with the {most} {many}, with counts."])
+            if k == 1:
+                return self.pick([f"Which {group} has the {most} {many} that {self.link(True, 'it')}, and how many?",
+                                  f"Find the {group} with the {most} {many} that {self.link(True, 'it')}, "
+                                  "with the count."])
+            return self.pick([f"Which {k} {group_plural} have the {most} {many} that {self.link(True, 'them')}? "
+                              "Include the numbers.",
+                              f"Name the top {k} {group_plural} by number of {many} that {self.link(True, 'them')}, "
+                              "with the counts."])
+        return self.pick([f"{per.capitalize()}, what is {measure}?", f"Show {measure} {per}.",
+                          f"Break down {measure} {per}.", f"List each {group} with {measure}."])
+
+    def ranked(self) -> str:
+        q = self.q
+        o = q.order_by
+        attr = self.attr(o.item)
+        k = q.limit or 1
+        date = attr.role is Role.DATE
+        if date:
+            top = "most recent" if o.descending else "earliest"
+        else:
+            top = self.pick(["highest", "largest"]) if o.descending else self.pick(["lowest", "smallest"])
+        p = attr.phrase
+        subj = self.subject(True)
+        shown = [c for c in q.select if c != o.item and self.attr(c).role is not Role.NAME]
+        extra = f", with {self.cols(shown)}" if shown else ""
+        with_value = self.pick([f", showing the {p}", f" and their {p}"]) if o.item in q.select else ""
+        if k == 1:
+            one = self.subject(False)
+            return self.pick([f"Which {one} has the {top} {p}{with_value}{extra}?",
+                              f"Find the {one} with the {top} {p}{with_value}{extra}.",
+                              f"Who is the {one} with the {top} {p}{with_value}{extra}?"
+                              if self.ents[0].name_attribute else f"Show the {one} with the {top} {p}{extra}."])
+        return self.pick([f"List the {k} {subj} with the {top} {p}{with_value}{extra}.",
+                          f"Which {k} {subj} have the {top} {p}{with_value}{extra}?",
+                          f"Show the top {k} {subj} by {p} ({top} first){with_value}{extra}.",
+                          f"Give me the {k} {subj} whose {p} is the {top}{with_value}{extra}."])
+
+    def anti(self) -> str:
+        q = self.q
+        hop = q.without
+        rel = self.d.relationship(hop.relationship)
+        other = self.d.entity(rel.target if hop.forward else rel.source)
+        verb = rel.verb if hop.forward else rel.inverse_verb
+        plural = self.noun(0, True) + self.conds(0)
+        return self.pick([f"Which {plural} do not {plural_verb(verb)} any {other.noun}?",
+                          f"List the {plural} that {plural_verb(verb)} no {other.noun} at all.",
+                          f"Find every {self.noun(0)}{self.conds(0, True)} that {verb} no {other.noun}.",
+                          f"Show the {plural} without any {other.noun} they {plural_verb(verb)}."])
+
+    def nested(self) -> str:
+        q = self.q
+        p = self.attr(q.above_average).phrase
+        plural = self.noun(0, True) + self.conds(0)
+        all_plural = self.noun(0, True)
+        shown = self.pick([f", with their {p}", f" (show the {p} too)"]) if q.above_average in q.select else ""
+        return self.pick([f"Which {plural} have {a(p)} above the average {p} of all {all_plural}{shown}?",
+                          f"List the {plural} whose {p} is higher than the overall average{shown}.",
+                          f"Find {plural} with an above-average {p}{shown}.",
+                          f"Show the {plural} earning more {p} than the mean over every {self.noun(0)}{shown}."
+                          if self.ents[0].attribute(q.above_average.attribute).unit else
+                          f"Show the {plural} whose {p} exceeds the mean {p} of all {all_plural}{shown}."])
+
+    def per_group(self) -> str:
+        q = self.q
+        pg = q.per_group
+        attr = self.ents[0].attribute(pg.attribute)
+        date = attr.role is Role.DATE
+        top = ("most recent" if pg.descending else "earliest") if date else ("highest" if pg.descending else "lowest")
+        group = self.noun(1)
+        root, roots = self.noun(0), self.noun(0, True)
+        verb = self.verb(0, True)
+        p = attr.phrase
+        cond = self.conds(0)
+        show = self.pick([f"Show the {group}, the {root} and the {p}.", f"Give the {group}, {root} and {p}."])
+        if pg.k == 1:
+            return self.pick([
+                f"For each {group}, which {root}{cond} that {self.verb(0, False)} it has the {top} {p}? {show}",
+                f"Find, in every {group}, the {root}{cond} with the {top} {p}. {show}",
+                f"Per {group}, which is the {root}{cond} with the {top} {p}? {show}",
+            ])
+        return self.pick([
+            f"For each {group}, list the {pg.k} {roots}{cond} with the {top} {p}. {show}",
+            f"Which {pg.k} {roots}{cond} have the {top} {p} within each {group} they {verb}? {show}",
+            f"Show the top {pg.k} {roots}{cond} by {p} ({top} first) in every {group}. {show}",
+        ])
+
+
+def render_question(query: Query, domain: Domain, rng: random.Random) -> str:
+    """One English question for ``query``; the wording depends on ``rng``."""
+    return sentence(_Renderer(query, domain, rng).render())
+
+
+def render_questions(query: Query, domain: Domain, rng: random.Random, k: int) -> list[str]:
+    """Up to ``k`` distinct paraphrases of ``query`` (fewer when the templates run out)."""
+    out: list[str] = []
+    for _ in range(k * 12):
+        text = render_question(query, domain, rng)
+        if text not in out:
+            out.append(text)
+            if len(out) == k:
+                break
+    return out

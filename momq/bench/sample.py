@@ -1,0 +1,578 @@
+"""Draw diverse, answerable IR queries from a domain's generated data.
+
+``sample_queries(data, n, seed)`` cycles through query shapes (one generator per construct), picks entities,
+relationships and attributes at random and takes constants from the actual rows, so that filters match
+something. Every candidate is evaluated here on the data by a small reference evaluator and kept only if its
+answer is non-empty and not too large, if a LIMIT does not cut through a tie of the ranked value, and if text
+constants match the same rows under a case- and accent-insensitive collation (MariaDB's) as byte-wise
+(PostgreSQL's and the graph engines'). Duplicates are dropped. The result is deterministic for a seed.
+
+It does not compile, render or execute anything on an engine; the evaluator is a filter for sampling, not the
+judge of gold answers (``momq.bench.verify`` is).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import unicodedata
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any, Callable
+
+from momq.bench.er import Attribute, Cardinality, DomainData, Entity, Role
+from momq.bench.ir import Agg, Col, Filter, Func, Having, Hop, Op, Order, PerGroup, Query
+from momq.schema.types import ValueType
+
+log = logging.getLogger(__name__)
+
+#: Answers with more rows than this are not kept (they make poor questions and slow verification).
+MAX_ROWS = 400
+
+
+# ----------------------------------------------------------------------------------------------- evaluator
+class _Data:
+    """Indexes of one DomainData for evaluation."""
+
+    def __init__(self, data: DomainData):
+        self.data = data
+        self.domain = data.domain
+        self.rows = {e.name: {r[e.key.name]: r for r in data.rows.get(e.name, [])} for e in self.domain.entities}
+        self.adj: dict[tuple[str, bool], dict[int, list[int]]] = {}
+        for rel in self.domain.relationships:
+            fwd: dict[int, list[int]] = defaultdict(list)
+            back: dict[int, list[int]] = defaultdict(list)
+            for s, t, _ in data.links.get(rel.name, []):
+                fwd[s].append(t)
+                back[t].append(s)
+            self.adj[(rel.name, True)] = fwd
+            self.adj[(rel.name, False)] = back
+
+    def paths(self, root: str, hops: tuple[Hop, ...]) -> list[tuple[dict, ...]]:
+        ents = [self.domain.entity(root)]
+        out = [(r,) for r in self.rows[root].values()]
+        for hop in hops:
+            rel = self.domain.relationship(hop.relationship)
+            ent = self.domain.entity(rel.target if hop.forward else rel.source)
+            adj = self.adj[(hop.relationship, hop.forward)]
+            here = ents[-1]
+            nxt = []
+            for p in out:
+                for k in adj.get(p[-1][here.key.name], ()):
+                    nxt.append(p + (self.rows[ent.name][k],))
+            ents.append(ent)
+            out = nxt
+        return out
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form (roughly MariaDB's utf8mb4_uca1400_ai_ci)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)).casefold()
+
+
+def _test(value: Any, f: Filter, fold: bool = False) -> bool:
+    op = f.op
+    if op is Op.IS_NULL:
+        return value is None
+    if op is Op.NOT_NULL:
+        return value is not None
+    if value is None:
+        return False
+    if op is Op.IS_TRUE:
+        return value is True
+    if op is Op.IS_FALSE:
+        return value is False
+    vals = f.values
+    if fold and isinstance(value, str):
+        value = _fold(value)
+        vals = tuple(_fold(v) if isinstance(v, str) else v for v in vals)
+    if op is Op.EQ:
+        return value == vals[0]
+    if op is Op.NE:
+        return value != vals[0]
+    if op is Op.LT:
+        return value < vals[0]
+    if op is Op.LE:
+        return value <= vals[0]
+    if op is Op.GT:
+        return value > vals[0]
+    if op is Op.GE:
+        return value >= vals[0]
+    if op is Op.BETWEEN:
+        return vals[0] <= value <= vals[1]
+    if op is Op.IN:
+        return value in vals
+    if op is Op.PREFIX:
+        return value.startswith(vals[0])
+    raise AssertionError(op)
+
+
+def _aggregate(agg: Agg, paths: list[tuple[dict, ...]]):
+    if agg.col is None:
+        return len(paths)
+    vals = [p[agg.col.node].get(agg.col.attribute) for p in paths]
+    vals = [v for v in vals if v is not None]
+    if agg.func is Func.COUNT:
+        return len(vals)
+    if agg.func is Func.COUNT_DISTINCT:
+        return len(set(vals))
+    if not vals:
+        return None
+    if agg.func is Func.SUM:
+        return sum(vals)
+    if agg.func is Func.AVG:
+        return sum(Decimal(str(v)) for v in vals) / len(vals)
+    if agg.func is Func.MIN:
+        return min(vals)
+    return max(vals)
+
+
+class Rejected(Exception):
+    """A candidate query that would make a poor or ambiguous benchmark item."""
+
+
+def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
+    """The answer rows of ``q`` on ``data`` (unordered unless the query orders); raise Rejected for bad shapes."""
+    d = data if isinstance(data, _Data) else _Data(data)
+    ents = q.entities(d.domain)
+    paths = d.paths(q.root, q.path)
+    filters = list(q.filters)
+    for f in filters:
+        if any(isinstance(v, str) for v in f.values):
+            exact = [p for p in paths if _test(p[f.col.node].get(f.col.attribute), f)]
+            folded = [p for p in paths if _test(p[f.col.node].get(f.col.attribute), f, fold=True)]
+            if len(exact) != len(folded):
+                raise Rejected("text constant matches differently under a case/accent-insensitive collation")
+        paths = [p for p in paths if _test(p[f.col.node].get(f.col.attribute), f)]
+    if q.order_by is not None and isinstance(q.order_by.item, Col):
+        c = q.order_by.item
+        paths = [p for p in paths if p[c.node].get(c.attribute) is not None]
+    if q.without is not None:
+        adj = d.adj[(q.without.relationship, q.without.forward)]
+        paths = [p for p in paths if not adj.get(p[0][ents[0].key.name])]
+    if q.above_average is not None:
+        attr = q.above_average.attribute
+        vals = [Decimal(str(r[attr])) for r in d.rows[q.root].values() if r.get(attr) is not None]
+        avg = sum(vals) / len(vals)
+        paths = [p for p in paths if p[0].get(attr) is not None and Decimal(str(p[0][attr])) > avg]
+    if q.per_group is not None:
+        return _per_group(q, ents, paths)
+
+    def cell(p, item):
+        return p[item.node].get(item.attribute)
+
+    if q.aggregates:
+        groups: dict[tuple, list] = defaultdict(list)
+        for p in paths:
+            groups[tuple(cell(p, c) for c in q.group_by)].append(p)
+        if not q.group_by and not groups:
+            groups[()] = []
+        rows = []
+        for key, members in groups.items():
+            if q.having is not None:
+                hv = _aggregate(q.having.agg, members)
+                if hv is None or not _test(hv, Filter(Col(0, "_"), q.having.op, (q.having.value,))):
+                    continue
+            vals = {c: v for c, v in zip(q.group_by, key)}
+            rows.append(tuple(vals[i] if isinstance(i, Col) else _aggregate(i, members) for i in q.select))
+        if q.order_by is not None:
+            idx = q.select.index(q.order_by.item)
+            if any(r[idx] is None for r in rows):
+                raise Rejected("ordering by an aggregate that is NULL for some group")
+            ranked = sorted(rows, key=lambda r: r[idx], reverse=q.order_by.descending)
+            _check_cut([r[idx] for r in ranked], q.limit, strict=True)
+            rows = ranked[: q.limit] if q.limit else ranked
+        return rows
+    rows = [tuple(cell(p, i) for i in q.select) for p in paths]
+    if q.order_by is not None:
+        c = q.order_by.item
+        ranked = sorted(paths, key=lambda p: p[c.node][c.attribute], reverse=q.order_by.descending)
+        _check_cut([p[c.node][c.attribute] for p in ranked], q.limit, strict=True)
+        rows = [tuple(cell(p, i) for i in q.select) for p in ranked]
+        if q.limit:
+            rows = rows[: q.limit]
+    elif q.limit:
+        raise Rejected("LIMIT without ORDER BY is not deterministic")
+    if q.distinct:
+        rows = list(dict.fromkeys(rows))
+    return rows
+
+
+def _check_cut(values: list, limit: int | None, strict: bool = False) -> None:
+    """Reject a LIMIT that cuts through a tie; ``strict`` also rejects ties inside the kept rows, so that the
+    answer's order does not depend on a tie-breaker (NebulaGraph's MATCH cannot order by an unreturned key)."""
+    if limit is not None and len(values) > limit and values[limit - 1] == values[limit]:
+        raise Rejected("LIMIT cuts through a tie")
+    if strict:
+        head = values[: limit + 1] if limit is not None else values
+        if len(set(head)) != len(head):
+            raise Rejected("ties among the ranked rows")
+
+
+def _per_group(q: Query, ents: list[Entity], paths) -> list[tuple]:
+    pg = q.per_group
+    groups: dict[Any, list] = defaultdict(list)
+    for p in paths:
+        if p[0].get(pg.attribute) is not None:
+            groups[p[1][ents[1].key.name]].append(p)
+    rows = []
+    for members in groups.values():
+        ranked = sorted(members, key=lambda p: p[0][pg.attribute], reverse=pg.descending)
+        _check_cut([p[0][pg.attribute] for p in ranked], pg.k)
+        for p in ranked[: pg.k]:
+            rows.append(tuple(p[i.node].get(i.attribute) for i in q.select))
+    return rows
+
+
+# ----------------------------------------------------------------------------------------------- generators
+class _Gen:
+    def __init__(self, data: DomainData, rng: random.Random):
+        self.d = _Data(data)
+        self.dom = data.domain
+        self.rng = rng
+
+    # helpers
+    def entities(self) -> list[Entity]:
+        return [e for e in self.dom.entities if self.d.rows[e.name]]
+
+    def attrs(self, ent: Entity, *roles: Role, nullable: bool | None = None) -> list[Attribute]:
+        return [a for a in ent.attributes if a.role in roles and (nullable is None or a.nullable == nullable)]
+
+    def pick_entity(self, *roles: Role, nullable: bool | None = None) -> tuple[Entity, Attribute] | None:
+        cands = [(e, a) for e in self.entities() for a in self.attrs(e, *roles, nullable=nullable)]
+        return self.rng.choice(cands) if cands else None
+
+    def value(self, ent: Entity, attr: Attribute):
+        vals = [r[attr.name] for r in self.d.rows[ent.name].values() if r.get(attr.name) is not None]
+        return self.rng.choice(vals) if vals else None
+
+    def distinct_values(self, ent: Entity, attr: Attribute) -> list:
+        return sorted({r[attr.name] for r in self.d.rows[ent.name].values() if r.get(attr.name) is not None},
+                      key=lambda v: (str(type(v)), v))
+
+    def label(self, ent: Entity, node: int = 0) -> Col:
+        return Col(node, (ent.name_attribute or ent.key).name)
+
+    def hops(self, start: Entity | None = None) -> list[tuple[Hop, Entity, Entity]]:
+        out = []
+        for rel in self.dom.relationships:
+            if not self.d.data.links.get(rel.name):
+                continue
+            for fwd in (True, False):
+                a, b = (rel.source, rel.target) if fwd else (rel.target, rel.source)
+                if start is None or a == start.name:
+                    out.append((Hop(rel.name, fwd), self.dom.entity(a), self.dom.entity(b)))
+        return out
+
+    def comparison(self, ent: Entity, node: int = 0) -> Filter | None:
+        cands = self.attrs(ent, Role.NUMBER, Role.DATE)
+        if not cands:
+            return None
+        attr = self.rng.choice(cands)
+        v = self.value(ent, attr)
+        if v is None:
+            return None
+        ops = [Op.LT, Op.LE, Op.GT, Op.GE]
+        if attr.type is ValueType.INTEGER or attr.role is Role.DATE:
+            ops += [Op.EQ, Op.NE]
+        return Filter(Col(node, attr.name), self.rng.choice(ops), (v,))
+
+    def category_eq(self, ent: Entity, node: int = 0) -> Filter | None:
+        cands = self.attrs(ent, Role.CATEGORY)
+        if not cands:
+            return None
+        attr = self.rng.choice(cands)
+        v = self.value(ent, attr)
+        return None if v is None else Filter(Col(node, attr.name), self.rng.choice([Op.EQ, Op.EQ, Op.NE]), (v,))
+
+    def any_filter(self, ent: Entity, node: int = 0) -> Filter | None:
+        return self.rng.choice([self.comparison, self.category_eq])(ent, node)
+
+    def projection(self, ent: Entity, extra: Attribute | None = None, node: int = 0) -> tuple[Col, ...]:
+        cols = [self.label(ent, node)]
+        if extra is not None and extra.name != cols[0].attribute and extra.role is not Role.FLAG:
+            cols.append(Col(node, extra.name))
+        return tuple(cols)
+
+    # one generator per construct -------------------------------------------------------------
+    def g_compare(self):
+        ent = self.rng.choice(self.entities())
+        f = self.comparison(ent)
+        if f is None:
+            return None
+        filters = [f]
+        if self.rng.random() < 0.35 and (g := self.category_eq(ent)) is not None and g.col != f.col:
+            filters.append(g)
+        return Query(ent.name, self.projection(ent, ent.attribute(f.col.attribute)), filters=tuple(filters))
+
+    def g_range(self):
+        pick = self.pick_entity(Role.NUMBER, Role.DATE)
+        if pick is None:
+            return None
+        ent, attr = pick
+        a, b = self.value(ent, attr), self.value(ent, attr)
+        if a is None or a == b:
+            return None
+        lo, hi = min(a, b), max(a, b)
+        return Query(ent.name, self.projection(ent, attr), filters=(Filter(Col(0, attr.name), Op.BETWEEN, (lo, hi)),))
+
+    def g_in(self):
+        pick = self.pick_entity(Role.CATEGORY)
+        if pick is None:
+            return None
+        ent, attr = pick
+        vals = self.distinct_values(ent, attr)
+        if len(vals) < 3:
+            return None
+        chosen = tuple(sorted(self.rng.sample(vals, min(len(vals) - 1, self.rng.choice([2, 2, 3])))))
+        return Query(ent.name, self.projection(ent, attr), filters=(Filter(Col(0, attr.name), Op.IN, chosen),))
+
+    def g_like(self):
+        pick = self.pick_entity(Role.NAME, Role.TEXT)
+        if pick is None:
+            return None
+        ent, attr = pick
+        v = self.value(ent, attr)
+        if not v:
+            return None
+        size = self.rng.choice([1, 2, 3])
+        prefix = v[:size]
+        if not prefix.isascii() or not prefix.replace(" ", "").isalnum():
+            return None
+        return Query(ent.name, self.projection(ent, attr), filters=(Filter(Col(0, attr.name), Op.PREFIX, (prefix,)),))
+
+    def g_null(self):
+        pick = self.pick_entity(Role.NUMBER, Role.DATE, Role.TEXT, Role.CATEGORY, nullable=True)
+        if pick is None:
+            return None
+        ent, attr = pick
+        op = self.rng.choice([Op.IS_NULL, Op.NOT_NULL])
+        return Query(ent.name, (self.label(ent),), filters=(Filter(Col(0, attr.name), op),))
+
+    def g_flag(self):
+        pick = self.pick_entity(Role.FLAG)
+        if pick is None:
+            return None
+        ent, attr = pick
+        filters = [Filter(Col(0, attr.name), self.rng.choice([Op.IS_TRUE, Op.IS_FALSE]))]
+        if self.rng.random() < 0.4 and (g := self.any_filter(ent)) is not None:
+            filters.append(g)
+        return Query(ent.name, (self.label(ent),), filters=tuple(filters))
+
+    def g_distinct(self):
+        if self.rng.random() < 0.5:
+            pick = self.pick_entity(Role.CATEGORY)
+            if pick is None:
+                return None
+            ent, attr = pick
+            f = self.comparison(ent)
+            return Query(ent.name, (Col(0, attr.name),), filters=(f,) if f else (), distinct=True)
+        hop, a, b = self.rng.choice(self.hops())
+        cands = self.attrs(b, Role.CATEGORY, Role.NAME)
+        if not cands:
+            return None
+        f = self.any_filter(a)
+        return Query(a.name, (Col(1, self.rng.choice(cands).name),), hops=(hop,), filters=(f,) if f else (),
+                     distinct=True)
+
+    def g_count(self):
+        ent = self.rng.choice(self.entities())
+        f = self.any_filter(ent)
+        cats = [c for c in self.attrs(ent, Role.CATEGORY) if f is None or c.name != f.col.attribute]
+        if cats and self.rng.random() < 0.3:
+            return Query(ent.name, (Agg(Func.COUNT_DISTINCT, Col(0, self.rng.choice(cats).name)),),
+                         filters=(f,) if f else ())
+        return Query(ent.name, (Agg(Func.COUNT),), filters=(f,) if f else ())
+
+    def g_aggregate(self):
+        pick = self.pick_entity(Role.NUMBER, Role.DATE)
+        if pick is None:
+            return None
+        ent, attr = pick
+        funcs = [Func.MIN, Func.MAX] + ([Func.SUM, Func.AVG] if attr.role is Role.NUMBER else [])
+        f = self.category_eq(ent) if self.rng.random() < 0.5 else None
+        return Query(ent.name, (Agg(self.rng.choice(funcs), Col(0, attr.name)),), filters=(f,) if f else ())
+
+    def g_group(self):
+        pick = self.pick_entity(Role.CATEGORY)
+        if pick is None:
+            return None
+        ent, cat = pick
+        nums = self.attrs(ent, Role.NUMBER)
+        if nums and self.rng.random() < 0.6:
+            num = self.rng.choice(nums)
+            agg = Agg(self.rng.choice([Func.SUM, Func.AVG, Func.MIN, Func.MAX]), Col(0, num.name))
+        else:
+            agg = Agg(Func.COUNT)
+        return Query(ent.name, (Col(0, cat.name), agg), group_by=(Col(0, cat.name),))
+
+    def g_having(self):
+        if self.rng.random() < 0.5:
+            pick = self.pick_entity(Role.CATEGORY)
+            if pick is None:
+                return None
+            ent, cat = pick
+            key, hops, root = Col(0, cat.name), (), ent
+        else:
+            hop, a, b = self.rng.choice(self.hops())
+            key, hops, root = self.label(b, 1), (hop,), a
+        counts = sorted({v for (_, v) in evaluate(self.d, Query(root.name, (key, Agg(Func.COUNT)), hops=hops,
+                                                                  group_by=(key,)))})
+        if len(counts) < 2:
+            return None
+        threshold = self.rng.choice(counts[: max(1, len(counts) // 2)])
+        op = self.rng.choice([Op.GT, Op.GE])
+        return Query(root.name, (key, Agg(Func.COUNT)), hops=hops, group_by=(key,),
+                     having=Having(Agg(Func.COUNT), op, threshold))
+
+    def g_order(self):
+        if self.rng.random() < 0.6:
+            pick = self.pick_entity(Role.NUMBER, Role.DATE)
+            if pick is None:
+                return None
+            ent, attr = pick
+            order = Order(Col(0, attr.name), self.rng.random() < 0.6)
+            f = self.category_eq(ent) if self.rng.random() < 0.3 else None
+            return Query(ent.name, self.projection(ent, attr), filters=(f,) if f else (), order_by=order,
+                         limit=self.rng.choice([1, 3, 5]))
+        hop, a, b = self.rng.choice(self.hops())
+        key = self.label(b, 1)
+        return Query(a.name, (key, Agg(Func.COUNT)), hops=(hop,), group_by=(key,),
+                     order_by=Order(Agg(Func.COUNT), True), limit=self.rng.choice([1, 3]))
+
+    def g_join1(self):
+        hop, a, b = self.rng.choice(self.hops())
+        select = (self.label(a, 0), self.label(b, 1))
+        r = self.rng.random()
+        if r < 0.4:
+            f = self.any_filter(b, 1)
+        elif r < 0.7:
+            f = self.any_filter(a, 0)
+        else:  # a known instance by key: one-hop neighbours
+            key = self.rng.choice(list(self.d.rows[a.name]))
+            f = Filter(Col(0, a.key.name), Op.EQ, (key,))
+            select = (self.label(b, 1),) + tuple(
+                Col(1, x.name) for x in self.attrs(b, Role.NUMBER, Role.DATE, Role.CATEGORY)[:1])
+        return Query(a.name, select, hops=(hop,), filters=(f,) if f else ())
+
+    def g_join1_count(self):
+        hop, a, b = self.rng.choice(self.hops())
+        if self.rng.random() < 0.5:
+            key = self.rng.choice(list(self.d.rows[a.name]))
+            f = Filter(Col(0, a.key.name), Op.EQ, (key,))
+        else:
+            name = a.name_attribute
+            if name is None:
+                return None
+            f = Filter(Col(0, name.name), Op.EQ, (self.value(a, name),))
+        return Query(a.name, (Agg(Func.COUNT),), hops=(hop,), filters=(f,))
+
+    def g_join2(self):
+        first = self.rng.choice(self.hops())
+        hop1, a, b = first
+        seconds = [h for h in self.hops(b) if h[0].relationship != hop1.relationship]
+        if not seconds:
+            return None
+        hop2, _, c = self.rng.choice(seconds)
+        f = None
+        if self.rng.random() < 0.5:
+            node, ent = self.rng.choice([(0, a), (2, c)])
+            f = self.any_filter(ent, node)
+        if f is None:
+            name = a.name_attribute
+            if name is not None:
+                f = Filter(Col(0, name.name), Op.EQ, (self.value(a, name),))
+        # two-hop answers are sets: "which Cs are linked to As through some B" (FalkorDB also collapses
+        # duplicate paths when the middle node is not returned, so bags would not verify)
+        select = (self.label(c, 2),) if self.rng.random() < 0.5 else (self.label(a, 0), self.label(c, 2))
+        return Query(a.name, select, hops=(hop1, hop2), filters=(f,) if f else (), distinct=True)
+
+    def g_complex(self):
+        """Grouping along one or two hops, with a root filter, a HAVING and/or a top-k over the counts."""
+        hop1, a, b = self.rng.choice(self.hops())
+        hops, last = (hop1,), b
+        if self.rng.random() < 0.5:
+            seconds = [h for h in self.hops(b) if h[0].relationship != hop1.relationship]
+            if seconds:
+                hop2, _, c = self.rng.choice(seconds)
+                hops, last = (hop1, hop2), c
+        key = self.label(last, len(hops))
+        # over two hops count different roots: a path count depends on how many middle nodes link them
+        agg = Agg(Func.COUNT_DISTINCT, Col(0, a.key.name)) if len(hops) == 2 else Agg(Func.COUNT)
+        f = self.any_filter(a) if self.rng.random() < 0.6 else None
+        base = Query(a.name, (key, agg), hops=hops, group_by=(key,), filters=(f,) if f else ())
+        having = None
+        if self.rng.random() < 0.5:
+            counts = sorted({v for _, v in evaluate(self.d, base)})
+            if len(counts) >= 3:
+                having = Having(agg, Op.GE, self.rng.choice(counts[1: len(counts) // 2 + 1]))
+        order = self.rng.random() < 0.6 or having is None
+        return Query(a.name, (key, agg), hops=hops, group_by=(key,), filters=base.filters, having=having,
+                     order_by=Order(agg, True) if order else None, limit=self.rng.choice([1, 3]) if order else None)
+
+    def g_anti(self):
+        hop, a, _ = self.rng.choice(self.hops())
+        return Query(a.name, (self.label(a),), without=hop)
+
+    def g_nested(self):
+        pick = self.pick_entity(Role.NUMBER)
+        if pick is None:
+            return None
+        ent, attr = pick
+        f = self.category_eq(ent) if self.rng.random() < 0.3 else None
+        return Query(ent.name, self.projection(ent, attr), filters=(f,) if f else (), above_average=Col(0, attr.name))
+
+    def g_topk(self):
+        cands = [(h, a, b) for h, a, b in self.hops()
+                 if h.forward and self.dom.relationship(h.relationship).cardinality is Cardinality.MANY_TO_ONE
+                 and a.name != b.name and self.attrs(a, Role.NUMBER, Role.DATE)]
+        if not cands:
+            return None
+        hop, a, b = self.rng.choice(cands)
+        attr = self.rng.choice(self.attrs(a, Role.NUMBER, Role.DATE))
+        return Query(a.name, (self.label(b, 1), self.label(a, 0), Col(0, attr.name)),
+                     per_group=PerGroup(hop, attr.name, self.rng.random() < 0.7, self.rng.choice([1, 1, 2, 3])))
+
+    def g_fetch(self):
+        ent = self.rng.choice(self.entities())
+        key = self.rng.choice(list(self.d.rows[ent.name]))
+        others = [a for a in ent.attributes if a.role not in (Role.KEY, Role.FLAG)]
+        cols = tuple(Col(0, a.name) for a in self.rng.sample(others, min(len(others), self.rng.choice([1, 2, 3]))))
+        return Query(ent.name, cols, filters=(Filter(Col(0, ent.key.name), Op.EQ, (key,)),))
+
+
+GENERATORS: tuple[str, ...] = tuple(name for name in vars(_Gen) if name.startswith("g_"))
+
+
+def sample_queries(data: DomainData, n: int, seed: int) -> list[Query]:
+    """``n`` distinct answerable queries over ``data`` (fewer if the domain cannot supply them)."""
+    rng = random.Random(seed)
+    gen = _Gen(data, rng)
+    out: list[Query] = []
+    seen: set[Query] = set()
+    rejected: dict[str, int] = defaultdict(int)
+    attempts = 0
+    while len(out) < n and attempts < 60 * n + 200:
+        attempts += 1
+        name = GENERATORS[attempts % len(GENERATORS)]
+        make: Callable[[], Query | None] = getattr(gen, name)
+        try:
+            q = make()
+            if q is None or q in seen:
+                continue
+            q.check(data.domain)
+            rows = evaluate(gen.d, q)
+        except Rejected as exc:
+            rejected[str(exc)] += 1
+            continue
+        except ValueError as exc:  # an invalid combination drawn at random
+            rejected[f"invalid: {exc}"] += 1
+            continue
+        if not rows or len(rows) > MAX_ROWS or all(v is None for r in rows for v in r):
+            rejected["empty or too large"] += 1
+            continue
+        seen.add(q)
+        out.append(q)
+    if len(out) < n:
+        log.warning("%s: sampled %d of %d queries (rejections: %s)", data.domain.name, len(out), n, dict(rejected))
+    return out

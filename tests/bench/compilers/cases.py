@@ -1,0 +1,37 @@
+"""Representative IR queries over the toy domain, shared by the per-dialect compile tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from momq.bench.ir import Agg, Col, Filter, Func, Having, Hop, Op, Order, PerGroup, Query
+
+CASES: dict[str, Query] = {
+    "compare": Query("employee", (Col(0, "name"), Col(0, "salary")),
+                     filters=(Filter(Col(0, "salary"), Op.GT, (Decimal("50000.50"),)),)),
+    "by_key": Query("employee", (Col(0, "name"), Col(0, "hire_date")),
+                    filters=(Filter(Col(0, "id"), Op.EQ, (3,)),)),
+    "neighbours_of_key": Query("department", (Col(1, "name"),), hops=(Hop("works_in", False),),
+                               filters=(Filter(Col(0, "id"), Op.EQ, (3,)),)),
+    "apostrophe_and_flag": Query("employee", (Col(0, "name"),),
+                                 filters=(Filter(Col(0, "name"), Op.EQ, ("Ann O'Brien",)),
+                                          Filter(Col(0, "is_remote"), Op.IS_TRUE))),
+    "join_in": Query("employee", (Col(0, "name"), Col(1, "name")), hops=(Hop("works_in"),),
+                     filters=(Filter(Col(1, "city"), Op.IN, ("Lyon", "Osaka")),)),
+    "join2_prefix": Query("employee", (Col(2, "name"),), hops=(Hop("works_on"), Hop("owned_by")),
+                          filters=(Filter(Col(0, "name"), Op.PREFIX, ("Ann",)),), distinct=True),
+    "group_having_top": Query("employee", (Col(1, "name"), Agg(Func.COUNT)), hops=(Hop("works_in"),),
+                              group_by=(Col(1, "name"),), having=Having(Agg(Func.COUNT), Op.GT, 5),
+                              order_by=Order(Agg(Func.COUNT), True), limit=3),
+    "group_avg": Query("employee", (Col(0, "title"), Agg(Func.AVG, Col(0, "salary"))), group_by=(Col(0, "title"),)),
+    "top_nullable": Query("employee", (Col(0, "name"), Col(0, "age")), order_by=Order(Col(0, "age"), True),
+                          limit=3),
+    "count_range": Query("employee", (Agg(Func.COUNT),), filters=(
+        Filter(Col(0, "hire_date"), Op.BETWEEN, (dt.date(2011, 1, 1), dt.date(2012, 12, 31))),)),
+    "anti": Query("department", (Col(0, "name"),), without=Hop("works_in", False)),
+    "nested": Query("employee", (Col(0, "name"), Col(0, "salary")), above_average=Col(0, "salary")),
+    "per_group": Query("employee", (Col(1, "name"), Col(0, "name"), Col(0, "salary")),
+                       per_group=PerGroup(Hop("works_in"), "salary", True, 2)),
+    "null_test": Query("project", (Col(0, "title"),), filters=(Filter(Col(0, "cost"), Op.IS_NULL),)),
+}

@@ -1,0 +1,114 @@
+"""Cypher compile table: IR cases -> exact Cypher text (labels, relationship types, directions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from momq.bench.compilers import compile_query
+from tests.bench.compilers.cases import CASES
+from tests.bench.toy_domain import TOY_DOMAIN
+
+EXPECTED = {
+    "compare": """\
+MATCH (e:Employee)
+WHERE e.salary > 50000.5
+RETURN e.name AS name, e.salary AS salary""",
+    "by_key": """\
+MATCH (e:Employee {id: 3})
+RETURN e.name AS name, e.hire_date AS hire_date""",
+    "neighbours_of_key": """\
+MATCH (d:Department {id: 3})<-[:WORKS_IN]-(e:Employee)
+RETURN e.name AS name""",
+    "apostrophe_and_flag": """\
+MATCH (e:Employee)
+WHERE e.name = "Ann O'Brien" AND e.is_remote = true
+RETURN e.name AS name""",
+    "join_in": """\
+MATCH (e:Employee)-[:WORKS_IN]->(d:Department)
+WHERE d.city IN ['Lyon', 'Osaka']
+RETURN e.name AS employee_name, d.name AS department_name""",
+    "join2_prefix": """\
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)-[:OWNED_BY]->(d:Department)
+WHERE e.name STARTS WITH 'Ann'
+RETURN DISTINCT d.name AS name""",
+    "group_having_top": """\
+MATCH (e:Employee)-[:WORKS_IN]->(d:Department)
+WITH d.name AS name, count(*) AS num_employees
+WHERE num_employees > 5
+RETURN name, num_employees
+ORDER BY num_employees DESC, name
+LIMIT 3""",
+    "group_avg": """\
+MATCH (e:Employee)
+RETURN e.title AS title, round(avg(e.salary) * 100) / 100.0 AS avg_salary""",
+    "top_nullable": """\
+MATCH (e:Employee)
+WHERE e.age IS NOT NULL
+RETURN e.name AS name, e.age AS age
+ORDER BY age DESC, e.id
+LIMIT 3""",
+    "count_range": """\
+MATCH (e:Employee)
+WHERE e.hire_date >= '2011-01-01' AND e.hire_date <= '2012-12-31'
+RETURN count(*) AS num_employees""",
+    "anti": """\
+MATCH (d:Department)
+WHERE NOT (d)<-[:WORKS_IN]-(:Employee)
+RETURN d.name AS name""",
+    "nested": """\
+MATCH (e2:Employee)
+WITH avg(e2.salary) AS average
+MATCH (e:Employee)
+WHERE e.salary > average
+RETURN e.name AS name, e.salary AS salary""",
+    "per_group": """\
+MATCH (e:Employee)-[:WORKS_IN]->(d:Department)
+WITH d, e ORDER BY e.salary DESC, e.id
+WITH d, collect(e)[..2] AS top
+UNWIND top AS e
+RETURN d.name AS department_name, e.name AS employee_name, e.salary AS salary""",
+    "null_test": """\
+MATCH (p:Project)
+WHERE p.cost IS NULL
+RETURN p.title AS title""",
+}
+
+
+def test_every_case_has_an_expectation():
+    assert set(EXPECTED) == set(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_compile_table(name):
+    assert compile_query(CASES[name], "cypher", TOY_DOMAIN) == EXPECTED[name]
+
+@pytest.mark.parametrize("value, literal", [
+    ("plain", "'plain'"),
+    ("O'Brien", '"O\'Brien"'),
+    ("both ' and \"", "'both \\' and \"'"),
+    ("back\\slash", "'back\\\\slash'"),
+])
+def test_string_literals(value, literal):
+    from momq.bench.compilers.cypher import CypherCompiler
+
+    assert CypherCompiler(TOY_DOMAIN).literal(value) == literal
+
+
+def test_graph_literals_for_dates_and_decimals():
+    import datetime as dt
+    from decimal import Decimal
+
+    from momq.bench.compilers.cypher import CypherCompiler
+
+    c = CypherCompiler(TOY_DOMAIN)
+    assert c.literal(dt.date(2020, 2, 29)) == "'2020-02-29'"  # graph dates are ISO strings
+    assert c.literal(Decimal("12.50")) == "12.5"  # graph decimals are floats
+    assert c.literal(True) == "true"
+
+
+def test_variables_avoid_keywords_and_averages_round_portably():
+    from tests.bench.compilers.quoting import DEVICE_DOMAIN, device_average
+
+    assert compile_query(device_average(), "cypher", DEVICE_DOMAIN) == (
+        "MATCH (d:Device)-[:OWNED_BY]->(do2:DeviceOwner)\n"
+        "RETURN do2.label AS label, round(avg(do2.score) * 100) / 100.0 AS avg_score")

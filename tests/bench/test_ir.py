@@ -1,0 +1,96 @@
+"""The query IR: validation against itself and the domain, feature labels, difficulty, JSON round-trip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+
+from momq.bench.ir import Agg, Col, Filter, Func, Having, Hop, Op, Order, PerGroup, Query
+from tests.bench.compilers.cases import CASES
+from tests.bench.toy_domain import TOY_DOMAIN
+
+NAME = Col(0, "name")
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda: Query("employee", ()), "at least one item"),
+    (lambda: Query("employee", (NAME,), hops=(Hop("works_in"),) * 3), "at most two hops"),
+    (lambda: Query("employee", (Col(1, "name"),)), "refers to node 1"),
+    (lambda: Query("employee", (NAME, Agg(Func.COUNT)), group_by=(Col(0, "title"),)), "neither grouped"),
+    (lambda: Query("employee", (Agg(Func.COUNT),), having=Having(Agg(Func.COUNT), Op.GT, 1)), "HAVING needs"),
+    (lambda: Query("employee", (NAME,), distinct=True, order_by=Order(NAME)), "DISTINCT with ORDER BY"),
+    (lambda: Query("employee", (NAME,), limit=0), "limit must be positive"),
+    (lambda: Query("employee", (NAME,), without=Hop("works_in"), above_average=Col(0, "salary")), "at most one"),
+    (lambda: Filter(NAME, Op.BETWEEN, (1,)), "takes 2"),
+    (lambda: Filter(NAME, Op.IN, ()), "at least one value"),
+    (lambda: Filter(NAME, Op.EQ, (None,)), "IS_NULL"),
+    (lambda: Having(Agg(Func.COUNT), Op.IN, 3), "comparisons only"),
+    (lambda: Agg(Func.SUM), "needs a column"),
+])
+def test_invalid_queries_are_refused(build, message):
+    with pytest.raises(ValueError, match=message):
+        build()
+
+
+@pytest.mark.parametrize("query, message", [
+    (Query("employee", (Col(0, "nope"),)), "no attribute"),
+    (Query("employee", (NAME,), hops=(Hop("owned_by"),)), "does not start at employee"),
+    (Query("employee", (Agg(Func.SUM, Col(0, "name")),)), "non-numeric"),
+    (Query("department", (NAME,), above_average=Col(0, "city")), "numeric root attribute"),
+    (Query("employee", (Col(1, "title"), NAME), per_group=PerGroup(Hop("works_on"), "salary")), "N:1"),
+])
+def test_check_against_the_domain(query, message):
+    with pytest.raises((ValueError, KeyError), match=message):
+        query.check(TOY_DOMAIN)
+
+
+@pytest.mark.parametrize("name, features, difficulty", [
+    ("compare", ("filter", "comparison"), "easy"),
+    ("by_key", ("filter",), "easy"),
+    ("join_in", ("filter", "in", "join1"), "easy"),
+    ("join2_prefix", ("filter", "like", "distinct", "join2"), "medium"),
+    ("group_having_top", ("count", "group_by", "having", "order_limit", "join1"), "hard"),
+    ("group_avg", ("aggregate", "group_by"), "medium"),
+    ("count_range", ("filter", "range", "count"), "easy"),
+    ("anti", ("anti_join",), "medium"),
+    ("nested", ("nested",), "medium"),
+    ("per_group", ("topk_per_group",), "hard"),
+    ("null_test", ("filter", "null"), "easy"),
+    ("apostrophe_and_flag", ("filter", "flag"), "easy"),
+])
+def test_features_and_difficulty(name, features, difficulty):
+    q = CASES[name]
+    assert q.features() == features
+    assert q.difficulty() == difficulty
+
+
+def test_difficulty_grows_with_points():
+    small = Query("employee", (NAME,))
+    big = Query("employee", (Col(2, "name"),), hops=(Hop("works_on"), Hop("owned_by")), distinct=True,
+                filters=(Filter(NAME, Op.PREFIX, ("A",)), Filter(Col(0, "age"), Op.GT, (30,)),
+                         Filter(Col(1, "status"), Op.EQ, ("active",))))
+    assert small.points() == 0 and small.difficulty() == "easy"
+    assert big.points() == 2 + 2 + 1 and big.difficulty() == "hard"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_to_dict_is_json_and_round_trips(name):
+    q = CASES[name]
+    d = json.loads(json.dumps(q.to_dict()))
+    assert d["features"] == list(q.features()) and d["difficulty"] == q.difficulty()
+    assert Query.from_dict(d) == q
+
+
+def test_values_keep_their_types_through_json():
+    q = Query("employee", (NAME,), filters=(Filter(Col(0, "hire_date"), Op.LT, (dt.date(2020, 1, 2),)),
+                                            Filter(Col(0, "salary"), Op.GE, (Decimal("10.50"),))))
+    back = Query.from_dict(json.loads(json.dumps(q.to_dict())))
+    assert back.filters[0].values == (dt.date(2020, 1, 2),)
+    assert back.filters[1].values == (Decimal("10.50"),)
+
+
+def test_queries_are_hashable_values():
+    assert len({CASES["compare"], Query.from_dict(CASES["compare"].to_dict())}) == 1

@@ -1,0 +1,85 @@
+"""NL rendering: paraphrase variety per feature, no query-language words, domain vocabulary, grammar helpers."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from momq.bench.ir import ALL_FEATURES
+from momq.bench.nl import FORBIDDEN_WORDS, a, ask_about, plural_verb, pluralize, render_question, render_questions
+from momq.bench.sample import sample_queries
+from tests.bench.compilers.cases import CASES
+from tests.bench.toy_domain import TOY_DOMAIN, toy_data
+
+
+@pytest.fixture(scope="module")
+def sampled():
+    return sample_queries(toy_data(), 150, 9)
+
+
+def _forbidden(text: str) -> list[str]:
+    low = text.lower()
+    return [w for w in FORBIDDEN_WORDS if re.search(rf"\b{w}\b", low)]
+
+
+@pytest.mark.parametrize("feature", [f for f in ALL_FEATURES if f != "projection"])
+def test_every_feature_has_three_paraphrases(sampled, feature):
+    queries = [q for q in sampled if feature in q.features()]
+    assert queries, feature
+    best = max(len(render_questions(q, TOY_DOMAIN, random.Random(1), 6)) for q in queries)
+    assert best >= 3, feature
+
+
+def test_no_query_language_words_and_well_formed(sampled):
+    rng = random.Random(3)
+    for q in sampled:
+        for text in render_questions(q, TOY_DOMAIN, rng, 4):
+            assert not _forbidden(text), (text, _forbidden(text))
+            assert text[0].isupper() and text[-1] in ".?", text
+            assert "  " not in text and " ," not in text, text
+            assert not re.search(r"\b(a [aeiou]\w+|an [bcdfgjklmnpqrstvwxz]\w+)", text, re.I), text
+
+
+@pytest.mark.parametrize("name, words", [
+    ("compare", ["employee", "salary", "50000.50"]),
+    ("by_key", ["employee", "3", "hire date"]),
+    ("neighbours_of_key", ["employee", "department", "3"]),
+    ("apostrophe_and_flag", ["O'Brien", "remote"]),
+    ("join_in", ["Lyon", "Osaka", "department"]),
+    ("join2_prefix", ["Ann", "project", "department"]),
+    ("group_having_top", ["3", "5", "department", "employees"]),
+    ("group_avg", [("average", "mean"), "salary", "job title"]),
+    ("top_nullable", ["3", "age", ("highest", "largest")]),
+    ("anti", ["department", "employ"]),
+    ("nested", [("average", "mean"), "salary"]),
+    ("per_group", ["2", "department", "salary", "highest"]),
+    ("null_test", ["project", "cost"]),
+])
+def test_questions_use_the_domain_vocabulary_and_constants(name, words):
+    for seed in range(8):
+        text = render_question(CASES[name], TOY_DOMAIN, random.Random(seed))
+        for w in words:
+            options = w if isinstance(w, tuple) else (w,)
+            assert any(o in text for o in options), (w, text)
+
+
+def test_rendering_depends_only_on_the_rng():
+    q = CASES["group_avg"]
+    assert render_question(q, TOY_DOMAIN, random.Random(5)) == render_question(q, TOY_DOMAIN, random.Random(5))
+    assert len({render_question(q, TOY_DOMAIN, random.Random(s)) for s in range(20)}) >= 3
+
+
+@pytest.mark.parametrize("verb, plural", [("works in", "work in"), ("is owned by", "are owned by"),
+                                          ("has", "have"), ("manages", "manage"), ("carries", "carry"),
+                                          ("teaches", "teach"), ("employs", "employ")])
+def test_plural_verb(verb, plural):
+    assert plural_verb(verb) == plural
+
+
+def test_small_grammar_helpers():
+    assert a("employee") == "an employee" and a("department") == "a department" and a("unit") == "a unit"
+    assert pluralize("city") == "cities" and pluralize("status") == "statuses" and pluralize("day") == "days"
+    assert ask_about("the project", "is staffed by") == "is the project staffed by"
+    assert ask_about("the department", "employs") == "does the department employ"

@@ -1,0 +1,89 @@
+"""The query sampler and its reference evaluator on the toy domain."""
+
+from __future__ import annotations
+
+import pytest
+
+from momq.bench.ir import ALL_FEATURES, Agg, Col, Filter, Func, Hop, Op, Order, PerGroup, Query
+from momq.bench.sample import GENERATORS, Rejected, evaluate, sample_queries
+from tests.bench.toy_domain import TOY_DOMAIN, toy_data
+
+
+@pytest.fixture(scope="module")
+def data():
+    return toy_data()
+
+
+@pytest.fixture(scope="module")
+def sampled(data):
+    return sample_queries(data, 120, 4)
+
+
+def test_deterministic_for_a_seed(data, sampled):
+    assert sample_queries(data, 120, 4) == sampled
+    assert sample_queries(data, 120, 5) != sampled
+
+
+def test_no_duplicates_and_all_valid(sampled):
+    assert len(sampled) == 120
+    assert len(set(sampled)) == len(sampled)
+    for q in sampled:
+        q.check(TOY_DOMAIN)
+
+
+def test_covers_every_feature_and_several_entities(sampled):
+    seen = {f for q in sampled for f in q.features()}
+    assert set(ALL_FEATURES) - {"projection"} <= seen
+    assert {q.root for q in sampled} == {"employee", "department", "project"}
+    assert {q.difficulty() for q in sampled} >= {"easy", "medium", "hard"}
+    # every construct generator contributes
+    assert len(GENERATORS) >= 15
+
+
+def test_every_answer_is_non_empty(data, sampled):
+    for q in sampled:
+        assert evaluate(data, q), q
+
+
+def test_constants_come_from_the_data(data, sampled):
+    values = {(e, k, v) for e, rows in data.rows.items() for r in rows for k, v in r.items()}
+    for q in sampled:
+        ents = q.entities(TOY_DOMAIN)
+        for f in q.filters:
+            if f.op in (Op.EQ, Op.IN):
+                for v in f.values:
+                    assert (ents[f.col.node].name, f.col.attribute, v) in values, (q, v)
+
+
+def test_evaluator_counts_and_groups(data):
+    n = evaluate(data, Query("employee", (Agg(Func.COUNT),)))
+    assert n == [(len(data.rows["employee"]),)]
+    per_dept = evaluate(data, Query("employee", (Col(1, "name"), Agg(Func.COUNT)), hops=(Hop("works_in"),),
+                                    group_by=(Col(1, "name"),)))
+    assert sum(c for _, c in per_dept) == len(data.links["works_in"])
+    lonely = evaluate(data, Query("department", (Col(0, "name"),), without=Hop("works_in", False)))
+    assert lonely == [("Archive",)]
+
+
+def test_limit_through_a_tie_is_rejected(data):
+    # titles cycle over five values: the 2nd and 3rd largest counts can tie only if equal; force a tie via age
+    ages = sorted((r["age"] for r in data.rows["employee"] if r["age"] is not None), reverse=True)
+    k = next(i for i in range(1, len(ages)) if ages[i - 1] == ages[i])
+    with pytest.raises(Rejected):
+        evaluate(data, Query("employee", (Col(0, "name"), Col(0, "age")), order_by=Order(Col(0, "age"), True),
+                             limit=k))
+
+
+def test_case_insensitive_collation_trap_is_rejected(data):
+    # 'ann' matches nothing byte-wise but 'Ann ...' under MariaDB's case-insensitive collation
+    with pytest.raises(Rejected):
+        evaluate(data, Query("employee", (Col(0, "name"),), filters=(Filter(Col(0, "name"), Op.PREFIX, ("ann",)),)))
+
+
+def test_per_group_top1(data):
+    rows = evaluate(data, Query("employee", (Col(1, "name"), Col(0, "name"), Col(0, "salary")),
+                                per_group=PerGroup(Hop("works_in"), "salary", True, 1)))
+    depts = {d for _, d, _ in data.links["works_in"]}
+    assert len(rows) == len(depts)
+    best = max(data.rows["employee"], key=lambda r: r["salary"])
+    assert any(r[1] == best["name"] for r in rows)

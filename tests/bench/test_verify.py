@@ -1,0 +1,119 @@
+"""Cross-dialect verification on the four real engines: reasons for failure, and the main agreement test.
+
+The agreement test samples queries on the toy domain and on two real domains, compiles each to MySQL,
+PostgreSQL, Cypher and nGQL, runs them on MariaDB, PostgreSQL, FalkorDB and the nGQL emulation, and requires
+the four answers to agree (the gold Cypher must also pass Neo4j's linter).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from momq.bench.compilers import compile_all
+from momq.bench.domains import get_domain
+from momq.bench.generate import generate
+from momq.bench.project import to_graph, to_relational
+from momq.bench.sample import sample_queries
+from momq.bench.verify import REASONS, Verdict, summarize, verify
+from tests.bench.compilers.cases import CASES
+from tests.bench.toy_domain import TOY_DOMAIN, toy_data
+
+log = logging.getLogger(__name__)
+
+REAL_DOMAINS = ("company", "movies")
+
+
+@pytest.fixture(scope="module")
+def engines(mariadb_engine, postgres_engine, falkordb_engine, ngql_engine):
+    return {"mysql": mariadb_engine, "postgresql": postgres_engine, "cypher": falkordb_engine, "ngql": ngql_engine}
+
+
+@pytest.fixture(scope="module")
+def datasets(engines):
+    out = [toy_data()] + [generate(get_domain(name), 3, 0.3) for name in REAL_DOMAINS]
+    for data in out:
+        rel, graph = to_relational(data), to_graph(data)
+        engines["mysql"].load(rel)
+        engines["postgresql"].load(rel)
+        engines["cypher"].load(graph)
+        engines["ngql"].load(graph)
+    return out
+
+
+def _texts(name: str) -> dict[str, str]:
+    return compile_all(CASES[name], TOY_DOMAIN)
+
+
+def test_representative_cases_agree(engines, datasets, cypher_linter):
+    for name in CASES:
+        verdict = verify(_texts(name), TOY_DOMAIN.name, engines, linter=cypher_linter)
+        assert verdict.ok or verdict.reason == "empty_result", (name, verdict)
+
+
+def test_engine_error_names_the_dialect(engines, datasets):
+    texts = _texts("compare")
+    texts["postgresql"] = texts["postgresql"].replace("FROM employee", "FROM no_such_table")
+    v = verify(texts, TOY_DOMAIN.name, engines)
+    assert (v.ok, v.reason, v.failed_dialect) == (False, "engine_error", "postgresql")
+    assert v.detail.startswith("postgresql:")
+
+
+def test_disagreement_is_reported(engines, datasets):
+    texts = _texts("compare")
+    texts["cypher"] = texts["cypher"].replace("> 50000.5", "> 60000.5")
+    v = verify(texts, TOY_DOMAIN.name, engines)
+    assert (v.ok, v.reason, v.failed_dialect) == (False, "disagreement", "cypher")
+    assert "cypher vs mysql" in v.detail and v.rows > 0
+
+
+def test_empty_answers_fail_unless_expected(engines, datasets):
+    texts = _texts("compare")
+    texts = {d: t.replace("50000.5", "99999999.5") for d, t in texts.items()}
+    v = verify(texts, TOY_DOMAIN.name, engines)
+    assert (v.ok, v.reason, v.rows) == (False, "empty_result", 0)
+    assert verify(texts, TOY_DOMAIN.name, engines, expect_empty=True).ok
+    v = verify(_texts("compare"), TOY_DOMAIN.name, engines, expect_empty=True)
+    assert v.reason == "unexpected_rows"
+
+
+def test_lint_and_missing_engine(engines, datasets, cypher_linter):
+    texts = _texts("compare")
+    texts["cypher"] = texts["cypher"].replace("RETURN", "RETRUN")
+    v = verify(texts, TOY_DOMAIN.name, engines, linter=cypher_linter)
+    assert (v.reason, v.failed_dialect) == ("cypher_lint", "cypher")
+    v = verify(_texts("compare"), TOY_DOMAIN.name, {"mysql": engines["mysql"]})
+    assert v.reason == "missing_engine"
+
+
+def test_order_matters_when_the_reference_orders(engines, datasets):
+    texts = _texts("top_nullable")
+    assert verify(texts, TOY_DOMAIN.name, engines).ok
+    reversed_cypher = texts["cypher"].replace("ORDER BY age DESC", "ORDER BY age")
+    assert verify({**texts, "cypher": reversed_cypher}, TOY_DOMAIN.name, engines).reason == "disagreement"
+
+
+def test_verdict_invariants():
+    with pytest.raises(ValueError):
+        Verdict(False)
+    with pytest.raises(ValueError):
+        Verdict(False, "bogus")
+    assert summarize([Verdict(True), Verdict(False, "timeout", "ngql")]) == {
+        "items": 2, "ok": 1, "agreement": 0.5, "by_reason": {"timeout": 1}, "by_dialect": {"ngql": 1}}
+    assert "disagreement" in REASONS
+
+
+def test_sampled_queries_agree_across_four_engines(engines, datasets, cypher_linter):
+    verdicts = []
+    failures = []
+    for data in datasets:
+        for q in sample_queries(data, 40, 17):
+            v = verify(compile_all(q, data.domain), data.domain.name, engines, linter=cypher_linter)
+            verdicts.append(v)
+            if not v.ok:
+                failures.append((data.domain.name, q.features(), v.reason, v.detail))
+    stats = summarize(verdicts)
+    log.info("cross-engine agreement: %s", stats)
+    assert stats["items"] == 120
+    assert stats["agreement"] >= 0.95, (stats, failures[:10])
