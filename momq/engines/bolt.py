@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
 
 from momq.engines.base import (
     Engine,
@@ -41,6 +40,7 @@ from momq.engines.graph_values import (
     to_plain,
     write_clause,
 )
+from momq.engines.watchdog import run_watched
 from momq.schema import Database, GraphDatabase
 
 log = logging.getLogger(__name__)
@@ -148,42 +148,34 @@ class BoltEngine(Engine):
         why = write_clause(body)
         if why is not None:
             raise UnsafeQueryError(f"refused before execution: {why} can change data (read-only queries only)")
-        outcome: dict[str, Any] = {}
-        worker = threading.Thread(target=self._run_read, args=(db, body, limits, outcome), daemon=True,
-                                  name="momq-bolt-query")
         t0 = time.monotonic()
-        worker.start()
-        worker.join(limits.timeout_s + self.watchdog_grace_s)
-        if worker.is_alive():
+        outcome = run_watched(lambda: self._run_read(db, body, limits), limits.timeout_s + self.watchdog_grace_s,
+                              "momq-bolt-query")
+        if outcome is None:
             self.close()  # drops the connection the query holds; the next call reconnects
             raise QueryTimeout(f"no answer from {self.uri} within {limits.timeout_s} s (+ grace); query abandoned")
-        if "error" in outcome:
-            raise outcome["error"]
-        columns, rows, truncated = outcome["result"]
-        return QueryResult(columns, rows, truncated=truncated, elapsed_s=time.monotonic() - t0)
+        return outcome.query_result(t0)
 
-    def _run_read(self, db: str, body: str, limits: ExecutionLimits, outcome: dict) -> None:
+    def _run_read(self, db: str, body: str, limits: ExecutionLimits) -> tuple[tuple[str, ...], list[tuple], bool]:
+        """Columns, rows (at most ``max_rows``) and whether more rows existed; runs in the watchdog's thread."""
         import neo4j
 
-        try:
-            with _mapped_errors(self, db, limits.timeout_s):
-                with self._get_driver().session(database=self._target(db), default_access_mode=neo4j.READ_ACCESS,
-                                                fetch_size=min(self.fetch_size, limits.max_rows + 1)) as session:
-                    tx = session.begin_transaction(timeout=limits.timeout_s)
-                    try:
-                        result = tx.run(body)
-                        columns = tuple(result.keys())
-                        rows, truncated = [], False
-                        for record in result:
-                            if len(rows) == limits.max_rows:
-                                truncated = True
-                                break
-                            rows.append(tuple(to_plain(v) for v in record.values()))
-                    finally:
-                        tx.rollback()  # never commit an untrusted query
-            outcome["result"] = (columns, rows, truncated)
-        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
-            outcome["error"] = exc
+        with _mapped_errors(self, db, limits.timeout_s):
+            with self._get_driver().session(database=self._target(db), default_access_mode=neo4j.READ_ACCESS,
+                                            fetch_size=min(self.fetch_size, limits.max_rows + 1)) as session:
+                tx = session.begin_transaction(timeout=limits.timeout_s)
+                try:
+                    result = tx.run(body)
+                    columns = tuple(result.keys())
+                    rows, truncated = [], False
+                    for record in result:
+                        if len(rows) == limits.max_rows:
+                            truncated = True
+                            break
+                        rows.append(tuple(to_plain(v) for v in record.values()))
+                finally:
+                    tx.rollback()  # never commit an untrusted query
+        return columns, rows, truncated
 
     def schema(self, db: str) -> GraphDatabase:
         import neo4j

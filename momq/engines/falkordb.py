@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
 import time
 from typing import Any
 
@@ -34,6 +33,7 @@ from momq.engines.base import (
     UnsafeQueryError,
 )
 from momq.engines.graph_values import cypher_load_batches, introspect_graph, key_indexes, single_statement, to_plain
+from momq.engines.watchdog import run_watched
 from momq.schema import Database, GraphDatabase
 
 try:  # the client's own decoder of compact result cells (needs the graph for label/property names)
@@ -133,34 +133,25 @@ class FalkorDBEngine(Engine):
         client = FalkorDB(host=self.host, port=self.port, password=self._password, socket_connect_timeout=2.0,
                           socket_timeout=budget_s)
         graph = client.select_graph(db)  # a fresh label/property-name cache for every call
-        outcome: dict[str, Any] = {}
 
-        def run() -> None:
-            try:
-                with _mapped_errors(self, db, limits.timeout_s):
-                    reply = graph.execute_command("GRAPH.RO_QUERY", db, body, "--compact", "timeout", timeout_ms)
-                    columns, raw_rows = _raw_result(reply)
-                    kept = [tuple(to_plain(parse_scalar(cell, graph)) for cell in raw)
-                            for raw in raw_rows[:limits.max_rows]]  # convert only the rows that are kept
-                outcome["result"] = (columns, kept, len(raw_rows) > limits.max_rows)
-            except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
-                outcome["error"] = exc
+        def run() -> tuple[tuple[str, ...], list[tuple], bool]:
+            with _mapped_errors(self, db, limits.timeout_s):
+                reply = graph.execute_command("GRAPH.RO_QUERY", db, body, "--compact", "timeout", timeout_ms)
+                columns, raw_rows = _raw_result(reply)
+                kept = [tuple(to_plain(parse_scalar(cell, graph)) for cell in raw)
+                        for raw in raw_rows[:limits.max_rows]]  # convert only the rows that are kept
+            return columns, kept, len(raw_rows) > limits.max_rows
 
         t0 = time.monotonic()
-        worker = threading.Thread(target=run, daemon=True, name="momq-falkordb-query")
-        worker.start()
-        worker.join(budget_s)
         try:
-            if worker.is_alive():
+            outcome = run_watched(run, budget_s, "momq-falkordb-query")
+            if outcome is None:
                 # a huge reply can take longer to transfer and decode than the server took to compute it
                 raise QueryTimeout(f"no complete answer from FalkorDB within {limits.timeout_s} s (+ "
                                    f"{self.socket_grace_s} s grace); query abandoned")
         finally:
             client.connection.connection_pool.disconnect()  # also ends a worker still reading the reply
-        if "error" in outcome:
-            raise outcome["error"]
-        columns, rows, truncated = outcome["result"]
-        return QueryResult(columns, rows, truncated=truncated, elapsed_s=time.monotonic() - t0)
+        return outcome.query_result(t0)
 
     def schema(self, db: str) -> GraphDatabase:
         if db not in self.databases():

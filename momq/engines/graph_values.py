@@ -158,13 +158,9 @@ def single_statement(query: str) -> str:
         if ch in ("'", '"', "`"):
             i = _skip_quoted(query, i)
             continue
-        if query.startswith("//", i):
-            end = query.find("\n", i)
-            i = n if end < 0 else end + 1
-            continue
-        if query.startswith("/*", i):
-            end = query.find("*/", i + 2)
-            i = n if end < 0 else end + 2
+        after = _comment_end(query, i)
+        if after is not None:
+            i = after
             continue
         if ch == ";":
             if boundary is None:
@@ -199,12 +195,8 @@ def cypher_words(query: str) -> list[str]:
         if ch in ("'", '"', "`"):
             i = _skip_quoted(query, i)
             out.append("<quoted>")
-        elif query.startswith("//", i):
-            end = query.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif query.startswith("/*", i):
-            end = query.find("*/", i + 2)
-            i = n if end < 0 else end + 2
+        elif (after := _comment_end(query, i)) is not None:
+            i = after
         elif ch.isalnum() or ch == "_":
             j = i
             while j < n and (query[j].isalnum() or query[j] == "_"):
@@ -268,15 +260,23 @@ def _has_code(text: str) -> bool:
     while i < n:
         if text[i].isspace():
             i += 1
-        elif text.startswith("//", i):
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            i = n if end < 0 else end + 2
+        elif (after := _comment_end(text, i)) is not None:
+            i = after
         else:
             return True
     return False
+
+
+def _comment_end(text: str, start: int) -> int | None:
+    """Where the ``//`` or ``/* */`` comment that opens at ``start`` ends (the text's end when unterminated), or
+    None when no comment opens there."""
+    if text.startswith("//", start):
+        end = text.find("\n", start)
+        return len(text) if end < 0 else end + 1
+    if text.startswith("/*", start):
+        end = text.find("*/", start + 2)
+        return len(text) if end < 0 else end + 2
+    return None
 
 
 # ----------------------------------------------------------------------------------------------- results

@@ -29,12 +29,12 @@ import time
 from pathlib import Path
 
 from momq.engines.base import (
-    Engine, EngineError, EngineUnavailable, ExecutionLimits, QueryFailed, QueryResult, QueryTimeout,
-    UnknownDatabase, UnsafeQueryError,
+    EngineError, EngineUnavailable, ExecutionLimits, QueryFailed, QueryResult, QueryTimeout, UnknownDatabase,
+    UnsafeQueryError,
 )
 from momq.engines.local import LocalServer
 from momq.engines.process import LOOPBACK
-from momq.engines.sql_safety import check_read_query
+from momq.engines.sql_common import CLIENT_MARGIN_S, SQLEngine, close_quietly
 from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table
 from momq.schema.types import ValueType, check_identifier
 
@@ -46,8 +46,6 @@ COLLATION = "utf8mb4_uca1400_ai_ci"  # MariaDB >= 10.10 (checked on 10.11.19); M
 FALLBACK_COLLATION = "utf8mb4_unicode_ci"  # older MariaDB: the closest collation it has
 ADMIN_USER = "momq_admin"
 READ_USER = "momq_reader"
-MAX_KEPT = 8  # read-only connections kept open per engine (one per database, least recently used dropped)
-CLIENT_MARGIN_S = 1.0  # the client socket gives up this long after the server-side limit
 _SOCKET_PATH_MAX = 100  # sun_path is 108 bytes
 
 #: ValueType -> column type. TEXT is VARCHAR(255): MariaDB needs a bounded type for keys and indexes.
@@ -163,13 +161,7 @@ class MariaDBServer(LocalServer):
         return True
 
     def _version(self) -> str:
-        conn = self._root_connection()
-        try:
-            with conn.cursor() as cur:
-                cur.execute("SELECT VERSION()")
-                return cur.fetchone()[0]
-        finally:
-            conn.close()
+        return _server_version(self._root_connection())
 
     def _after_start(self) -> None:
         creds = self.credentials()
@@ -193,6 +185,16 @@ class MariaDBServer(LocalServer):
                              read_user=READ_USER, read_password=creds["reader_password"])
 
 
+def _server_version(conn) -> str:
+    """The server's ``VERSION()`` through ``conn``, which is closed afterwards."""
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT VERSION()")
+            return cur.fetchone()[0]
+    finally:
+        conn.close()
+
+
 def _binary(name: str) -> str:
     path = shutil.which(name) or next((str(p) for p in (Path("/usr/sbin") / name, Path("/usr/bin") / name)
                                        if p.exists()), None)
@@ -207,7 +209,7 @@ def _quote(name: str) -> str:
     return "`" + check_identifier(name, "identifier") + "`"
 
 
-class MariaDBEngine(Engine):
+class MariaDBEngine(SQLEngine):
     """PyMySQL engine. ``user`` loads databases; ``read_user`` (or ``user`` when not given) runs queries.
 
     Not thread-safe: use one engine per thread. Connections for untrusted queries are reused per database and
@@ -245,13 +247,7 @@ class MariaDBEngine(Engine):
         return self._connect(self.user, self.password, database, read_timeout=600)
 
     def version(self) -> str:
-        conn = self._admin()
-        try:
-            with conn.cursor() as cur:
-                cur.execute("SELECT VERSION()")
-                return cur.fetchone()[0]
-        finally:
-            conn.close()
+        return _server_version(self._admin())
 
     # ---- loading
     def load(self, db: RelationalDatabase) -> None:
@@ -315,10 +311,6 @@ class MariaDBEngine(Engine):
             conn.close()
 
     # ---- untrusted execution
-    def execute(self, db: str, query: str, limits: ExecutionLimits = ExecutionLimits()) -> QueryResult:
-        statement = check_read_query(query, "mysql")
-        return self._run_read_only(db, statement, limits)
-
     def _reader(self, db: str, limits: ExecutionLimits):
         conn = self._readers.pop(db, None)
         if conn is None:
@@ -332,18 +324,6 @@ class MariaDBEngine(Engine):
         # (PyMySQL re-applies these to its socket before the next read/write)
         conn._read_timeout = conn._write_timeout = limits.timeout_s + CLIENT_MARGIN_S
         return conn
-
-    def _run_read_only(self, db: str, statement: str, limits: ExecutionLimits) -> QueryResult:
-        """Run ``statement`` read-only without the textual pre-check (tests use this to show that the server
-        itself refuses writes). A kept connection the server has since dropped is replaced once."""
-        reused = db in self._readers
-        try:
-            return self._run_once(db, statement, limits)
-        except EngineUnavailable:
-            if not reused:
-                raise
-            log.info("%s: the kept connection to %s was dropped by the server; reconnecting", self.name, db)
-            return self._run_once(db, statement, limits)
 
     def _run_once(self, db: str, statement: str, limits: ExecutionLimits) -> QueryResult:
         import pymysql
@@ -373,22 +353,7 @@ class MariaDBEngine(Engine):
             if keep:
                 self._keep(db, conn)
             else:  # closing the socket abandons any unread rows; the server stops on its next write
-                _close_quietly(conn)
-
-    def _keep(self, db: str, conn) -> None:
-        """Keep a read-only connection for the next call on ``db``; at most MAX_KEPT, least recently used go."""
-        self._readers[db] = conn
-        while len(self._readers) > MAX_KEPT:
-            self._forget(next(iter(self._readers)))
-
-    def _forget(self, db: str) -> None:
-        conn = self._readers.pop(db, None)
-        if conn is not None:
-            _close_quietly(conn)
-
-    def close(self) -> None:
-        for name in list(self._readers):
-            self._forget(name)
+                close_quietly(conn)
 
     # ---- introspection
     def schema(self, db: str) -> RelationalDatabase:
@@ -473,14 +438,7 @@ def _abandon_unbuffered(conn, cur) -> None:
         result.unbuffered_active = False
     conn._result = None
     cur.connection = None
-    _close_quietly(conn)
-
-
-def _close_quietly(conn) -> None:
-    try:
-        conn.close()
-    except Exception:  # noqa: BLE001 - already broken or closed
-        pass
+    close_quietly(conn)
 
 
 def _map_error(exc, db: str | None, *, connecting: bool = False, elapsed: float = 0.0,

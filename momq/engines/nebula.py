@@ -19,11 +19,10 @@ from typing import Any
 
 from momq.engines.base import (
     Engine, EngineUnavailable, ExecutionLimits, GraphEdge, GraphNode, GraphPath, QueryFailed, QueryResult,
-    QueryTimeout, UnknownDatabase, UnsafeQueryError,
+    QueryTimeout, UnknownDatabase,
 )
-from momq.engines.ngql_emulation import check_script_shape
+from momq.engines.ngql_emulation import read_only_script
 from momq.ngql.parser import NGQLSyntaxError, parse
-from momq.ngql.safety import first_mutation, statement_leading_mutation
 from momq.schema.graph import EdgeType, GraphDatabase, NodeType, Property
 from momq.schema.types import ValueType
 
@@ -178,17 +177,7 @@ class NebulaEngine(Engine):
         self._run(f"DROP SPACE IF EXISTS `{self.space(name)}`")
 
     def execute(self, db: str, query: str, limits: ExecutionLimits = ExecutionLimits()) -> QueryResult:
-        try:
-            script = parse(query)
-        except NGQLSyntaxError as exc:
-            kind = statement_leading_mutation(query)
-            if kind:
-                raise UnsafeQueryError(f"refused: {kind} changes data or schema") from exc
-            raise QueryFailed(f"nGQL syntax error at {exc}") from exc
-        kind = first_mutation(script)
-        if kind:
-            raise UnsafeQueryError(f"refused: {kind} changes data or schema")
-        check_script_shape(script)
+        read_only_script(query)
         capped = f"{query.rstrip().rstrip(';')}\n| LIMIT {limits.max_rows + 1}"
         try:
             parse(capped)  # the row cap must not change what the query means

@@ -50,6 +50,26 @@ META_PREFIX = "ngql__meta:"
 _BATCH = 500
 
 
+def read_only_script(query: str, note: str = "") -> A.Script:
+    """Parse ``query`` and check that it is one read-only logical query (:func:`check_script_shape`).
+
+    Raises UnsafeQueryError naming the mutation (``note`` ends that message), also for text that does not parse
+    but starts like a mutation, and QueryFailed for any other syntax error.
+    """
+    try:
+        script = parse(query)
+    except NGQLSyntaxError as exc:
+        kind = statement_leading_mutation(query)
+        if kind:
+            raise UnsafeQueryError(f"refused: {kind} changes data or schema{note}") from exc
+        raise QueryFailed(f"nGQL syntax error at {exc}") from exc
+    kind = first_mutation(script)
+    if kind:
+        raise UnsafeQueryError(f"refused: {kind} changes data or schema{note}")
+    check_script_shape(script)
+    return script
+
+
 def check_script_shape(script: A.Script) -> None:
     """Raise UnsafeQueryError unless ``script`` is one logical query: ``[USE s;]* ($v = q;)* q``."""
     stmts = list(script.statements)
@@ -156,17 +176,7 @@ class NGQLEmulationEngine(Engine):
     # ---- execution
     def translate(self, db: str, query: str):
         """Parse, check and translate ``query``; return the :class:`~momq.ngql.translate.Translation`."""
-        try:
-            script = parse(query)
-        except NGQLSyntaxError as exc:
-            kind = statement_leading_mutation(query)
-            if kind:
-                raise UnsafeQueryError(f"refused: {kind} changes data or schema (nGQL is read-only here)") from exc
-            raise QueryFailed(f"nGQL syntax error at {exc}") from exc
-        kind = first_mutation(script)
-        if kind:
-            raise UnsafeQueryError(f"refused: {kind} changes data or schema (nGQL is read-only here)")
-        check_script_shape(script)
+        script = read_only_script(query, note=" (nGQL is read-only here)")
         schema = self.schema(db)
         try:
             return translate(script, schema, space=db)
@@ -310,4 +320,4 @@ def _schema_from_json(d: dict) -> GraphDatabase:
     )
 
 
-__all__ = ["NGQLEmulationEngine", "DISPLAY_NAME", "GRAPH_PREFIX", "check_script_shape"]
+__all__ = ["NGQLEmulationEngine", "DISPLAY_NAME", "GRAPH_PREFIX", "check_script_shape", "read_only_script"]

@@ -42,12 +42,12 @@ import time
 from pathlib import Path
 
 from momq.engines.base import (
-    Engine, EngineError, EngineUnavailable, ExecutionLimits, QueryFailed, QueryResult, QueryTimeout,
-    UnknownDatabase, UnsafeQueryError,
+    EngineError, EngineUnavailable, ExecutionLimits, QueryFailed, QueryResult, QueryTimeout, UnknownDatabase,
+    UnsafeQueryError,
 )
 from momq.engines.local import LocalServer
 from momq.engines.process import LOOPBACK, pid_alive, terminate
-from momq.engines.sql_safety import check_read_query
+from momq.engines.sql_common import CLIENT_MARGIN_S, SQLEngine, close_quietly
 from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table
 from momq.schema.types import ValueType, check_identifier
 
@@ -56,8 +56,6 @@ log = logging.getLogger(__name__)
 SUPERUSER = "postgres"
 READ_USER = "momq_reader"
 SYSTEM_USER = "postgres"  # the OS account that runs the server when we are root
-MAX_KEPT = 8  # read-only connections kept open per engine (one per database, least recently used dropped)
-CLIENT_MARGIN_S = 1.0
 _SOCKET_DIR_MAX = 90  # sun_path is 108 bytes including "/.s.PGSQL.NNNNN"
 #: functions PUBLIC may call by default that act outside the query: signal other backends, hold session locks,
 #: send notifications, create large objects (allowed even in a read-only transaction). Revoked from PUBLIC in
@@ -273,7 +271,7 @@ def _revoke_functions(conn) -> None:
 
 
 # ============================================================================================== engine
-class PostgresEngine(Engine):
+class PostgresEngine(SQLEngine):
     """psycopg 3 engine. ``user`` loads databases; ``read_user`` (or ``user``) runs untrusted queries.
 
     Not thread-safe: use one engine per thread. Read-only connections are kept per database and discarded after
@@ -374,10 +372,6 @@ class PostgresEngine(Engine):
         return [r[0] for r in rows]
 
     # ---- untrusted execution
-    def execute(self, db: str, query: str, limits: ExecutionLimits = ExecutionLimits()) -> QueryResult:
-        statement = check_read_query(query, "postgresql")
-        return self._run_read_only(db, statement, limits)
-
     def _reader(self, db: str, limits: ExecutionLimits):
         conn = self._readers.pop(db, None)
         if conn is None or conn.closed:
@@ -385,18 +379,6 @@ class PostgresEngine(Engine):
                                  timeout_s=min(self.connect_timeout_s, limits.timeout_s + CLIENT_MARGIN_S))
             conn.read_only = True  # psycopg opens each transaction with BEGIN READ ONLY
         return conn
-
-    def _run_read_only(self, db: str, statement: str, limits: ExecutionLimits) -> QueryResult:
-        """Run ``statement`` read-only without the textual pre-check (tests use this to show that the server
-        itself refuses writes). A kept connection the server has since dropped is replaced once."""
-        reused = db in self._readers
-        try:
-            return self._run_once(db, statement, limits)
-        except EngineUnavailable:
-            if not reused:
-                raise
-            log.info("%s: the kept connection to %s was dropped by the server; reconnecting", self.name, db)
-            return self._run_once(db, statement, limits)
 
     def _run_once(self, db: str, statement: str, limits: ExecutionLimits) -> QueryResult:
         import psycopg
@@ -427,22 +409,7 @@ class PostgresEngine(Engine):
             if keep and not fired.is_set():
                 self._keep(db, conn)
             else:
-                _close_quietly(conn)
-
-    def _keep(self, db: str, conn) -> None:
-        """Keep a read-only connection for the next call on ``db``; at most MAX_KEPT, least recently used go."""
-        self._readers[db] = conn
-        while len(self._readers) > MAX_KEPT:
-            self._forget(next(iter(self._readers)))
-
-    def _forget(self, db: str) -> None:
-        conn = self._readers.pop(db, None)
-        if conn is not None:
-            _close_quietly(conn)
-
-    def close(self) -> None:
-        for name in list(self._readers):
-            self._forget(name)
+                close_quietly(conn)
 
     # ---- introspection
     def schema(self, db: str) -> RelationalDatabase:
@@ -507,13 +474,6 @@ def _cut(conn, fired: threading.Event) -> None:
         pass
     finally:
         sock.close()
-
-
-def _close_quietly(conn) -> None:
-    try:
-        conn.close()
-    except Exception:  # noqa: BLE001 - already broken or closed
-        pass
 
 
 _MISSING_DB = re.compile(r'database "[^"]*" does not exist|permission denied for database')
