@@ -11,12 +11,18 @@ repeat, because each step is its own MATCH), de-duplicates its start VIDs and, b
 way NebulaGraph's executor does; ``M TO N STEPS`` is the union of steps M..N; ``$^`` is the source and ``$$`` the
 destination of the last edge in traversal direction while ``src(edge)``/``dst(edge)`` are the stored ends.
 
+In MATCH, a vertex keeps its tag through lists: ``collect(v)``, ``nodes(p)``, their slices (``[..k]``, ``[i..j]``,
+``[k..]``), subscripts, ``head``/``last``, list comprehensions, ``WITH`` aliases and ``UNWIND`` are typed statically,
+so ``t.tag.prop`` on an element reads the property as NebulaGraph does. ORDER BY of a WITH/RETURN may only name that
+clause's own columns (NebulaGraph: "Only column name can be used as sort item"); constant sort items are ignored.
+
 FalkorDB 4.16 collapses parallel edges (same ends, different rank) whose relationship variable is never used, so
 every edge the translation matches is named and referenced (``WHERE e IS NOT NULL``).
 
 It deliberately raises :class:`UnsupportedNGQL` instead of guessing for: GET SUBGRAPH, SAMPLE and per-step
 LIMIT in GO, BIDIRECT shortest paths (FalkorDB has no undirected shortestPath), WHERE in FIND PATH, ``=~``,
-``IS EMPTY``, ``RETURN *``, functions without an exact openCypher counterpart, and mixing ``$-`` with ``$var``.
+``IS EMPTY``, ``RETURN *``, functions without an exact openCypher counterpart, mixing ``$-`` with ``$var``, and
+``x.tag.prop`` where ``x`` may hold a vertex that the static typing above cannot see (e.g. a CASE result).
 It does not execute anything and does not check that the script is read-only (see :mod:`momq.ngql.safety`).
 """
 
@@ -106,6 +112,10 @@ def column_name(expr) -> str:
         return "{" + ",".join(f"{k}:{column_name(v)}" for k, v in e.items) + "}"
     if isinstance(e, A.Subscript):
         return f"{column_name(e.base)}[{column_name(e.index)}]"
+    if isinstance(e, A.Slice):
+        lo = "" if e.start is None else column_name(e.start)
+        hi = "" if e.end is None else column_name(e.end)
+        return f"{column_name(e.base)}[{lo}..{hi}]"
     if isinstance(e, A.Case):
         return "CASE"
     return type(e).__name__
@@ -187,6 +197,8 @@ class _Ctx:
     edge_vars: set[str] = field(default_factory=set)
     list_edge_vars: set[str] = field(default_factory=set)
     path_vars: set[str] = field(default_factory=set)
+    node_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lists of vertices -> static labels
+    edge_lists: set[str] = field(default_factory=set)  # lists of edges (collect(e), relationships(p), ...)
     aliases: dict[str, str] = field(default_factory=dict)  # name -> Cypher expression (ORDER BY on RETURN)
     plain_names: set[str] = field(default_factory=set)  # other variables in scope (WITH/UNWIND aliases)
 
@@ -314,7 +326,7 @@ class _Translator:
         if isinstance(e, A.Slice):
             return f"{x(e.base)}[{'' if e.start is None else x(e.start)}..{'' if e.end is None else x(e.end)}]"
         if isinstance(e, A.ListComp):
-            inner = replace(ctx, plain_names=ctx.plain_names | {e.var})
+            inner = self._bind(ctx, e.var, _element(self.kind_of(e.source, ctx)))
             out = f"[{_ident(e.var)} IN {x(e.source)}"
             if e.where is not None:
                 out += f" WHERE {self.expr(e.where, inner)}"
@@ -330,7 +342,7 @@ class _Translator:
         if ctx.kind == "match":
             if name in ctx.list_edge_vars:
                 return f"relationships({_ident(name)})"
-            if name in ctx.node_vars or name in ctx.edge_vars or name in ctx.path_vars or name in ctx.plain_names:
+            if name in _in_scope(ctx):
                 return _ident(name)
             raise NGQLSemanticError(f"variable {name!r} is not defined")
         if name in ctx.plain_names:
@@ -346,20 +358,28 @@ class _Translator:
     def prop(self, e: A.Prop, ctx: _Ctx) -> str:
         base = e.base
         if ctx.kind == "match":
-            # v.tag.prop on a vertex variable
-            if isinstance(base, A.Prop) and isinstance(base.base, A.Name) and base.base.name in ctx.node_vars:
-                var, tag = base.base.name, base.name
-                self.check_tag(tag, e.name)
-                if ctx.node_vars[var] == (tag,):
-                    return f"{_ident(var)}.{_ident(e.name)}"
-                return f"(CASE WHEN {self.param(tag)} IN labels({_ident(var)}) THEN {_ident(var)}.{_ident(e.name)} END)"
-            if isinstance(base, A.Name) and base.name in ctx.node_vars:
-                raise UnsupportedNGQL(f"{base.name}.{e.name}: vertex properties are read as "
-                                      f"{base.name}.<tag>.<prop> in nGQL")
-            if isinstance(base, A.Name) and base.name in ctx.edge_vars:
-                if e.name in HIDDEN_PROPERTIES:
-                    raise NGQLSemanticError(f"{e.name} is not a property")
-                return f"{_ident(base.name)}.{_ident(e.name)}"
+            # x.tag.prop on a vertex: a MATCH variable, or a vertex taken back out of a list (UNWIND of
+            # collect(v)[..k], nodes(p)[0], head(collect(v)), a list comprehension variable, ...)
+            if isinstance(base, A.Prop):
+                owner = self.kind_of(base.base, ctx)
+                tag = base.name
+                if owner is not None and owner[0] == "node":
+                    self.check_tag(tag, e.name)
+                    v = self.expr(base.base, ctx)
+                    if owner[1] == (tag,):
+                        return f"{v}.{_ident(e.name)}"
+                    return f"(CASE WHEN {self.param(tag)} IN labels({v}) THEN {v}.{_ident(e.name)} END)"
+                if owner is None and (self.schema is None or tag in self._tags()):
+                    raise UnsupportedNGQL(
+                        f"{column_name(e)}: the emulation cannot tell whether {column_name(base.base)} holds a vertex "
+                        f"(it can for MATCH variables and for collect(v), nodes(p), their slices, subscripts and "
+                        f"UNWIND)")
+            kind = self.kind_of(base, ctx)
+            if kind is not None and kind[0] == "node":
+                raise UnsupportedNGQL(f"{column_name(base)}.{e.name}: vertex properties are read as "
+                                      f"{column_name(base)}.<tag>.<prop> in nGQL")
+            if kind is not None and kind[0] == "edge" and e.name in HIDDEN_PROPERTIES:
+                raise NGQLSemanticError(f"{e.name} is not a property")
             return f"{self.expr(base, ctx)}.{_ident(e.name)}"
         if isinstance(base, A.Name) and base.name not in ctx.plain_names:
             owner, prop = base.name, e.name
@@ -382,6 +402,78 @@ class _Translator:
                 return f"{ctx.edge}.{_ident(prop)}"
             raise NGQLSemanticError(f"{owner}.{prop}: {owner!r} is not a tag or edge type of this statement")
         return f"{self.expr(base, ctx)}.{_ident(e.name)}"
+
+    def kind_of(self, e, ctx: _Ctx) -> tuple[str, tuple[str, ...]] | None:
+        """What a MATCH expression is known to hold, so that ``x.tag.prop`` can be read on it.
+
+        ``("node", labels)``, ``("nodes", labels)`` (a list of vertices), ``("edge", ())``, ``("edges", ())``,
+        or None when unknown (a number, a map, a mixed list, CASE, ...). ``labels`` are the static labels that
+        every such vertex is known to carry (``()`` when not known).
+        """
+        if ctx.kind != "match":
+            return None
+        if isinstance(e, A.Name):
+            n = e.name
+            if n in ctx.aliases:
+                return None
+            if n in ctx.node_vars:
+                return "node", ctx.node_vars[n]
+            if n in ctx.edge_vars:
+                return "edge", ()
+            if n in ctx.node_lists:
+                return "nodes", ctx.node_lists[n]
+            if n in ctx.list_edge_vars or n in ctx.edge_lists:
+                return "edges", ()
+            return None
+        if isinstance(e, A.Call) and len(e.args) == 1 and not e.star:
+            low, arg = e.name.lower(), e.args[0]
+            if low in ("nodes", "relationships") and isinstance(arg, A.Name) and arg.name in ctx.path_vars:
+                return ("nodes" if low == "nodes" else "edges"), ()
+            inner = self.kind_of(arg, ctx)
+            if inner is None:
+                return None
+            if low in ("collect", "collect_set") and inner[0] in ("node", "edge"):
+                return inner[0] + "s", inner[1]
+            if low in ("head", "last"):
+                return _element(inner)
+            if low in ("tail", "reverse") and inner[0] in ("nodes", "edges"):
+                return inner
+            if low in ("startnode", "endnode") and inner[0] == "edge":
+                return "node", ()
+            return None
+        if isinstance(e, A.Subscript):
+            return _element(self.kind_of(e.base, ctx))
+        if isinstance(e, A.Slice):
+            inner = self.kind_of(e.base, ctx)
+            return inner if inner is not None and inner[0] in ("nodes", "edges") else None
+        if isinstance(e, A.ListLit) and e.items:
+            kinds = [self.kind_of(i, ctx) for i in e.items]
+            if any(k is None for k in kinds) or len({k[0] for k in kinds}) != 1 or kinds[0][0] not in ("node", "edge"):
+                return None
+            return kinds[0][0] + "s", _common_labels(k[1] for k in kinds)
+        if isinstance(e, A.BinOp) and e.op == "+":
+            left, right = self.kind_of(e.left, ctx), self.kind_of(e.right, ctx)
+            if left is not None and right is not None and left[0] == right[0] and left[0] in ("nodes", "edges"):
+                return left[0], _common_labels((left[1], right[1]))
+            return None
+        if isinstance(e, A.ListComp):
+            source = self.kind_of(e.source, ctx)
+            if e.project is None:
+                return source if source is not None and source[0] in ("nodes", "edges") else None
+            item = self.kind_of(e.project, self._bind(ctx, e.var, _element(source)))
+            return (item[0] + "s", item[1]) if item is not None and item[0] in ("node", "edge") else None
+        return None
+
+    @staticmethod
+    def _bind(ctx: _Ctx, var: str, kind: tuple[str, tuple[str, ...]] | None) -> _Ctx:
+        """A copy of ``ctx`` where ``var`` (a list comprehension variable) holds a value of ``kind``."""
+        out = replace(ctx, node_vars={k: v for k, v in ctx.node_vars.items() if k != var},
+                      edge_vars=ctx.edge_vars - {var}, list_edge_vars=ctx.list_edge_vars - {var},
+                      path_vars=ctx.path_vars - {var}, node_lists={k: v for k, v in ctx.node_lists.items() if k != var},
+                      edge_lists=ctx.edge_lists - {var}, plain_names=ctx.plain_names - {var},
+                      aliases={k: v for k, v in ctx.aliases.items() if k != var})
+        _add(out, var, kind)
+        return out
 
     def _vertex_arg(self, arg, ctx: _Ctx) -> str:
         if isinstance(arg, A.VertexRef):
@@ -832,8 +924,10 @@ class _Translator:
                 where = f" WHERE {' AND '.join(conds)}" if conds else ""
                 self.emit(f"{'OPTIONAL ' if clause.optional else ''}MATCH {pats}{where}")
             elif isinstance(clause, A.UnwindClause):
+                if clause.var in _in_scope(ctx):
+                    raise NGQLSemanticError(f"UNWIND ... AS {clause.var}: variable `{clause.var}` already declared")
                 self.emit(f"UNWIND {self.expr(clause.expr, ctx)} AS {_ident(clause.var)}")
-                ctx.plain_names.add(clause.var)
+                _add(ctx, clause.var, _element(self.kind_of(clause.expr, ctx)))
             elif isinstance(clause, A.Projection):
                 self.with_clause(clause, ctx)
             else:
@@ -843,22 +937,48 @@ class _Translator:
         if any(_is_aggregate(s) for i in final.items for s in _walk(i.expr)) and self.carry:
             pass  # carried $var lists are constant per row, so they do not change the grouping
         cols: dict[str, str] = {}
-        parts = []
+        parts, names = [], []
         for item in final.items:
             name = item.alias or column_name(item.expr)
             var = self.fresh("c")
             parts.append(f"{self.expr(item.expr, ctx)} AS {var}")
             cols[name] = var
-        order_ctx = replace(ctx, aliases={**ctx.aliases, **{n: v for n, v in cols.items()}})
-        tail = self._order_skip_limit(final, order_ctx)
+            names.append((name, var))
+        tail = self._order_skip_limit(final, ctx, names)
         self.emit(f"WITH {'DISTINCT ' if final.distinct else ''}{self.keep(*parts)}{tail}")
         return cols
 
-    def _order_skip_limit(self, proj: A.Projection, ctx: _Ctx) -> str:
+    def _order_skip_limit(self, proj: A.Projection, ctx: _Ctx, columns: list[tuple[str, str]]) -> str:
+        """ORDER BY / SKIP / LIMIT of a WITH or RETURN whose output ``columns`` are (nGQL name, Cypher name).
+
+        NebulaGraph's MATCH sorts on output column names only: a sort item must be the name (alias) of a column
+        of this WITH/RETURN (\"Only column name can be used as sort item\", \"Column `x' not found\"), or a
+        constant, which it ignores; duplicated column names are refused when sorting.
+        """
         tail = ""
+        clause = "RETURN" if proj.is_return else "WITH"
         if proj.order:
-            tail += " ORDER BY " + ", ".join(f"{self.expr(i.expr, ctx)}{' DESC' if i.descending else ''}"
-                                             for i in proj.order)
+            seen: set[str] = set()
+            for name, _ in columns:
+                if name in seen:
+                    raise NGQLSemanticError(f"{clause} ... ORDER BY: duplicated columns not allowed: {name}")
+                seen.add(name)
+            lookup = dict(columns)
+            keys = []
+            for item in proj.order:
+                e = item.expr
+                if _is_constant(e):
+                    continue
+                if not isinstance(e, A.Name):
+                    raise NGQLSemanticError(
+                        f"ORDER BY {column_name(e)}: only column name can be used as sort item in NebulaGraph's "
+                        f"{clause} (give the expression an alias with AS and sort by the alias)")
+                if e.name not in lookup:
+                    raise NGQLSemanticError(f"ORDER BY {e.name}: column `{e.name}' not found among the {clause} "
+                                            f"columns ({', '.join(lookup)})")
+                keys.append(f"{lookup[e.name]}{' DESC' if item.descending else ''}")
+            if keys:
+                tail += " ORDER BY " + ", ".join(keys)
         if proj.skip is not None:
             tail += f" SKIP {self.expr(proj.skip, ctx)}"
         if proj.limit is not None:
@@ -868,35 +988,32 @@ class _Translator:
     def with_clause(self, proj: A.Projection, ctx: _Ctx) -> None:
         if not proj.items:
             raise UnsupportedNGQL("WITH * (name the carried variables)")
-        parts, new_nodes, new_edges, new_lists, new_paths, new_plain = [], {}, set(), set(), set(), set()
+        parts, columns = [], []
+        new = _Ctx("match")  # the variables this WITH passes on, typed like their expressions
         for item in proj.items:
             if item.alias is None and not isinstance(item.expr, A.Name):
                 raise NGQLSemanticError(f"WITH {column_name(item.expr)} needs an alias (AS name)")
             name = item.alias or item.expr.name
+            if name in _in_scope(new):
+                raise NGQLSemanticError(f"WITH ... AS {name}: `{name}' is defined twice")
             src = item.expr.name if isinstance(item.expr, A.Name) else None
-            if src in ctx.node_vars:
-                new_nodes[name] = ctx.node_vars[src]
-            elif src in ctx.edge_vars:
-                new_edges.add(name)
-            elif src in ctx.list_edge_vars:
-                new_lists.add(name)
+            if src in ctx.list_edge_vars:  # a variable-length edge variable stays one (read via relationships())
+                new.list_edge_vars.add(name)
             elif src in ctx.path_vars:
-                new_paths.add(name)
+                new.path_vars.add(name)
             else:
-                new_plain.add(name)
+                _add(new, name, self.kind_of(item.expr, ctx))
             value = _ident(src) if src in ctx.list_edge_vars else self.expr(item.expr, ctx)
             parts.append(f"{value} AS {_ident(name)}")
-        # ORDER BY of a WITH may name both the new aliases and the variables before it
-        order_ctx = replace(ctx, node_vars={**ctx.node_vars, **new_nodes}, edge_vars=ctx.edge_vars | new_edges,
-                            list_edge_vars=ctx.list_edge_vars | new_lists, path_vars=ctx.path_vars | new_paths,
-                            plain_names=ctx.plain_names | new_plain)
-        tail = self._order_skip_limit(proj, order_ctx)
+            columns.append((name, _ident(name)))
+        tail = self._order_skip_limit(proj, ctx, columns)
         distinct = "DISTINCT " if proj.distinct else ""
         self.emit(f"WITH {distinct}{self.keep(*parts)}{tail}")
-        ctx.node_vars, ctx.edge_vars, ctx.list_edge_vars = new_nodes, new_edges, new_lists
-        ctx.path_vars, ctx.plain_names, ctx.aliases = new_paths, new_plain, {}
+        ctx.node_vars, ctx.edge_vars, ctx.list_edge_vars = new.node_vars, new.edge_vars, new.list_edge_vars
+        ctx.path_vars, ctx.node_lists, ctx.edge_lists = new.path_vars, new.node_lists, new.edge_lists
+        ctx.plain_names, ctx.aliases = new.plain_names, {}
         if proj.where is not None:
-            names = [*new_nodes, *new_edges, *new_lists, *new_paths, *new_plain]
+            names = [name for name, _ in columns]
             self.emit(f"WITH {self.keep(*[_ident(n) for n in names])} WHERE {self.expr(proj.where, ctx)}")
 
     def pattern(self, p: A.Pattern, ctx: _Ctx) -> str:
@@ -970,6 +1087,45 @@ class _Translator:
             raise NGQLSemanticError("the query yields no columns")
         self.emit("RETURN " + ", ".join(v for _, v in cols))
         return Translation(" ".join(self.clauses), tuple(n for n, _ in cols), self.params)
+
+
+def _in_scope(ctx: _Ctx) -> set[str]:
+    """Every MATCH variable name in scope (aliases of the RETURN being sorted excluded)."""
+    return (set(ctx.node_vars) | ctx.edge_vars | ctx.list_edge_vars | ctx.path_vars | set(ctx.node_lists)
+            | ctx.edge_lists | ctx.plain_names)
+
+
+def _element(kind):
+    """The kind of one element of a list of ``kind`` (None unless a list of vertices or edges)."""
+    if kind is None or kind[0] not in ("nodes", "edges"):
+        return None
+    return kind[0][:-1], kind[1]
+
+
+def _common_labels(labels) -> tuple[str, ...]:
+    """The static labels shared by several vertices: their labels if all agree, else none known."""
+    distinct = set(labels)
+    return distinct.pop() if len(distinct) == 1 else ()
+
+
+def _add(ctx: _Ctx, var: str, kind) -> None:
+    """Record in ``ctx`` that ``var`` holds a value of ``kind`` (see :meth:`_Translator.kind_of`)."""
+    if kind is None:
+        ctx.plain_names.add(var)
+    elif kind[0] == "node":
+        ctx.node_vars[var] = kind[1]
+    elif kind[0] == "edge":
+        ctx.edge_vars.add(var)
+    elif kind[0] == "nodes":
+        ctx.node_lists[var] = kind[1]
+    else:
+        ctx.edge_lists.add(var)
+
+
+def _is_constant(expr) -> bool:
+    """Whether ``expr`` reads nothing from the row (NebulaGraph lets such an ORDER BY item through, unused)."""
+    return not any(isinstance(s, (A.Name, A.Prop, A.InputProp, A.VarProp, A.VertexRef, A.VertexProp, A.ListComp))
+                   or _is_aggregate(s) for s in _walk(expr))
 
 
 def ctx_vars(ctx: _Ctx) -> list[str]:
