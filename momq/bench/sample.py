@@ -420,8 +420,12 @@ class _Gen:
                                                                   group_by=(key,)))})
         if len(counts) < 2:
             return None
-        threshold = self.rng.choice(counts[: max(1, len(counts) // 2)])
+        # the filter must drop at least one group: ">= the smallest count" or "> the largest" would be no-ops
         op = self.rng.choice([Op.GT, Op.GE])
+        if op is Op.GE:
+            threshold = self.rng.choice(counts[1: max(2, len(counts) // 2 + 1)])
+        else:
+            threshold = self.rng.choice(counts[: max(1, len(counts) // 2)])
         return Query(root.name, (key, Agg(Func.COUNT)), hops=hops, group_by=(key,),
                      having=Having(Agg(Func.COUNT), op, threshold))
 

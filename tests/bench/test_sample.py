@@ -45,6 +45,15 @@ def test_every_answer_is_non_empty(data, sampled):
         assert evaluate(data, q), q
 
 
+def test_every_having_drops_a_group(data, sampled):
+    """A HAVING that every group passes tests nothing; the sampler must not produce one."""
+    with_having = [q for q in sampled if q.having is not None]
+    assert with_having
+    for q in with_having:
+        unfiltered = Query(q.root, q.select, hops=q.hops, filters=q.filters, group_by=q.group_by)
+        assert len(evaluate(data, q)) < len(evaluate(data, unfiltered)), q
+
+
 def test_constants_come_from_the_data(data, sampled):
     values = {(e, k, v) for e, rows in data.rows.items() for r in rows for k, v in r.items()}
     for q in sampled:
