@@ -7,14 +7,21 @@ that instruction. This module only parses options and prints results; the work i
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, NoReturn, Optional
 
 import typer
 
 log = logging.getLogger(__name__)
 
 app = typer.Typer(no_args_is_help=True, help="Build, verify and describe the multi-dialect benchmark.")
+
+
+def _fail(message: str, exc: BaseException) -> NoReturn:
+    """Print ``message`` in red on stderr and exit with status 2, chained to ``exc``."""
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(2) from exc
 
 
 def _engines() -> dict:
@@ -24,8 +31,7 @@ def _engines() -> dict:
     try:
         return dialect_engines()
     except EngineError as exc:
-        typer.secho(f"The engines are not up: {exc}\nRun `momq engines up` first.", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
+        _fail(f"The engines are not up: {exc}\nRun `momq engines up` first.", exc)
 
 
 def _close(engines: dict) -> None:
@@ -42,15 +48,29 @@ def _linter(enabled: bool) -> Any:
     try:
         return CypherLinter().start()
     except CypherLinterUnavailable as exc:
-        typer.secho(f"Neo4j's Cypher linter is not available: {exc}\nRun `bash scripts/setup.sh` or pass --no-lint.",
-                    fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
+        _fail(f"Neo4j's Cypher linter is not available: {exc}\nRun `bash scripts/setup.sh` or pass --no-lint.", exc)
 
 
 def _close_linter(linter: Any) -> None:
     close = getattr(linter, "close", None)
     if callable(close):
         close()
+
+
+@contextmanager
+def _engines_and_linter(lint: bool) -> Iterator[tuple[dict, Any]]:
+    """The running engines and (when ``lint``) the Cypher linter; both closed on the way out, linter first."""
+    engines = _engines()
+    try:
+        linter = _linter(lint)
+    except typer.Exit:
+        _close(engines)
+        raise
+    try:
+        yield engines, linter
+    finally:
+        _close_linter(linter)
+        _close(engines)
 
 
 @app.command("build")
@@ -73,20 +93,11 @@ def build_cmd(
         config = BuildConfig(size=size, seed=seed, domains=names, queries_per_domain=queries, progress=progress)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
-    engines = _engines()
-    try:
-        linter = _linter(lint)
-    except typer.Exit:
-        _close(engines)
-        raise
-    try:
-        result = build(out, engines=engines, linter=linter, config=config)
-    except KeyError as exc:  # an unknown domain name
-        typer.secho(str(exc.args[0] if exc.args else exc), fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
-    finally:
-        _close_linter(linter)
-        _close(engines)
+    with _engines_and_linter(lint) as (engines, linter):
+        try:
+            result = build(out, engines=engines, linter=linter, config=config)
+        except KeyError as exc:  # an unknown domain name
+            _fail(str(exc.args[0] if exc.args else exc), exc)
     counts = result.per_dialect()
     typer.echo(f"built {len(result.items)} items over {len(result.domains)} domains in {result.seconds:.1f} s "
                f"into {out}")
@@ -111,21 +122,11 @@ def verify_cmd(
     try:
         items = read_items(directory / ITEMS_FILE)
     except RecordError as exc:
-        typer.secho(str(exc), fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
-    engines = _engines()
-    try:
-        linter = _linter(lint)
-    except typer.Exit:
-        _close(engines)
-        raise
-    try:
+        _fail(str(exc), exc)
+    with _engines_and_linter(lint) as (engines, linter):
         if load:
             load_databases(directory, engines, sorted({it.db_id for it in items}))
         result = reverify(items, engines, linter=linter, progress=progress)
-    finally:
-        _close_linter(linter)
-        _close(engines)
     for dialect, c in result.per_dialect.items():
         typer.echo(f"{DISPLAY_NAME[dialect]:<20} {c['agree']:>6} / {c['items']:<6} agree "
                    f"({100 * result.rate(dialect):.2f}%)")
@@ -145,8 +146,7 @@ def stats_cmd(directory: Path = typer.Argument(..., help="A benchmark build fold
     try:
         card = read_card(directory)
     except FileNotFoundError as exc:
-        typer.secho(str(exc), fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
+        _fail(str(exc), exc)
     typer.echo(card_markdown(card))
 
 
@@ -167,19 +167,9 @@ def external_cmd(
     try:
         suite = load_suite(items, databases, sql_dialect=sql_dialect)
     except (ExternalFormatError, RecordError) as exc:
-        typer.secho(str(exc), fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
-    engines = _engines()
-    try:
-        linter = _linter(lint)
-    except typer.Exit:
-        _close(engines)
-        raise
-    try:
+        _fail(str(exc), exc)
+    with _engines_and_linter(lint) as (engines, linter):
         checks = check_suite(suite, engines, linter=linter)
-    finally:
-        _close_linter(linter)
-        _close(engines)
     total, passed = Counter(c.dialect for c in checks), Counter(c.dialect for c in checks if c.ok)
     for dialect in total:
         typer.echo(f"{dialect:<11} {passed[dialect]:>6} / {total[dialect]:<6} gold queries pass")

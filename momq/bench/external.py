@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from momq.bench.records import BenchItem, RecordError
+from momq.bench.records import BenchItem, RecordError, json_lines
 from momq.dialects.base import Family, check_dialect, family_of
 from momq.engines.base import Engine, EngineError, ExecutionLimits
 from momq.schema import (
@@ -488,32 +488,23 @@ ITEM_FIELDS = ("id", "question", "dialect", "db_id", "query", "evidence", "diffi
 def read_external_items(path: str | Path, source: str) -> list[BenchItem]:
     """Items of an external suite. Required per line: question, dialect, db_id, query; others optional."""
     path = Path(path)
-    if not path.exists():
-        raise RecordError("no such file", path)
     items: list[BenchItem] = []
     ignored: set[str] = set()
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})", path, lineno) from exc
-            if not isinstance(obj, dict):
-                raise RecordError("a record must be a JSON object", path, lineno)
-            missing = [k for k in ("question", "dialect", "db_id", "query") if k not in obj]
-            if missing:
-                raise RecordError(f"missing field(s) {', '.join(missing)} (an external item needs question, "
-                                  "dialect, db_id and query)", path, lineno)
-            ignored |= set(obj) - set(ITEM_FIELDS)
-            fields_ = {k: obj[k] for k in ITEM_FIELDS if k in obj and obj[k] is not None}
-            fields_.setdefault("id", f"{source}-{lineno}")
-            fields_["id"] = str(fields_["id"])
-            try:
-                items.append(BenchItem(**fields_, source=source, split="test"))
-            except RecordError as exc:
-                raise RecordError(str(exc), path, lineno) from exc
+    for lineno, obj in json_lines(path):
+        if not isinstance(obj, dict):
+            raise RecordError("a record must be a JSON object", path, lineno)
+        missing = [k for k in ("question", "dialect", "db_id", "query") if k not in obj]
+        if missing:
+            raise RecordError(f"missing field(s) {', '.join(missing)} (an external item needs question, "
+                              "dialect, db_id and query)", path, lineno)
+        ignored |= set(obj) - set(ITEM_FIELDS)
+        fields_ = {k: obj[k] for k in ITEM_FIELDS if k in obj and obj[k] is not None}
+        fields_.setdefault("id", f"{source}-{lineno}")
+        fields_["id"] = str(fields_["id"])
+        try:
+            items.append(BenchItem(**fields_, source=source, split="test"))
+        except RecordError as exc:
+            raise RecordError(str(exc), path, lineno) from exc
     if ignored:
         log.info("%s: ignored fields %s", path, ", ".join(sorted(ignored)))
     ids = [it.id for it in items]

@@ -134,12 +134,12 @@ def write_items(path: str | Path, items: Iterable[BenchItem]) -> int:
     return n
 
 
-def iter_items(path: str | Path) -> Iterator[BenchItem]:
-    """Read a JSONL file lazily; blank lines are skipped; errors name the file and line number."""
+def json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed value) of each non-blank line of a JSONL file, read lazily; a missing file or a line
+    that is not JSON raises :class:`RecordError` naming the file (and line)."""
     path = Path(path)
     if not path.exists():
         raise RecordError("no such file", path)
-    seen: set[str] = set()
     with path.open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, start=1):
             if not line.strip():
@@ -148,14 +148,21 @@ def iter_items(path: str | Path) -> Iterator[BenchItem]:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})", path, lineno) from exc
-            try:
-                item = BenchItem.from_dict(obj)
-            except RecordError as exc:
-                raise RecordError(str(exc), path, lineno) from exc
-            if item.id in seen:
-                raise RecordError(f"duplicate id {item.id!r}", path, lineno)
-            seen.add(item.id)
-            yield item
+            yield lineno, obj
+
+
+def iter_items(path: str | Path) -> Iterator[BenchItem]:
+    """Read a JSONL file lazily; blank lines are skipped; errors name the file and line number."""
+    seen: set[str] = set()
+    for lineno, obj in json_lines(path):
+        try:
+            item = BenchItem.from_dict(obj)
+        except RecordError as exc:
+            raise RecordError(str(exc), path, lineno) from exc
+        if item.id in seen:
+            raise RecordError(f"duplicate id {item.id!r}", path, lineno)
+        seen.add(item.id)
+        yield item
 
 
 def read_items(path: str | Path) -> list[BenchItem]:
@@ -169,6 +176,7 @@ __all__ = [
     "SPLITS",
     "SYNTHETIC_SOURCE",
     "iter_items",
+    "json_lines",
     "read_items",
     "write_items",
 ]

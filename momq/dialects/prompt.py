@@ -1,10 +1,12 @@
 """The shared prompt builder: instruction + schema block + evidence + question, ending with an opened code fence.
 
-Used at training and at serving time, so both see the same text. The per-dialect modules (mysql, postgresql,
-cypher, ngql) supply the instruction template, the code-fence tag and how a schema becomes
-:class:`SchemaItem` blocks; this module assembles them, fits the schema into a token budget (relevant
-tables/labels first, example values dropped before tables, truncation stated in the block) and extracts the
-query from a model's answer. It does not tokenize for training, call a model or validate queries.
+Used at training and at serving time, so both see the same text. A schema becomes :class:`SchemaItem` blocks
+through one of two shared layouts, :class:`RelationalPromptDialect` (tables, foreign keys) and
+:class:`GraphPromptDialect` (node labels / tags, edge types); the per-dialect modules (mysql, postgresql,
+cypher, ngql) supply the instruction template, the code-fence tag and the words and type names of their layout.
+This module assembles them, fits the schema into a token budget (relevant tables/labels first, example values
+dropped before tables, truncation stated in the block) and extracts the query from a model's answer. It does not
+tokenize for training, call a model or validate queries.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ import decimal as _decimal
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Iterable, Sequence
+from typing import Any, Callable, ClassVar, Iterable, Mapping, Sequence
 
 from momq.dialects.base import DISPLAY_NAME, Family
-from momq.schema import Database, GraphDatabase, RelationalDatabase, ValueType
+from momq.schema import Database, GraphDatabase, NodeType, Property, RelationalDatabase, ValueType
 
 #: How many example values a column/property shows, and how long one may be.
 EXAMPLES_PER_COLUMN = 3
@@ -462,16 +464,22 @@ def split_statements(text: str, line_comments: Sequence[str] = ("--",)) -> list[
     return parts
 
 
+def _header(word: str, spec: Database) -> str:
+    """The schema's first line: ``<word> <name>``, then `` -- <description>`` when the schema has one."""
+    return f"{word} {spec.name}" + (f" -- {spec.description}" if spec.description else "")
+
+
 class RelationalPromptDialect(PromptDialect):
     """A SQL dialect: the schema as table blocks (columns with type, key flags, example values) + foreign keys."""
 
     family = Family.RELATIONAL
     fence = "sql"
     line_comments = ("--",)
+    column_types: ClassVar[Mapping[ValueType, str]]  # how this dialect's DDL names each column type
 
-    @abc.abstractmethod
     def type_name(self, value_type: ValueType) -> str:
         """How this dialect's DDL names a column type."""
+        return self.column_types[value_type]
 
     def schema_layout(self, spec: Database) -> SchemaLayout:
         self.check_spec(spec)
@@ -516,9 +524,82 @@ class RelationalPromptDialect(PromptDialect):
                     requires=tuple(dict.fromkeys((table.name, fk.ref_table))), auto=True,
                 ))
         return SchemaLayout(
-            header=f"Database {spec.name}" + (f" -- {spec.description}" if spec.description else ""),
+            header=_header("Database", spec),
             sections=(("tables", ""), ("foreign_keys", "Foreign keys:")),
             items=tuple(items), unit="tables",
+        )
+
+
+def property_lines(props: tuple[Property, ...], values: dict[str, list], key: str | None,
+                   type_names: Mapping[ValueType, str], quote: str) -> tuple[list[str], list[str], set[str]]:
+    """(lines with examples, lines without, relevance terms) for a label's or an edge type's properties."""
+    full, compact, terms = [], [], set()
+    for prop in props:
+        flags = [type_names[prop.type]]
+        if prop.name == key:
+            flags.append("key")
+        if not prop.nullable and prop.name != key:
+            flags.append("always set")
+        if prop.description and terms_of(prop.description) != terms_of(prop.name):
+            flags.append(prop.description)
+        line = f"  {prop.name}: " + ", ".join(flags)
+        compact.append(line)
+        terms |= terms_of(prop.name, prop.description)
+        vals = values.get(prop.name, [])
+        if vals and prop.name != key:
+            line += ", e.g. " + ", ".join(format_value(v, quote) for v in vals[:EXAMPLES_PER_COLUMN])
+            terms |= value_terms(vals)
+        full.append(line)
+    return full, compact, terms
+
+
+class GraphPromptDialect(PromptDialect):
+    """A graph dialect: a block per node label / tag (typed properties, key marked, example values) and a line per
+    edge type drawn as a pattern with its properties. Subclasses give the words and patterns as constants."""
+
+    family = Family.GRAPH
+    property_types: ClassVar[Mapping[ValueType, str]]  # how the dialect names each property type
+    schema_word: ClassVar[str]  # the header's first word: "Graph", "Space"
+    node_section: ClassVar[tuple[str, str]]  # (section key, heading) of the node blocks
+    edge_section: ClassVar[tuple[str, str]]  # (section key, heading) of the edge-type blocks
+    node_head: ClassVar[str]  # a node block's first line; fields: label
+    edge_head: ClassVar[str]  # an edge type's first line; fields: type, source, target
+    edge_item: ClassVar[str]  # an edge type's item name (kept apart from label names); fields: type
+    unit: ClassVar[str]  # what a node block is called in the truncation note
+    footer: ClassVar[str] = ""  # a note always shown at the end
+
+    def node_notes(self, nt: NodeType, values: GraphValues) -> list[str]:
+        """Lines shown under a node block's head with the example values (none by default)."""
+        return []
+
+    def schema_layout(self, spec: Database) -> SchemaLayout:
+        self.check_spec(spec)
+        assert isinstance(spec, GraphDatabase)
+        values = GraphValues.of(spec)
+        items: list[SchemaItem] = []
+        for nt in spec.node_types:
+            head = self.node_head.format(label=nt.label) + describe(nt.label, nt.description)
+            full, compact, terms = property_lines(nt.properties, values.node.get(nt.label, {}), nt.key,
+                                                  self.property_types, '"')
+            items.append(SchemaItem(
+                name=nt.label, section=self.node_section[0],
+                full="\n".join([head, *self.node_notes(nt, values), *full]), compact="\n".join([head, *compact]),
+                terms=frozenset(terms | terms_of(nt.label, nt.description)), name_terms=terms_of(nt.label),
+            ))
+        for et in spec.edge_types:
+            head = (self.edge_head.format(type=et.type, source=et.source, target=et.target)
+                    + describe(et.type, et.description))
+            full, compact, terms = property_lines(et.properties, values.edge.get(et.type, {}), None,
+                                                  self.property_types, '"')
+            items.append(SchemaItem(
+                name=self.edge_item.format(type=et.type), section=self.edge_section[0],
+                full="\n".join([head, *full]), compact="\n".join([head, *compact]),
+                terms=frozenset(terms | terms_of(et.type, et.description)), name_terms=terms_of(et.type),
+                requires=tuple(dict.fromkeys((et.source, et.target))), auto=True,
+            ))
+        return SchemaLayout(
+            header=_header(self.schema_word, spec), sections=(self.node_section, self.edge_section),
+            items=tuple(items), unit=self.unit, footer=self.footer,
         )
 
 
@@ -589,6 +670,7 @@ def extract_query(text: str, dialect: "str | PromptDialect") -> str:
 
 __all__ = [
     "EXAMPLES_PER_COLUMN",
+    "GraphPromptDialect",
     "PromptBudgetError",
     "PromptDialect",
     "RelationalPromptDialect",
@@ -605,6 +687,7 @@ __all__ = [
     "format_value",
     "GraphValues",
     "hf_token_counter",
+    "property_lines",
     "rank_items",
     "render_layout",
     "render_prompt",

@@ -1,5 +1,8 @@
 """What every per-dialect compiler shares: the base class, variable naming and value helpers.
 
+The base class also writes aggregates and filter conditions from the IR; a dialect supplies the syntax that
+differs (function names, rounding, ranges, IN lists, prefix tests, operators, literals) through small hooks.
+
 A compiler turns one :class:`momq.bench.ir.Query` over a domain into the text of one query in its dialect,
 following the naming contract of ``momq.bench.project``. Compilers never execute anything and do not decide
 whether a query is worth asking (``momq.bench.sample`` does).
@@ -79,6 +82,8 @@ class Compiler(abc.ABC):
     """Compiles IR queries for one domain into one dialect."""
 
     dialect: ClassVar[str]
+    #: aggregate function names (COUNT_DISTINCT is written with the COUNT name: ``count(DISTINCT x)``)
+    functions: ClassVar[dict[Func, str]]
 
     def __init__(self, domain: Domain):
         self.domain = domain
@@ -86,6 +91,72 @@ class Compiler(abc.ABC):
     @abc.abstractmethod
     def compile(self, query: Query) -> str:
         """The query text (no trailing semicolon)."""
+
+    # ----------------------------------------------------------------- dialect hooks
+    @abc.abstractmethod
+    def col(self, c: Col) -> str:
+        """A reference to a node's attribute in the query being compiled."""
+
+    @abc.abstractmethod
+    def literal(self, value) -> str:
+        """A literal for a filter or HAVING value."""
+
+    @abc.abstractmethod
+    def op_text(self, op: Op) -> str:
+        """A comparison operator."""
+
+    @abc.abstractmethod
+    def round2(self, text: str) -> str:
+        """An aggregate rounded to 2 decimals."""
+
+    @abc.abstractmethod
+    def between(self, c: str, low: str, high: str) -> str:
+        """An inclusive range test of ``c`` between two literals."""
+
+    @abc.abstractmethod
+    def in_list(self, c: str, values: list[str]) -> str:
+        """A membership test of ``c`` in a list of literals."""
+
+    @abc.abstractmethod
+    def prefix(self, c: str, text: str) -> str:
+        """A test that ``c`` starts with the (unquoted) ``text``."""
+
+    # ----------------------------------------------------------------- shared pieces
+    def agg(self, a: Agg, rounded: bool = True) -> str:
+        count = self.functions[Func.COUNT]
+        if a.col is None:
+            text = f"{count}(*)"
+        elif a.func is Func.COUNT_DISTINCT:
+            text = f"{count}(DISTINCT {self.col(a.col)})"
+        else:
+            text = f"{self.functions[a.func]}({self.col(a.col)})"
+        if rounded and rounds(a, self._ents):
+            text = self.round2(text)
+        return text
+
+    def item(self, i) -> str:
+        return self.agg(i) if isinstance(i, Agg) else self.col(i)
+
+    def condition(self, f: Filter) -> str:
+        c = self.col(f.col)
+        op = f.op
+        if op in (Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE):
+            return f"{c} {self.op_text(op)} {self.literal(f.values[0])}"
+        if op is Op.BETWEEN:
+            return self.between(c, self.literal(f.values[0]), self.literal(f.values[1]))
+        if op is Op.IN:
+            return self.in_list(c, [self.literal(v) for v in f.values])
+        if op is Op.PREFIX:
+            return self.prefix(c, f.values[0])
+        if op is Op.IS_NULL:
+            return f"{c} IS NULL"
+        if op is Op.NOT_NULL:
+            return f"{c} IS NOT NULL"
+        if op is Op.IS_TRUE:
+            return f"{c} {self.op_text(Op.EQ)} {self.literal(True)}"
+        if op is Op.IS_FALSE:
+            return f"{c} {self.op_text(Op.EQ)} {self.literal(False)}"
+        raise AssertionError(op)
 
     def entities(self, query: Query) -> list[Entity]:
         return query.check(self.domain).entities(self.domain)

@@ -12,22 +12,14 @@ import datetime as _dt
 import decimal as _decimal
 
 from momq.bench.er import Entity
-from momq.bench.ir import Agg, Col, Filter, Func, Hop, Op, Query
-from momq.bench.compilers.base import (
-    Compiler,
-    implicit_filters,
-    initials,
-    number_text,
-    rounds,
-    unique_names,
-)
-
-_FUNC = {Func.COUNT: "count", Func.COUNT_DISTINCT: "count", Func.SUM: "sum", Func.AVG: "avg", Func.MIN: "min",
-         Func.MAX: "max"}
+from momq.bench.ir import Col, Func, Hop, Op, Query
+from momq.bench.compilers.base import Compiler, implicit_filters, initials, number_text, unique_names
 
 
 class PatternCompiler(Compiler):
     eq_op = "="
+    functions = {Func.COUNT: "count", Func.COUNT_DISTINCT: "count", Func.SUM: "sum", Func.AVG: "avg",
+                 Func.MIN: "min", Func.MAX: "max"}
     #: whether ORDER BY may name expressions (True) or only returned/WITH column names (False)
     order_by_expressions = True
 
@@ -67,20 +59,9 @@ class PatternCompiler(Compiler):
     def col(self, c: Col) -> str:
         return self.prop(self._vars[c.node], self._ents[c.node], c.attribute)
 
-    def agg(self, a: Agg, rounded: bool = True) -> str:
-        if a.col is None:
-            text = "count(*)"
-        elif a.func is Func.COUNT_DISTINCT:
-            text = f"count(DISTINCT {self.col(a.col)})"
-        else:
-            text = f"{_FUNC[a.func]}({self.col(a.col)})"
-        if rounded and rounds(a, self._ents):
-            # round(x, 2) is Neo4j-only (FalkorDB's round takes one argument): scale, round, scale back
-            text = f"round({text} * 100) / 100.0"
-        return text
-
-    def item(self, i) -> str:
-        return self.agg(i) if isinstance(i, Agg) else self.col(i)
+    def round2(self, text: str) -> str:
+        # round(x, 2) is Neo4j-only (FalkorDB's round takes one argument): scale, round, scale back
+        return f"round({text} * 100) / 100.0"
 
     def alias(self, i) -> str:
         return self._alias[i]
@@ -109,26 +90,14 @@ class PatternCompiler(Compiler):
     def op_text(self, op: Op) -> str:
         return {Op.EQ: self.eq_op, Op.NE: "<>"}.get(op, op.value)
 
-    def condition(self, f: Filter) -> str:
-        c = self.col(f.col)
-        op = f.op
-        if op in (Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE):
-            return f"{c} {self.op_text(op)} {self.literal(f.values[0])}"
-        if op is Op.BETWEEN:
-            return f"{c} >= {self.literal(f.values[0])} AND {c} <= {self.literal(f.values[1])}"
-        if op is Op.IN:
-            return f"{c} IN [{', '.join(self.literal(v) for v in f.values)}]"
-        if op is Op.PREFIX:
-            return f"{c} STARTS WITH {self.string(f.values[0])}"
-        if op is Op.IS_NULL:
-            return f"{c} IS NULL"
-        if op is Op.NOT_NULL:
-            return f"{c} IS NOT NULL"
-        if op is Op.IS_TRUE:
-            return f"{c} {self.eq_op} true"
-        if op is Op.IS_FALSE:
-            return f"{c} {self.eq_op} false"
-        raise AssertionError(op)
+    def between(self, c: str, low: str, high: str) -> str:
+        return f"{c} >= {low} AND {c} <= {high}"
+
+    def in_list(self, c: str, values: list[str]) -> str:
+        return f"{c} IN [{', '.join(values)}]"
+
+    def prefix(self, c: str, text: str) -> str:
+        return f"{c} STARTS WITH {self.string(text)}"
 
     def edge(self, hop: Hop) -> str:
         rel = self.domain.relationship(hop.relationship)

@@ -118,9 +118,9 @@ class NGQLCompiler(PatternCompiler):
         for f in query.filters:
             c = f"{tag}.{f.col.attribute}"
             if f.op is Op.BETWEEN:
-                conds.append(f"{c} >= {self.literal(f.values[0])} AND {c} <= {self.literal(f.values[1])}")
+                conds.append(self.between(c, self.literal(f.values[0]), self.literal(f.values[1])))
             elif f.op is Op.PREFIX:
-                conds.append(f"{c} STARTS WITH {self.string(f.values[0])}")
+                conds.append(self.prefix(c, f.values[0]))
             else:
                 conds.append(f"{c} {self.op_text(f.op)} {self.literal(f.values[0])}")
         text = f"LOOKUP ON {tag} WHERE " + " AND ".join(conds)

@@ -11,24 +11,16 @@ import datetime as _dt
 import decimal as _decimal
 
 from momq.bench.er import Cardinality, Entity, Relationship
-from momq.bench.ir import Agg, Col, Filter, Func, Hop, Op, Query
-from momq.bench.compilers.base import (
-    Compiler,
-    implicit_filters,
-    initials,
-    number_text,
-    rounds,
-    unique_names,
-)
-
-_FUNC = {Func.COUNT: "COUNT", Func.COUNT_DISTINCT: "COUNT", Func.SUM: "SUM", Func.AVG: "AVG", Func.MIN: "MIN",
-         Func.MAX: "MAX"}
+from momq.bench.ir import Col, Func, Hop, Op, Query
+from momq.bench.compilers.base import Compiler, implicit_filters, initials, number_text, unique_names
 
 
 class SqlCompiler(Compiler):
     #: lower-case words that must be quoted when used as identifiers
     reserved: frozenset[str] = frozenset()
     quote_char: str = '"'
+    functions = {Func.COUNT: "COUNT", Func.COUNT_DISTINCT: "COUNT", Func.SUM: "SUM", Func.AVG: "AVG",
+                 Func.MIN: "MIN", Func.MAX: "MAX"}
 
     # ----------------------------------------------------------------- literals and names
     def ident(self, name: str) -> str:
@@ -93,44 +85,21 @@ class SqlCompiler(Compiler):
         name = self.ident(c.attribute)
         return name if alias is None else f"{alias}.{name}"
 
-    def agg(self, a: Agg, rounded: bool = True) -> str:
-        if a.col is None:
-            text = "COUNT(*)"
-        elif a.func is Func.COUNT_DISTINCT:
-            text = f"COUNT(DISTINCT {self.col(a.col)})"
-        else:
-            text = f"{_FUNC[a.func]}({self.col(a.col)})"
-        if rounded and rounds(a, self._ents):
-            text = f"ROUND({text}, 2)"
-        return text
-
-    def item(self, i) -> str:
-        return self.agg(i) if isinstance(i, Agg) else self.col(i)
+    def round2(self, text: str) -> str:
+        return f"ROUND({text}, 2)"
 
     @staticmethod
     def op_text(op: Op) -> str:
         return "<>" if op is Op.NE else op.value
 
-    def condition(self, f: Filter) -> str:
-        c = self.col(f.col)
-        op = f.op
-        if op in (Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE):
-            return f"{c} {self.op_text(op)} {self.literal(f.values[0])}"
-        if op is Op.BETWEEN:
-            return f"{c} BETWEEN {self.literal(f.values[0])} AND {self.literal(f.values[1])}"
-        if op is Op.IN:
-            return f"{c} IN ({', '.join(self.literal(v) for v in f.values)})"
-        if op is Op.PREFIX:
-            return f"{c} LIKE {self.string(_like_escape(f.values[0]) + '%')}"
-        if op is Op.IS_NULL:
-            return f"{c} IS NULL"
-        if op is Op.NOT_NULL:
-            return f"{c} IS NOT NULL"
-        if op is Op.IS_TRUE:
-            return f"{c} = TRUE"
-        if op is Op.IS_FALSE:
-            return f"{c} = FALSE"
-        raise AssertionError(op)
+    def between(self, c: str, low: str, high: str) -> str:
+        return f"{c} BETWEEN {low} AND {high}"
+
+    def in_list(self, c: str, values: list[str]) -> str:
+        return f"{c} IN ({', '.join(values)})"
+
+    def prefix(self, c: str, text: str) -> str:
+        return f"{c} LIKE {self.string(_like_escape(text) + '%')}"
 
     # ----------------------------------------------------------------- joins
     def _hop_join(self, hop: Hop, here: str, there: str, ents_here: Entity, ents_there: Entity,

@@ -1,11 +1,19 @@
-"""Representative IR queries over the toy domain, shared by the per-dialect compile tables."""
+"""Representative IR queries over the toy domain, and the table tests each per-dialect file runs on them.
+
+A dialect's test file keeps its own expected texts and gets its tests from :func:`table_tests` (and
+:func:`string_literal_test`), so every dialect is checked the same way.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
+from momq.bench.compilers import compile_query, compiler_for
 from momq.bench.ir import Agg, Col, Filter, Func, Having, Hop, Op, Order, PerGroup, Query
+from tests.bench.toy_domain import TOY_DOMAIN
 
 CASES: dict[str, Query] = {
     "compare": Query("employee", (Col(0, "name"), Col(0, "salary")),
@@ -35,3 +43,26 @@ CASES: dict[str, Query] = {
                        per_group=PerGroup(Hop("works_in"), "salary", True, 2)),
     "null_test": Query("project", (Col(0, "title"),), filters=(Filter(Col(0, "cost"), Op.IS_NULL),)),
 }
+
+
+def table_tests(dialect: str, expected: dict[str, str]):
+    """The compile-table tests of one dialect: every case has an expected text, and each case compiles to it."""
+
+    def test_every_case_has_an_expectation():
+        assert set(expected) == set(CASES)
+
+    @pytest.mark.parametrize("name", sorted(expected))
+    def test_compile_table(name):
+        assert compile_query(CASES[name], dialect, TOY_DOMAIN) == expected[name]
+
+    return test_every_case_has_an_expectation, test_compile_table
+
+
+def string_literal_test(dialect: str, table: list[tuple[str, str]]):
+    """A test that the dialect's compiler writes each string of ``table`` as the literal next to it."""
+
+    @pytest.mark.parametrize("value, literal", table)
+    def test_string_literals(value, literal):
+        assert compiler_for(dialect, TOY_DOMAIN).literal(value) == literal
+
+    return test_string_literals

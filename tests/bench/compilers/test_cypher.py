@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from momq.bench.compilers import compile_query
-from tests.bench.compilers.cases import CASES
+from tests.bench.compilers.cases import string_literal_test, table_tests
 from tests.bench.toy_domain import TOY_DOMAIN
 
 EXPECTED = {
@@ -74,24 +72,13 @@ RETURN p.title AS title""",
 }
 
 
-def test_every_case_has_an_expectation():
-    assert set(EXPECTED) == set(CASES)
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_compile_table(name):
-    assert compile_query(CASES[name], "cypher", TOY_DOMAIN) == EXPECTED[name]
-
-@pytest.mark.parametrize("value, literal", [
+test_every_case_has_an_expectation, test_compile_table = table_tests("cypher", EXPECTED)
+test_string_literals = string_literal_test("cypher", [
     ("plain", "'plain'"),
     ("O'Brien", '"O\'Brien"'),
     ("both ' and \"", "'both \\' and \"'"),
     ("back\\slash", "'back\\\\slash'"),
 ])
-def test_string_literals(value, literal):
-    from momq.bench.compilers.cypher import CypherCompiler
-
-    assert CypherCompiler(TOY_DOMAIN).literal(value) == literal
 
 
 def test_graph_literals_for_dates_and_decimals():

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from momq.bench.compilers import compile_query
-from tests.bench.compilers.cases import CASES
-from tests.bench.toy_domain import TOY_DOMAIN
+from tests.bench.compilers.cases import table_tests
 
 EXPECTED = {
     "compare": """\
@@ -80,13 +77,8 @@ WHERE cost IS NULL""",
 }
 
 
-def test_every_case_has_an_expectation():
-    assert set(EXPECTED) == set(CASES)
+test_every_case_has_an_expectation, test_compile_table = table_tests("mysql", EXPECTED)
 
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_compile_table(name):
-    assert compile_query(CASES[name], "mysql", TOY_DOMAIN) == EXPECTED[name]
 
 def test_reserved_identifiers_get_backticks_and_backslashes_are_escaped():
     from tests.bench.compilers.quoting import QUOTING_DOMAIN, quoting_query
