@@ -5,8 +5,9 @@ forward + backward training steps (warm-up, then the median of N), with the vari
 step so that a change in machine load hits all of them alike. Peak memory is the peak resident set size
 (VmHWM in /proc/self/status) of a fresh child process that builds one variant and runs two steps, also
 given minus that process's RSS just before its first step. Memory is measured first, before the parent builds
-its models. What is not here: any timed assertion (this is a
-benchmark, not a test), GPU timing.
+its models. It also times one-token decode steps with the KV cache (inference, no gradients), interleaved the
+same way: that is where a loop over experts costs most, since each expert's share of one token is tiny. What is
+not here: any timed assertion (this is a benchmark, not a test), GPU timing.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class PerfSettings:
     shared: int = 1
     dialects: int = 4
     dropout: float = 0.05
+    decode_steps: int = 20
     expert_counts: tuple[int, ...] = (4, 6)
     seed: int = 0
 
@@ -92,6 +94,28 @@ def _step(model, batch) -> None:
     out.loss.backward()
     for p in model.parameters():
         p.grad = None
+
+
+def _prefill(model, batch):
+    """Put the model in inference mode and fill a KV cache with the batch's prompt; returns the cache."""
+    import torch
+
+    model.eval()
+    with torch.no_grad():
+        out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                    dialect_ids=batch["dialect_ids"], use_cache=True)
+    return out.cache
+
+
+def _decode_step(model, batch, cache) -> None:
+    """One new token per sequence on top of ``cache`` (which grows by one position)."""
+    import torch
+
+    ids = batch["input_ids"]
+    mask = torch.ones(ids.shape[0], cache.get_seq_length() + 1, dtype=ids.dtype)
+    with torch.no_grad():
+        model(input_ids=ids[:, -1:], attention_mask=mask, cache=cache,
+              dialect_ids=batch["dialect_ids"], use_cache=True)
 
 
 def _status_bytes(field: str) -> int:
@@ -143,6 +167,15 @@ def run(settings: PerfSettings = PerfSettings(), memory: bool = True, base_shape
             _step(model, batch)
             if i >= settings.warmup:
                 times[v.name].append(time.perf_counter() - t0)
+    caches = {v.name: _prefill(*built[v.name]) for v in vs}
+    decode: dict[str, list[float]] = {v.name: [] for v in vs}
+    for i in range(settings.warmup + settings.decode_steps):
+        for v in vs:
+            model, batch = built[v.name]
+            t0 = time.perf_counter()
+            _decode_step(model, batch, caches[v.name])
+            if i >= settings.warmup:
+                decode[v.name].append(time.perf_counter() - t0)
     result = {
         "settings": dataclasses.asdict(settings),
         "base": shape,
@@ -155,7 +188,7 @@ def run(settings: PerfSettings = PerfSettings(), memory: bool = True, base_shape
     }
     for v in vs:
         entry = {"median_step_s": statistics.median(times[v.name]), "min_step_s": min(times[v.name]),
-                 "steps_s": times[v.name],
+                 "steps_s": times[v.name], "median_decode_step_s": statistics.median(decode[v.name]),
                  "routing": v.routing, "dispatch": v.dispatch,
                  "num_experts": 0 if v.routing == "lora" else v.experts_per_dialect * settings.dialects}
         entry.update(mem.get(v.name, {}))
@@ -167,6 +200,9 @@ def run(settings: PerfSettings = PerfSettings(), memory: bool = True, base_shape
         bm = result["variants"][f"momq_vectorized_Eg{eg}"]["min_step_s"]
         cm = result["variants"][f"momq_reference_Eg{eg}"]["min_step_s"]
         am = result["variants"]["lora"]["min_step_s"]
+        da, db, dc = (result["variants"][n]["median_decode_step_s"]
+                      for n in ("lora", f"momq_vectorized_Eg{eg}", f"momq_reference_Eg{eg}"))
         result["ratios"][f"E={eg * settings.dialects}"] = {
-            "b_over_a": b / a, "c_over_b": c / b, "b_over_a_min": bm / am, "c_over_b_min": cm / bm}
+            "b_over_a": b / a, "c_over_b": c / b, "b_over_a_min": bm / am, "c_over_b_min": cm / bm,
+            "decode_b_over_a": db / da, "decode_c_over_b": dc / db}
     return result
