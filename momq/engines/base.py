@@ -48,12 +48,18 @@ class UnknownDatabase(EngineError):
 class GraphNode:
     labels: tuple[str, ...]
     properties: dict[str, Any] = field(hash=False)
+    #: the nGQL vertex id where the engine has one (NebulaGraph, the emulation); identity only, never compared
+    vid: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
 class GraphEdge:
     type: str
     properties: dict[str, Any] = field(hash=False)
+    #: nGQL edge identity (source VID, target VID, rank) where the engine has one; never compared
+    source_vid: str | None = field(default=None, compare=False)
+    target_vid: str | None = field(default=None, compare=False)
+    rank: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ never collides with the Cypher engine's graph of the same database:
   tag), its tag properties as node properties;
 - an edge (``Edge``) becomes a relationship of its edge type, its rank in the property ``_rank``, its
   properties as relationship properties;
-- ``_vid`` and ``_rank`` are hidden again in results: vertices come back as ``GraphNode((tag,), props)``, edges as
-  ``GraphEdge(type, props)``, ``properties(...)`` maps without them;
+- ``_vid`` and ``_rank`` are hidden again in results: vertices come back as ``GraphNode((tag,), props, vid=VID)``,
+  edges as ``GraphEdge(type, props, rank=RANK)`` (with endpoint VIDs when inside a path), ``properties(...)`` maps
+  without them;
 - DATE values are stored as ISO strings and DECIMAL values as floats (FalkorDB has neither type);
 - the schema (tags, edge types, typed properties) is kept as JSON under the Redis key ``ngql__meta:<db>``.
 
@@ -233,16 +234,25 @@ def _value(v: Any) -> Any:
     from falkordb.path import Path as FPath
 
     if isinstance(v, FNode):
-        return GraphNode(tuple(v.labels or ()), _visible(v.properties))
+        return GraphNode(tuple(v.labels or ()), _visible(v.properties), vid=(v.properties or {}).get("_vid"))
     if isinstance(v, FEdge):
-        return GraphEdge(v.relation, _visible(v.properties))
+        return _edge(v, {})
     if isinstance(v, FPath):
-        return GraphPath(tuple(_value(n) for n in v.nodes()), tuple(_value(e) for e in v.edges()))
+        nodes = [_value(n) for n in v.nodes()]
+        vid_of = {n.id: node.vid for n, node in zip(v.nodes(), nodes)}
+        return GraphPath(tuple(nodes), tuple(_edge(e, vid_of) for e in v.edges()))
     if isinstance(v, (dict, OrderedDict)):
         return {k: _value(x) for k, x in v.items() if k not in HIDDEN_PROPERTIES}
     if isinstance(v, list):
         return [_value(x) for x in v]
     return v
+
+
+def _edge(e: Any, vid_of: dict[int, str | None]) -> GraphEdge:
+    """An edge with its nGQL identity: endpoint VIDs (known when the edge comes inside a path) and rank."""
+    props = e.properties or {}
+    return GraphEdge(e.relation, _visible(props), source_vid=vid_of.get(e.src_node),
+                     target_vid=vid_of.get(e.dest_node), rank=props.get("_rank"))
 
 
 def _visible(props: dict) -> dict:

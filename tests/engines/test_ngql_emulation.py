@@ -292,6 +292,18 @@ def test_vertices_and_edges_hide_vid_and_rank(loaded):
     engine, _ = loaded
     res = engine.execute(SPACE, 'GO FROM "player_1" OVER follow WHERE rank(edge) == 1 YIELD $$ AS d, edge AS e')
     assert res.rows == [(GraphNode(("player",), {"name": "Tony", "age": 36}), GraphEdge("follow", {"degree": 80}))]
+    node, edge = res.rows[0]
+    # hidden from the properties, but kept as the values' nGQL identity, as NebulaGraph shows them
+    assert (node.vid, edge.rank) == ("player_2", 1)
+
+
+def test_paths_carry_vertex_and_edge_identity(loaded):
+    engine, _ = loaded
+    res = engine.execute(SPACE, 'MATCH p = (a:player)-[:serve]->(t:team) WHERE id(a) == "player_4" RETURN p')
+    paths = sorted((row[0] for row in res.rows), key=lambda p: p.nodes[-1].vid)
+    assert [[n.vid for n in p.nodes] for p in paths] == [["player_4", "team_1"], ["player_4", "team_3"]]
+    assert [(e.source_vid, e.target_vid, e.rank) for p in paths for e in p.edges] == [
+        ("player_4", "team_1", 0), ("player_4", "team_3", 0)]
 
 
 def test_schema_round_trip(loaded):

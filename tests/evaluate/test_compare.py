@@ -82,6 +82,10 @@ LIKES = GraphEdge("LIKES", {"since": 2020})
         # graph values
         (ALICE, ALICE_OTHER_VID, True),  # private _ properties dropped, property order irrelevant
         (ALICE, BOB, False),
+        # nGQL identity (VID, edge endpoints and rank) is not content: a Cypher node has none to compare with
+        (GraphNode(("Person",), {"name": "Alice", "age": 30}, vid="p1"), ALICE, True),
+        (GraphEdge("KNOWS", {"since": 2020}, "p1", "p2", 0), GraphEdge("KNOWS", {"since": 2020}), True),
+        (GraphNode(("Person",), {"name": "Alice", "age": 30}, vid="p1"), BOB, False),
         (ALICE, ALICE_TWO_LABELS, False),
         (ALICE_TWO_LABELS, ALICE_TWO_LABELS_SWAPPED, True),  # labels compare as a sorted tuple
         (ALICE, "Alice", False),  # a node never equals a bare value
