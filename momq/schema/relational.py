@@ -83,8 +83,10 @@ class RelationalDatabase:
                 ref = by_name.get(fk.ref_table)
                 if ref is None:
                     raise ValueError(f"{table.name}: foreign key to unknown table {fk.ref_table!r}")
-                for col in fk.ref_columns:
-                    ref.column(col)
+                missing = [col for col in fk.ref_columns if col not in ref.column_names]
+                if missing:
+                    raise ValueError(f"{table.name}: foreign key to {fk.ref_table}: table {fk.ref_table} has no "
+                                     f"column {missing[0]!r}")
 
     def table(self, name: str) -> Table:
         for table in self.tables:
