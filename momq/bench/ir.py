@@ -1,7 +1,10 @@
 """The benchmark's query IR: one typed, frozen description of a question over an ER domain.
 
 A :class:`Query` starts at a root entity and may walk one or two relationships (``hops``); the entity reached
-after hop ``i`` is node ``i`` (the root is node 0). Attributes are addressed as ``Col(node, attribute)``. On top
+after hop ``i`` is node ``i`` (the root is node 0). Attributes are addressed as ``Col(node, attribute)``; the
+attributes of a many-to-many relationship (junction columns, edge properties) as ``Col(i, attribute, edge=True)``,
+the link walked by hop ``i`` into node ``i``. Such edge columns may be filtered, projected and aggregated, not
+grouped or ranked, and only on ``hops`` (not on special shapes). On top
 of that path a query projects columns or aggregates, filters with AND, groups (with HAVING), orders with a
 LIMIT, or takes one of three special shapes: an anti-join (``without``), a nested comparison with the average
 (``above_average``) and top-k per group (``per_group``).
@@ -13,7 +16,8 @@ only against its domain (:func:`Query.check`), not against data.
 Difficulty rule (:meth:`Query.difficulty`), in points:
   one per hop; one per filter beyond the first; one for any aggregate; one for GROUP BY; one for HAVING;
   one for ORDER BY/LIMIT; one for DISTINCT over a join; two for an anti-join; two for a nested average;
-  four for top-k per group (its ranking, grouping and hop).
+  four for top-k per group (its ranking, grouping and hop); one for reading relationship attributes (filtering
+  or projecting edge columns, counted once per query).
   0-1 points: easy; 2-3: medium; 4-5: hard; 6 or more: extra.
 """
 
@@ -25,7 +29,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any, Union
 
-from momq.bench.er import Cardinality, Domain, Entity, Relationship, Role
+from momq.bench.er import Attribute, Cardinality, Domain, Entity, Relationship, Role
 
 
 class Op(enum.Enum):
@@ -77,6 +81,11 @@ class Hop:
 class Col:
     node: int  # 0 = root, i = the entity reached after hop i
     attribute: str
+    edge: bool = False  # True: an attribute of the relationship walked by hop ``node`` (into node ``node``)
+
+    def __post_init__(self) -> None:
+        if self.edge and self.node < 1:
+            raise ValueError("an edge column names the hop into its node: node >= 1")
 
 
 @dataclass(frozen=True)
@@ -194,6 +203,12 @@ class Query:
         for col in self.columns():
             if not 0 <= col.node <= self.node_count - 1:
                 raise ValueError(f"{col} refers to node {col.node}, the query has {self.node_count} node(s)")
+            if col.edge and col.node > len(self.hops):
+                raise ValueError(f"{col} names no hop of the query")
+        if any(c.edge for c in self.group_by):
+            raise ValueError("grouping by an edge attribute is not part of the IR")
+        if self.order_by is not None and isinstance(self.order_by.item, Col) and self.order_by.item.edge:
+            raise ValueError("ordering by an edge attribute is not part of the IR")
 
     # ------------------------------------------------------------------ structure
     @property
@@ -225,6 +240,21 @@ class Query:
                 cols.append(col)
         return cols
 
+    @property
+    def edge_columns(self) -> tuple[Col, ...]:
+        """Every reference to a relationship attribute, in :meth:`columns` order."""
+        return tuple(c for c in self.columns() if c.edge)
+
+    def attribute(self, domain: Domain, col: Col) -> Attribute:
+        """The entity or relationship attribute that ``col`` refers to."""
+        if col.edge:
+            rel = domain.relationship(self.path[col.node - 1].relationship)
+            for attr in rel.attributes:
+                if attr.name == col.attribute:
+                    return attr
+            raise KeyError(f"relationship {rel.name} has no attribute {col.attribute!r}")
+        return self.entities(domain)[col.node].attribute(col.attribute)
+
     def entities(self, domain: Domain) -> list[Entity]:
         """The entity of every node, in node order."""
         ents = [domain.entity(self.root)]
@@ -244,7 +274,10 @@ class Query:
             if rel.cardinality is not Cardinality.MANY_TO_ONE or not self.per_group.hop.forward:
                 raise ValueError("per_group walks an N:1 relationship forward")
         for col in self.columns():
-            ents[col.node].attribute(col.attribute)
+            if col.edge:
+                self.attribute(domain, col)
+            else:
+                ents[col.node].attribute(col.attribute)
         if self.without is not None:
             rel = domain.relationship(self.without.relationship)
             if (rel.source if self.without.forward else rel.target) != self.root:
@@ -260,7 +293,7 @@ class Query:
                 raise ValueError("above_average takes a numeric root attribute")
         for agg in self.aggregates + ((self.having.agg,) if self.having else ()):
             if agg.func in (Func.SUM, Func.AVG):
-                attr = ents[agg.col.node].attribute(agg.col.attribute)
+                attr = self.attribute(domain, agg.col)
                 if attr.role is not Role.NUMBER:
                     raise ValueError(f"{agg.func.value} of non-numeric {agg.col}")
         return self
@@ -311,6 +344,11 @@ class Query:
             feats.append("nested")
         if self.per_group is not None:
             feats.append("topk_per_group")
+        if any(f.col.edge for f in self.filters):
+            feats.append("edge_filter")
+        selected = [i.col if isinstance(i, Agg) else i for i in self.select]
+        if any(c is not None and c.edge for c in selected):
+            feats.append("edge_attr")
         if not feats:
             feats.append("projection")
         return tuple(feats)
@@ -321,6 +359,7 @@ class Query:
         pts += (self.order_by is not None or self.limit is not None) + (self.distinct and bool(self.hops))
         pts += 2 * (self.without is not None) + 2 * (self.above_average is not None)
         pts += 4 * (self.per_group is not None)
+        pts += bool(self.edge_columns)
         return pts
 
     def difficulty(self) -> str:
@@ -362,7 +401,7 @@ class Query:
     def from_dict(cls, d: dict) -> "Query":
         """Inverse of :meth:`to_dict` (dates come back as ISO strings only where they were strings)."""
         def col(x):
-            return Col(x["node"], x["attribute"])
+            return Col(x["node"], x["attribute"], x.get("edge", False))
 
         def item(x):
             if "func" in x:
@@ -394,6 +433,8 @@ class Query:
 
 
 def _col_dict(c: Col) -> dict:
+    if c.edge:  # written only when set, so dictionaries of node columns stay as they were
+        return {"node": c.node, "attribute": c.attribute, "edge": True}
     return {"node": c.node, "attribute": c.attribute}
 
 
@@ -427,5 +468,5 @@ def _value_back(v: Any) -> Value:
 ALL_FEATURES: tuple[str, ...] = (
     "projection", "filter", "comparison", "range", "in", "like", "null", "flag", "distinct", "count",
     "count_distinct", "aggregate", "group_by", "having", "order_limit", "join1", "join2", "anti_join", "nested",
-    "topk_per_group",
+    "topk_per_group", "edge_filter", "edge_attr",
 )

@@ -2,7 +2,9 @@
 
 ``render_question(query, domain, rng)`` picks one template per construct (listing, counting, aggregating,
 grouping, ranking, anti-join, nested average, top-k per group, lookup by id) and phrases filters, paths and
-columns with the domain's nouns, plurals, attribute phrases, units and relationship verbs. Templates never use
+columns with the domain's nouns, plurals, attribute phrases, units and relationship verbs. Conditions on a
+relationship's own attributes (a cast's billing, an enrollment's grade) hang off the verb that walks it, and
+aggregates over them are phrased per linked instance ("the total quantity over the products it contains"). Templates never use
 query-language keywords or shapes ("select", "where", "group by", "join", ...). ``render_questions`` returns
 several distinct paraphrases of one query. It does not decide what to ask (``momq.bench.sample``) and holds
 no domain-specific wording.
@@ -108,10 +110,53 @@ class _Renderer:
         return self.rng.choice(options)
 
     def attr(self, c: Col) -> Attribute:
-        return self.ents[c.node].attribute(c.attribute)
+        return self.q.attribute(self.d, c) if c.edge else self.ents[c.node].attribute(c.attribute)
+
+    def edge_condition(self, f: Filter) -> str:
+        """A condition on the link just named by a verb: 'with a billing position below 3'."""
+        attr = self.attr(f.col)
+        p = attr.phrase
+        val = [_value(v, attr, self.rng) for v in f.values]
+        op = f.op
+        if op is Op.IS_TRUE:
+            return self.pick([f"marked as {p}", f"with the {p} flag set", f"(flagged as {p})"])
+        if op is Op.IS_FALSE:
+            return self.pick([f"not marked as {p}", f"without the {p} flag", f"(not flagged as {p})"])
+        if op is Op.IN:
+            either = " or ".join(val)
+            return self.pick([f"with {a(p)} of {either}", f"(the {p} being {either})",
+                              f"with the {p} either {either}"])
+        if op is Op.BETWEEN:
+            lo, hi = val
+            return self.pick([f"with the {p} between {lo} and {hi}", f"(the {p} being from {lo} to {hi}, both included)",
+                              f"with the {p} in the range {lo} to {hi}"])
+        v = val[0]
+        if op is Op.EQ:
+            return self.pick([f"with {v} as the {p}", f"(the {p} being {v})", f"with the {p} equal to {v}"])
+        if op is Op.NE:
+            return self.pick([f"with the {p} other than {v}", f"(the {p} not being {v})",
+                              f"with the {p} differing from {v}"])
+        date = attr.role is Role.DATE
+        words = {
+            Op.GT: (["after", "later than"] if date else ["above", "greater than", "over", "more than"]),
+            Op.LT: (["before", "earlier than"] if date else ["below", "less than", "under", "lower than"]),
+            Op.GE: (["on or after", "no earlier than"] if date else ["at least", "no less than"]),
+            Op.LE: (["on or before", "no later than"] if date else ["at most", "no more than", "not above"]),
+        }[op]
+        w = self.pick(words)
+        return self.pick([f"with the {p} {w} {v}", f"(the {p} being {w} {v})", f"with {a(p)} {w} {v}"
+                          if not p.startswith(("hour", "honest", "heir")) else f"with the {p} {w} {v}"])
+
+    def edge_conds(self, node: int) -> str:
+        """The conditions on the link walked into ``node``, joined with 'and'."""
+        fs = [f for f in self.q.filters if f.col.edge and f.col.node == node]
+        return "".join(" " + self.edge_condition(f) if i == 0 else " and " + self.edge_condition(f)
+                       for i, f in enumerate(fs))
 
     # ------------------------------------------------------------------ conditions
     def condition(self, f: Filter, singular: bool = False) -> str:
+        if f.col.edge:
+            return self.edge_condition(f)
         attr = self.attr(f.col)
         p = attr.phrase
         be = "is" if singular else "are"
@@ -163,7 +208,7 @@ class _Renderer:
         return self.pick([f"with {a(p)} {w} {v}", f"whose {p} is {w} {v}", f"that {have} {a(p)} {w} {v}"])
 
     def conds(self, node: int, singular: bool = False) -> str:
-        fs = [f for f in self.q.filters if f.col.node == node]
+        fs = [f for f in self.q.filters if f.col.node == node and not f.col.edge]
         if not fs:
             return ""
         return " " + " and ".join(self.condition(f, singular) for f in fs)
@@ -185,12 +230,15 @@ class _Renderer:
         for i in range(len(self.q.hops)):
             # the first hop's subject is the root (plural or not); later hops hang off a singular noun
             verb_plural = plural if i == 0 else False
-            text += f" that {self.verb(i, verb_plural)} {a(self.noun(i + 1))}{self.conds(i + 1, True)}"
+            text += (f" that {self.verb(i, verb_plural)} {a(self.noun(i + 1))}{self.conds(i + 1, True)}"
+                     f"{self.edge_conds(i + 1)}")
         return text
 
     def col_phrase(self, c: Col, qualify: bool) -> str:
         attr = self.attr(c)
         noun = self.noun(c.node)
+        if c.edge:  # a relationship attribute belongs to no noun: 'the billing position'
+            return f"the {attr.phrase}"
         if not qualify:
             return f"the {attr.phrase}"
         repeated = [e.name for e in self.ents].count(self.ents[c.node].name) > 1
@@ -240,8 +288,9 @@ class _Renderer:
         q = self.q
         root_only = all(c.node == 0 for c in q.select)
         names_only = root_only and len(q.select) == 1 and self.attr(q.select[0]).role is Role.NAME
-        key = self.q.filters and all(f.col.node == 0 for f in q.filters) and len(q.filters) == 1 \
-            and self.attr(q.filters[0].col).role is Role.KEY
+        node_filters = [f for f in q.filters if not f.col.edge]
+        key = node_filters and all(f.col.node == 0 for f in node_filters) and len(node_filters) == 1 \
+            and self.attr(node_filters[0].col).role is Role.KEY
         if key and not q.hops:
             cols = self.cols(list(q.select))
             return self.pick([f"What is {cols} of {self.pinned()}?", f"Show {cols} of {self.pinned()}.",
@@ -250,7 +299,8 @@ class _Renderer:
             target = self.noun(1, True)
             verb = self.verb(0, False)
             extra = self.conds(1, False)
-            names = [c for c in q.select if self.attr(c).role is not Role.NAME]
+            verb += self.edge_conds(1)
+            names = [c for c in q.select if c.edge or self.attr(c).role is not Role.NAME]
             also = f", with {self.cols(names).replace(self.noun(1) + ' ', '')}" if names else ""
             uniq = self.pick([" (each only once)", ", without repeats"]) if q.distinct else ""
             return self.pick([
@@ -289,7 +339,7 @@ class _Renderer:
             if q.hops and any(f.col.node == 0 for f in q.filters):
                 # a known root: count its neighbours
                 target = self.noun(len(q.hops), True)
-                verb = self.verb(0, False)
+                verb = self.verb(0, False) + self.edge_conds(1)
                 return self.pick([f"How many {target} {ask_about(self.pinned(), verb)}?",
                                   f"Count the {target} that {self.pinned()} {verb}.",
                                   f"What is the number of {target} that {self.pinned()} {verb}?"])
@@ -297,6 +347,15 @@ class _Renderer:
             return self.pick([f"How many {subj} are there?", f"Count the {subj}.",
                               f"What is the number of {subj}?", f"Give the total number of {subj}.",
                               f"Tell me how many {subj} exist."])
+        if agg.col is not None and agg.col.edge and any(f.col.node == 0 for f in q.filters):
+            # a known root: aggregate over its links
+            target = self.noun(1, True)
+            verb = self.verb(0, False) + self.edge_conds(1)
+            p = self.attr(agg.col).phrase
+            w = self.func_words(agg)
+            return self.pick([f"What is the {w} {p} over the {target} that {self.pinned()} {verb}?",
+                              f"Across all {target} that {self.pinned()} {verb}, what is the {w} {p}?",
+                              f"Compute the {w} {p} for {self.pinned()}, over the {target} it {verb}."])
         subj = self.subject(True)
         if agg.func is Func.COUNT_DISTINCT:
             p = self.attr(agg.col).phrase
@@ -327,10 +386,46 @@ class _Renderer:
             text += f" {a(self.noun(i))}{self.conds(i, True)} that {self.verb(i, False)}"
         return f"{text} {obj}"
 
+    def grouped_edge(self) -> str:
+        """One side of a link with an aggregate over the links' attribute: 'each product and its total
+        quantity over the purchases it appears in'."""
+        q = self.q
+        key, agg = q.group_by[0], q.aggregates[0]
+        hop = q.hops[0]
+        rel = self.d.relationship(hop.relationship)
+        if key.node == 0:
+            v, other = self.verb(0, False), self.noun(1, True)
+        else:
+            v, other = (rel.inverse_verb if hop.forward else rel.verb), self.noun(0, True)
+        group, groups = self.noun(key.node), self.noun(key.node, True)
+        p = self.attr(agg.col).phrase
+        w = self.func_words(agg)
+        if q.order_by is not None:
+            k = q.limit or 1
+            top = "highest" if q.order_by.descending else "lowest"
+            if k == 1:
+                return self.pick([f"Which {group} has the {top} {w} {p} over the {other} it {v}, and what is it?",
+                                  f"Find the {group} with the {top} {w} {p} across the {other} it {v}, "
+                                  "with that value.",
+                                  f"Name the {group} whose {w} {p} over the {other} it {v} is the {top}, "
+                                  "and give the value."])
+            return self.pick([f"Which {k} {groups} have the {top} {w} {p} over the {other} they {plural_verb(v)}? "
+                              "Include the values.",
+                              f"List the {k} {groups} with the {top} {w} {p} across the {other} they "
+                              f"{plural_verb(v)}, with the values.",
+                              f"Show the top {k} {groups} by {w} {p} over the {other} they {plural_verb(v)} "
+                              f"({top} first), with the values."])
+        return self.pick([f"For each {group}, what is the {w} {p} over the {other} it {v}?",
+                          f"Show the {w} {p} per {group}, across the {other} it {v}.",
+                          f"List each {group} together with the {w} {p} over all {other} it {v}.",
+                          f"Break down the {w} {p} per {group}, over the {other} each one {v}."])
+
     def grouped(self) -> str:
         q = self.q
         key = q.group_by[0]
         agg = q.aggregates[0]
+        if agg.col is not None and agg.col.edge and len(q.hops) == 1 and q.having is None:
+            return self.grouped_edge()
         roots = self.noun(0, True) + self.conds(0)
         if key.node == 0:
             group = self.attr(key).phrase

@@ -1,8 +1,8 @@
 """Draw diverse, answerable IR queries from a domain's generated data.
 
 ``sample_queries(data, n, seed)`` cycles through query shapes (one generator per construct), picks entities,
-relationships and attributes at random and takes constants from the actual rows, so that filters match
-something. Every candidate is evaluated here on the data by a small reference evaluator and kept only if its
+relationships and attributes at random and takes constants from the actual rows (for relationship attributes,
+from the actual links), so that filters match something. Every candidate is evaluated here on the data by a small reference evaluator and kept only if its
 answer is non-empty and not too large, if a LIMIT does not cut through a tie of the ranked value, and if text
 constants match the same rows under a case- and accent-insensitive collation (MariaDB's) as byte-wise
 (PostgreSQL's and the graph engines'). Duplicates are dropped. The result is deterministic for a seed.
@@ -38,19 +38,20 @@ class _Data:
         self.data = data
         self.domain = data.domain
         self.rows = {e.name: {r[e.key.name]: r for r in data.rows.get(e.name, [])} for e in self.domain.entities}
-        self.adj: dict[tuple[str, bool], dict[int, list[int]]] = {}
+        #: (relationship, forward) -> key -> [(neighbour key, link attributes)]
+        self.adj: dict[tuple[str, bool], dict[int, list[tuple[int, dict]]]] = {}
         for rel in self.domain.relationships:
-            fwd: dict[int, list[int]] = defaultdict(list)
-            back: dict[int, list[int]] = defaultdict(list)
-            for s, t, _ in data.links.get(rel.name, []):
-                fwd[s].append(t)
-                back[t].append(s)
+            fwd: dict[int, list[tuple[int, dict]]] = defaultdict(list)
+            back: dict[int, list[tuple[int, dict]]] = defaultdict(list)
+            for s, t, attrs in data.links.get(rel.name, []):
+                fwd[s].append((t, attrs))
+                back[t].append((s, attrs))
             self.adj[(rel.name, True)] = fwd
             self.adj[(rel.name, False)] = back
 
-    def paths(self, root: str, hops: tuple[Hop, ...]) -> list[tuple[dict, ...]]:
+    def paths(self, root: str, hops: tuple[Hop, ...]) -> list["_Path"]:
         ents = [self.domain.entity(root)]
-        out = [(r,) for r in self.rows[root].values()]
+        out = [_Path((r,), ()) for r in self.rows[root].values()]
         for hop in hops:
             rel = self.domain.relationship(hop.relationship)
             ent = self.domain.entity(rel.target if hop.forward else rel.source)
@@ -58,11 +59,25 @@ class _Data:
             here = ents[-1]
             nxt = []
             for p in out:
-                for k in adj.get(p[-1][here.key.name], ()):
-                    nxt.append(p + (self.rows[ent.name][k],))
+                for k, attrs in adj.get(p[-1][here.key.name], ()):
+                    nxt.append(_Path(p + (self.rows[ent.name][k],), p.edges + (attrs,)))
             ents.append(ent)
             out = nxt
         return out
+
+
+class _Path(tuple):
+    """The node rows of one path, with the attribute dicts of the links walked in ``edges``."""
+
+    def __new__(cls, nodes: tuple, edges: tuple):
+        self = super().__new__(cls, nodes)
+        self.edges = edges
+        return self
+
+
+def _cell(p: _Path, c: Col):
+    """The value of column ``c`` on path ``p`` (None when missing)."""
+    return (p.edges[c.node - 1] if c.edge else p[c.node]).get(c.attribute)
 
 
 def _fold(text: str) -> str:
@@ -110,7 +125,7 @@ def _test(value: Any, f: Filter, fold: bool = False) -> bool:
 def _aggregate(agg: Agg, paths: list[tuple[dict, ...]]):
     if agg.col is None:
         return len(paths)
-    vals = [p[agg.col.node].get(agg.col.attribute) for p in paths]
+    vals = [_cell(p, agg.col) for p in paths]
     vals = [v for v in vals if v is not None]
     if agg.func is Func.COUNT:
         return len(vals)
@@ -139,11 +154,11 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
     filters = list(q.filters)
     for f in filters:
         if any(isinstance(v, str) for v in f.values):
-            exact = [p for p in paths if _test(p[f.col.node].get(f.col.attribute), f)]
-            folded = [p for p in paths if _test(p[f.col.node].get(f.col.attribute), f, fold=True)]
+            exact = [p for p in paths if _test(_cell(p, f.col), f)]
+            folded = [p for p in paths if _test(_cell(p, f.col), f, fold=True)]
             if len(exact) != len(folded):
                 raise Rejected("text constant matches differently under a case/accent-insensitive collation")
-        paths = [p for p in paths if _test(p[f.col.node].get(f.col.attribute), f)]
+        paths = [p for p in paths if _test(_cell(p, f.col), f)]
     if q.order_by is not None and isinstance(q.order_by.item, Col):
         c = q.order_by.item
         paths = [p for p in paths if p[c.node].get(c.attribute) is not None]
@@ -158,8 +173,7 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
     if q.per_group is not None:
         return _per_group(q, ents, paths)
 
-    def cell(p, item):
-        return p[item.node].get(item.attribute)
+    cell = _cell
 
     if q.aggregates:
         groups: dict[tuple, list] = defaultdict(list)
@@ -174,7 +188,11 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
                 if hv is None or not _test(hv, Filter(Col(0, "_"), q.having.op, (q.having.value,))):
                     continue
             vals = {c: v for c, v in zip(q.group_by, key)}
-            rows.append(tuple(vals[i] if isinstance(i, Col) else _aggregate(i, members) for i in q.select))
+            row = tuple(vals[i] if isinstance(i, Col) else _aggregate(i, members) for i in q.select)
+            for item, v in zip(q.select, row):
+                if isinstance(item, Agg) and item.func is Func.AVG and v is not None and _on_rounding_edge(v):
+                    raise Rejected("an average on a rounding boundary")
+            rows.append(row)
         if q.order_by is not None:
             idx = q.select.index(q.order_by.item)
             if any(r[idx] is None for r in rows):
@@ -196,6 +214,13 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
     if q.distinct:
         rows = list(dict.fromkeys(rows))
     return rows
+
+
+def _on_rounding_edge(value) -> bool:
+    """Whether an average lies (within float noise) halfway between two 2-decimal values: engines that average
+    exactly (SQL DECIMAL) and in doubles (graph engines, FLOAT columns) then round it to different sides."""
+    frac = abs(Decimal(value) * 100) % 1
+    return abs(frac - Decimal("0.5")) < Decimal("1e-6")
 
 
 def _check_cut(values: list, limit: int | None, strict: bool = False) -> None:
@@ -220,7 +245,7 @@ def _per_group(q: Query, ents: list[Entity], paths) -> list[tuple]:
         ranked = sorted(members, key=lambda p: p[0][pg.attribute], reverse=pg.descending)
         _check_cut([p[0][pg.attribute] for p in ranked], pg.k)
         for p in ranked[: pg.k]:
-            rows.append(tuple(p[i.node].get(i.attribute) for i in q.select))
+            rows.append(tuple(_cell(p, i) for i in q.select))
     return rows
 
 
@@ -263,6 +288,44 @@ class _Gen:
                 if start is None or a == start.name:
                     out.append((Hop(rel.name, fwd), self.dom.entity(a), self.dom.entity(b)))
         return out
+
+    def edge_hops(self, *roles: Role) -> list[tuple[Hop, Entity, Entity, list[Attribute]]]:
+        """Hops along linked many-to-many relationships with attributes of these roles, and those attributes."""
+        out = []
+        for hop, a, b in self.hops():
+            rel = self.dom.relationship(hop.relationship)
+            attrs = [x for x in rel.attributes if x.role in roles]
+            if rel.cardinality is Cardinality.MANY_TO_MANY and attrs:
+                out.append((hop, a, b, attrs))
+        return out
+
+    def link(self, hop: Hop, attr: Attribute | None = None) -> tuple[int, int, dict]:
+        """A random link of the hop's relationship (one with a value for ``attr``), as (here key, there key, attrs)."""
+        links = [x for x in self.d.data.links[hop.relationship] if attr is None or x[2].get(attr.name) is not None]
+        s, t, attrs = self.rng.choice(links) if links else (None, None, None)
+        return (s, t, attrs) if hop.forward else (t, s, attrs)
+
+    def edge_filter(self, hop: Hop, attr: Attribute, value, node: int = 1) -> Filter:
+        """A filter on a relationship attribute around ``value`` (a value some link has)."""
+        col = Col(node, attr.name, edge=True)
+        if attr.role is Role.FLAG:
+            return Filter(col, Op.IS_TRUE if value else Op.IS_FALSE)
+        if attr.role is Role.CATEGORY:
+            vals = sorted({x[2][attr.name] for x in self.d.data.links[hop.relationship]
+                           if x[2].get(attr.name) is not None})
+            r = self.rng.random()
+            if r < 0.3 and len(vals) >= 3:
+                others = [v for v in vals if v != value]
+                return Filter(col, Op.IN, tuple(sorted([value] + self.rng.sample(others, 1))))
+            return Filter(col, Op.NE if r > 0.85 and len(vals) > 1 else Op.EQ, (value,))
+        if self.rng.random() < 0.2:
+            other = self.link(hop, attr)[2][attr.name]
+            if other != value:
+                return Filter(col, Op.BETWEEN, (min(value, other), max(value, other)))
+        ops = [Op.LT, Op.LE, Op.GT, Op.GE]
+        if attr.type is ValueType.INTEGER or attr.role is Role.DATE:
+            ops += [Op.EQ]
+        return Filter(col, self.rng.choice(ops), (value,))
 
     def comparison(self, ent: Entity, node: int = 0) -> Filter | None:
         cands = self.attrs(ent, Role.NUMBER, Role.DATE)
@@ -543,6 +606,69 @@ class _Gen:
         others = [a for a in ent.attributes if a.role not in (Role.KEY, Role.FLAG)]
         cols = tuple(Col(0, a.name) for a in self.rng.sample(others, min(len(others), self.rng.choice([1, 2, 3]))))
         return Query(ent.name, cols, filters=(Filter(Col(0, ent.key.name), Op.EQ, (key,)),))
+
+    def g_edge_filter(self):
+        """Paths restricted by an attribute of the link walked: 'actors billed first in a movie after 2010'."""
+        cands = self.edge_hops(Role.NUMBER, Role.DATE, Role.CATEGORY, Role.FLAG)
+        if not cands:
+            return None
+        hop, a, b, attrs = self.rng.choice(cands)
+        attr = self.rng.choice(attrs)
+        here, _, link = self.link(hop, attr)
+        f = self.edge_filter(hop, attr, link[attr.name])
+        edge_col = Col(1, attr.name, edge=True)
+        shown = (edge_col,) if attr.role is not Role.FLAG and f.op not in (Op.EQ,) else ()
+        r = self.rng.random()
+        if r < 0.35:  # a known instance: its neighbours over the qualifying links
+            key = Filter(Col(0, a.key.name), Op.EQ, (here,))
+            return Query(a.name, (self.label(b, 1),) + shown, hops=(hop,), filters=(key, f))
+        if r < 0.5:
+            key = Filter(Col(0, a.key.name), Op.EQ, (here,))
+            return Query(a.name, (Agg(Func.COUNT),), hops=(hop,), filters=(key, f))
+        if r < 0.7:
+            seconds = [h for h in self.hops(b) if h[0].relationship != hop.relationship]
+            if seconds:
+                hop2, _, c = self.rng.choice(seconds)
+                select = (self.label(c, 2),) if self.rng.random() < 0.5 else (self.label(a, 0), self.label(c, 2))
+                return Query(a.name, select, hops=(hop, hop2), filters=(f,), distinct=True)
+        filters = [f]
+        node, ent = self.rng.choice([(0, a), (1, b)])
+        if self.rng.random() < 0.5 and (g := self.any_filter(ent, node)) is not None:
+            filters.append(g)
+        return Query(a.name, (self.label(a, 0), self.label(b, 1)) + shown, hops=(hop,), filters=tuple(filters))
+
+    def g_edge_attr(self):
+        """Relationship attributes read out: 'each student and their grade in course X', 'total quantity per
+        product'."""
+        cands = self.edge_hops(Role.NUMBER, Role.DATE, Role.CATEGORY)
+        if not cands:
+            return None
+        hop, a, b, attrs = self.rng.choice(cands)
+        attr = self.rng.choice(attrs)
+        col = Col(1, attr.name, edge=True)
+        r = self.rng.random()
+        if r < 0.4:  # a known instance, its neighbours and the value on each link
+            here = self.link(hop)[0]
+            key = Filter(Col(0, a.key.name), Op.EQ, (here,))
+            return Query(a.name, (self.label(b, 1), col), hops=(hop,), filters=(key,))
+        funcs = [Func.MIN, Func.MAX] + ([Func.SUM, Func.AVG] if attr.role is Role.NUMBER else [])
+        if attr.role is Role.CATEGORY:
+            return None
+        agg = Agg(self.rng.choice(funcs), col)
+        if r < 0.8:  # per group: one side's name with an aggregate over its links
+            key = self.label(a, 0) if self.rng.random() < 0.5 else self.label(b, 1)
+            ranked = self.rng.random() < 0.5
+            return Query(a.name, (key, agg), hops=(hop,), group_by=(key,),
+                         order_by=Order(agg, self.rng.random() < 0.7) if ranked else None,
+                         limit=self.rng.choice([1, 3]) if ranked else None)
+        name = a.name_attribute
+        if name is None:
+            return None
+        here = self.link(hop, attr)[0]
+        value = self.d.rows[a.name][here].get(name.name)
+        if value is None:
+            return None
+        return Query(a.name, (agg,), hops=(hop,), filters=(Filter(Col(0, name.name), Op.EQ, (value,)),))
 
 
 GENERATORS: tuple[str, ...] = tuple(name for name in vars(_Gen) if name.startswith("g_"))

@@ -29,9 +29,17 @@ NAME = Col(0, "name")
     (lambda: Filter(NAME, Op.EQ, (None,)), "IS_NULL"),
     (lambda: Having(Agg(Func.COUNT), Op.IN, 3), "comparisons only"),
     (lambda: Agg(Func.SUM), "needs a column"),
+    (lambda: Col(0, "hours", edge=True), "node >= 1"),
+    (lambda: Query("employee", (Col(1, "hours", edge=True),)), "refers to node 1"),
+    (lambda: Query("employee", (Col(2, "hours", edge=True),), hops=(Hop("works_on"), Hop("owned_by")))
+     .check(TOY_DOMAIN), "no attribute 'hours'"),
+    (lambda: Query("employee", (Col(1, "hours", edge=True), Agg(Func.COUNT)), hops=(Hop("works_on"),),
+                   group_by=(Col(1, "hours", edge=True),)), "grouping by an edge attribute"),
+    (lambda: Query("employee", (NAME, Col(1, "hours", edge=True)), hops=(Hop("works_on"),),
+                   order_by=Order(Col(1, "hours", edge=True)), limit=1), "ordering by an edge attribute"),
 ])
 def test_invalid_queries_are_refused(build, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((ValueError, KeyError), match=message):
         build()
 
 
@@ -60,6 +68,9 @@ def test_check_against_the_domain(query, message):
     ("per_group", ("topk_per_group",), "hard"),
     ("null_test", ("filter", "null"), "easy"),
     ("apostrophe_and_flag", ("filter", "flag"), "easy"),
+    ("edge_of_key", ("filter", "comparison", "join1", "edge_filter", "edge_attr"), "medium"),
+    ("edge_filter", ("filter", "range", "join1", "edge_filter", "edge_attr"), "medium"),
+    ("edge_sum", ("aggregate", "group_by", "order_limit", "join1", "edge_attr"), "hard"),
 ])
 def test_features_and_difficulty(name, features, difficulty):
     q = CASES[name]
@@ -94,3 +105,18 @@ def test_values_keep_their_types_through_json():
 
 def test_queries_are_hashable_values():
     assert len({CASES["compare"], Query.from_dict(CASES["compare"].to_dict())}) == 1
+
+
+def test_edge_columns_resolve_to_relationship_attributes_and_serialise_only_when_set():
+    q = CASES["edge_of_key"]
+    assert q.edge_columns == (Col(1, "hours", edge=True),) * 2
+    assert q.attribute(TOY_DOMAIN, Col(1, "hours", edge=True)).phrase == "hours per week"
+    assert q.attribute(TOY_DOMAIN, Col(1, "name")).name == "name"
+    d = q.to_dict()
+    assert d["select"] == [{"node": 1, "attribute": "name"}, {"node": 1, "attribute": "hours", "edge": True}]
+    with pytest.raises(ValueError, match="non-numeric"):
+        Query("employee", (Agg(Func.SUM, Col(1, "title")),), hops=(Hop("works_on"),)).check(TOY_DOMAIN)
+    # reading a relationship attribute costs one point, however many times it is read
+    plain = Query("project", (Col(1, "name"),), hops=(Hop("works_on", False),),
+                  filters=(Filter(Col(0, "id"), Op.EQ, (3,)), Filter(Col(1, "age"), Op.GE, (8,))))
+    assert q.points() == plain.points() + 1

@@ -56,6 +56,9 @@ def test_no_query_language_words_and_well_formed(sampled):
     ("nested", [("average", "mean"), "salary"]),
     ("per_group", ["2", "department", "salary", "highest"]),
     ("null_test", ["project", "cost"]),
+    ("edge_of_key", ["employee", "project", "3", "hours per week", "8"]),
+    ("edge_filter", ["employee", "project", "hours per week", "20", "28", "active"]),
+    ("edge_sum", ["project", "hours per week", "3", ("total", "combined", "summed"), "lowest"]),
 ])
 def test_questions_use_the_domain_vocabulary_and_constants(name, words):
     for seed in range(8):
@@ -83,3 +86,10 @@ def test_small_grammar_helpers():
     assert pluralize("city") == "cities" and pluralize("status") == "statuses" and pluralize("day") == "days"
     assert ask_about("the project", "is staffed by") == "is the project staffed by"
     assert ask_about("the department", "employs") == "does the department employ"
+
+
+def test_relationship_attributes_hang_off_the_verb():
+    texts = {render_question(CASES["edge_of_key"], TOY_DOMAIN, random.Random(seed)) for seed in range(12)}
+    assert len(texts) >= 3
+    for text in texts:  # the link's condition follows the verb that walks it, never the project's own "whose"
+        assert "staffed by" in text and "whose hours" not in text, text

@@ -56,12 +56,17 @@ def test_every_having_drops_a_group(data, sampled):
 
 def test_constants_come_from_the_data(data, sampled):
     values = {(e, k, v) for e, rows in data.rows.items() for r in rows for k, v in r.items()}
+    link_values = {(rel, k, v) for rel, links in data.links.items() for _, _, attrs in links for k, v in attrs.items()}
     for q in sampled:
         ents = q.entities(TOY_DOMAIN)
         for f in q.filters:
             if f.op in (Op.EQ, Op.IN):
                 for v in f.values:
-                    assert (ents[f.col.node].name, f.col.attribute, v) in values, (q, v)
+                    if f.col.edge:  # a relationship attribute: the constant is a value some link has
+                        rel = q.hops[f.col.node - 1].relationship
+                        assert (rel, f.col.attribute, v) in link_values, (q, v)
+                    else:
+                        assert (ents[f.col.node].name, f.col.attribute, v) in values, (q, v)
 
 
 def test_evaluator_counts_and_groups(data):

@@ -117,3 +117,20 @@ def test_sampled_queries_agree_across_four_engines(engines, datasets, cypher_lin
     log.info("cross-engine agreement: %s", stats)
     assert stats["items"] == 120
     assert stats["agreement"] >= 0.95, (stats, failures[:10])
+
+
+def test_relationship_attribute_queries_agree_across_four_engines(engines, datasets, cypher_linter):
+    """Filters, projections and aggregates over junction columns / edge properties, sampled from every dataset."""
+    verdicts, failures, go = [], [], 0
+    for data in datasets:
+        queries = [q for q in sample_queries(data, 200, 23) if {"edge_filter", "edge_attr"} & set(q.features())]
+        for q in queries[:25]:
+            texts = compile_all(q, data.domain)
+            go += texts["ngql"].startswith("GO ")
+            v = verify(texts, data.domain.name, engines, linter=cypher_linter)
+            verdicts.append(v)
+            if not v.ok:
+                failures.append((data.domain.name, q.features(), v.reason, v.detail, texts))
+    stats = summarize(verdicts)
+    assert stats["items"] >= 40 and go > 0, (stats, go)
+    assert stats["agreement"] == 1.0, (stats, failures[:5])

@@ -14,7 +14,7 @@ import abc
 import decimal as _decimal
 from typing import ClassVar
 
-from momq.bench.er import Domain, Entity, Role
+from momq.bench.er import Attribute, Domain, Entity, Role
 from momq.bench.ir import Agg, Col, Filter, Func, Op, Query
 
 
@@ -159,7 +159,12 @@ class Compiler(abc.ABC):
         raise AssertionError(op)
 
     def entities(self, query: Query) -> list[Entity]:
+        self._query = query
         return query.check(self.domain).entities(self.domain)
+
+    def attribute(self, c: Col) -> Attribute:
+        """The entity or relationship attribute a column of the query being compiled refers to."""
+        return self._query.attribute(self.domain, c)
 
     @staticmethod
     def key_filter(query: Query, ents: list[Entity]) -> Filter | None:

@@ -2,7 +2,9 @@
 
 :class:`PatternCompiler` holds the pattern-query logic that nGQL's MATCH shares; the dialect hooks are property
 access, string literals, the equality operator, how a known instance is pinned, and whether ORDER BY may use
-expressions (Cypher) or only returned column names (NebulaGraph). It emits read-only queries only and relies on
+expressions (Cypher) or only returned column names (NebulaGraph). A hop whose relationship attributes the query
+reads binds a relationship variable (``-[wo:WORKS_ON]->``, initials of the relationship) and reads ``wo.attr``
+in both dialects; other hops stay anonymous. It emits read-only queries only and relies on
 no engine-specific procedure or function.
 """
 
@@ -57,7 +59,15 @@ class PatternCompiler(Compiler):
 
     # ----------------------------------------------------------------- pieces
     def col(self, c: Col) -> str:
+        if c.edge:  # edge properties are read on the relationship variable in both Cypher and nGQL MATCH
+            return f"{self._edge_vars[c.node - 1]}.{c.attribute}"
         return self.prop(self._vars[c.node], self._ents[c.node], c.attribute)
+
+    def _bind_edges(self, query: Query) -> None:
+        """Name the relationship of every hop whose attributes the query reads (and only those)."""
+        read = sorted({c.node - 1 for c in query.edge_columns})
+        names = unique_names([initials(query.hops[i].relationship) for i in read], set(self._vars))
+        self._edge_vars = dict(zip(read, names))
 
     def round2(self, text: str) -> str:
         # round(x, 2) is Neo4j-only (FalkorDB's round takes one argument): scale, round, scale back
@@ -75,7 +85,10 @@ class PatternCompiler(Compiler):
         if query.having is not None and query.having.agg not in items:
             items.append(query.having.agg)
         for i in items:
-            if isinstance(i, Col):
+            if isinstance(i, Col) and i.edge:
+                rel = query.hops[i.node - 1].relationship
+                base = f"{rel}_{i.attribute}" if i.attribute in clash else i.attribute
+            elif isinstance(i, Col):
                 base = f"{self._ents[i.node].name}_{i.attribute}" if i.attribute in clash else i.attribute
             elif i.col is None:
                 base = "num_" + self._ents[0].plural.replace(" ", "_").replace("-", "_")
@@ -99,14 +112,14 @@ class PatternCompiler(Compiler):
     def prefix(self, c: str, text: str) -> str:
         return f"{c} STARTS WITH {self.string(text)}"
 
-    def edge(self, hop: Hop) -> str:
+    def edge(self, hop: Hop, var: str = "") -> str:
         rel = self.domain.relationship(hop.relationship)
-        return f"-[:{rel.edge_type}]->" if hop.forward else f"<-[:{rel.edge_type}]-"
+        return f"-[{var}:{rel.edge_type}]->" if hop.forward else f"<-[{var}:{rel.edge_type}]-"
 
     def pattern(self, query: Query, path: tuple[Hop, ...], pinned: dict[int, object]) -> str:
         parts = [self.node(self._vars[0], self._ents[0], pinned.get(0))]
         for i, hop in enumerate(path, start=1):
-            parts.append(self.edge(hop))
+            parts.append(self.edge(hop, self._edge_vars.get(i - 1, "")))
             parts.append(self.node(self._vars[i], self._ents[i], pinned.get(i)))
         return "".join(parts)
 
@@ -116,7 +129,7 @@ class PatternCompiler(Compiler):
         conds: list[str] = []
         for f in implicit_filters(query, self._ents):
             ent = self._ents[f.col.node]
-            if f.op is Op.EQ and f.col.attribute == ent.key.name and f.col.node not in pinned:
+            if f.op is Op.EQ and not f.col.edge and f.col.attribute == ent.key.name and f.col.node not in pinned:
                 pinned[f.col.node] = f.values[0]
                 extra = self.key_condition(self._vars[f.col.node], ent, f.values[0])
                 if extra:
@@ -130,6 +143,7 @@ class PatternCompiler(Compiler):
         ents = self.entities(query)
         self._ents = ents
         self._vars = unique_names([initials(e.name) for e in ents])
+        self._bind_edges(query)
         self._make_aliases(query)
         if query.per_group is not None:
             return self._per_group(query)

@@ -2,10 +2,11 @@
 
 - The properties of one vertex known by its VID: ``FETCH PROP ON Tag "vid" YIELD Tag.prop AS ...``.
 - Neighbours of one known vertex along one edge type: ``GO FROM "vid" OVER EDGE [REVERSELY] WHERE $$... YIELD``,
-  piped into ``| YIELD count(*)`` for counts.
+  piped into ``| YIELD count(*)`` for counts; the edge's own properties as ``EDGE.prop`` in WHERE and YIELD.
 - Attribute filters on one tag: ``LOOKUP ON Tag WHERE Tag.prop ... YIELD Tag.prop AS ...`` (only operators
   LOOKUP supports: comparisons, ranges and STARTS WITH; no IN, no NULL tests, no flags).
-- Everything else: MATCH with ``v.Tag.prop`` access, ``id(v) == "vid"`` for known vertices, ``==`` equality,
+- Everything else: MATCH with ``v.Tag.prop`` access, ``e.prop`` on a bound edge variable, ``id(v) == "vid"`` for
+  known vertices, ``==`` equality,
   ORDER BY on column names only (NebulaGraph refuses expressions there), OPTIONAL MATCH + count for anti-joins.
 It does not emit DDL, variables (``$var``) or FIND PATH / GET SUBGRAPH, which the IR never needs.
 """
@@ -59,6 +60,7 @@ class NGQLCompiler(PatternCompiler):
 
     def _native_aliases(self, query: Query) -> None:
         self._vars = ["v"] * len(self._ents)
+        self._edge_vars = {}
         self._make_aliases(query)
 
     def _yield_cols(self, query: Query, ref) -> str:
@@ -83,23 +85,23 @@ class NGQLCompiler(PatternCompiler):
         counts = query.select == (Agg(Func.COUNT),)
         if not counts and not all(isinstance(i, Col) and i.node == 1 for i in query.select):
             return None
-        if any(f.col.node == 1 and ents[1].attribute(f.col.attribute).role is Role.KEY
+        if any(f.col.node == 1 and not f.col.edge and ents[1].attribute(f.col.attribute).role is Role.KEY
                for f in query.filters if f is not key):
             return None
         self._native_aliases(query)
         hop = query.hops[0]
         rel = self.domain.relationship(hop.relationship)
-        tag = ents[1].label
         text = f"GO FROM {self.vid(ents[0], key.values[0])} OVER {rel.edge_type}"
         text += "" if hop.forward else " REVERSELY"
         self._vars = ["$^", "$$"]
+        self._edge_vars = {0: rel.edge_type}  # GO reads edge properties as EDGE_TYPE.prop
         conds = [self.condition(f) for f in query.filters if f is not key]
         if conds:
             text += " WHERE " + " AND ".join(conds)
         if counts:
             return text + f" YIELD id($$) AS vid | YIELD count(*) AS {self.alias(query.select[0])}"
         distinct = "DISTINCT " if query.distinct else ""
-        return text + f" YIELD {distinct}{self._yield_cols(query, lambda c: f'$$.{tag}.{c.attribute}')}"
+        return text + f" YIELD {distinct}{self._yield_cols(query, self.col)}"
 
     def _lookup(self, query: Query, ents: list[Entity]) -> str | None:
         if query.hops or not query.filters or not self._plain(query):
@@ -132,7 +134,7 @@ class NGQLCompiler(PatternCompiler):
     # ----------------------------------------------------------------- MATCH specials
     def col(self, c: Col) -> str:
         var = self._vars[c.node]
-        if var in ("$^", "$$"):
+        if var in ("$^", "$$") and not c.edge:
             return f"{var}.{self._ents[c.node].label}.{c.attribute}"
         return super().col(c)
 

@@ -27,6 +27,6 @@ class PostgreSQLCompiler(SqlCompiler):
         text = super().agg(a, rounded)
         # ROUND(x, n) exists for numeric only: the average of a double precision column needs a cast
         if rounded and text.startswith("ROUND(") and a.col is not None:
-            if self._ents[a.col.node].attribute(a.col.attribute).type is ValueType.FLOAT:
+            if self.attribute(a.col).type is ValueType.FLOAT:
                 text = f"ROUND({text[len('ROUND('):-len(', 2)')]}::numeric, 2)"
         return text

@@ -49,6 +49,7 @@ class SqlCompiler(Compiler):
             return self._per_group(query, ents)
         single = len(ents) == 1 and query.without is None
         self._aliases = [None] if single else self._alias_nodes(ents)
+        self._junctions = self._junction_aliases(query)
         self._ents = ents
         lines = []
         items = ", ".join(self.item(i) for i in query.select)
@@ -81,6 +82,8 @@ class SqlCompiler(Compiler):
         return self.ident(table) if alias is None else f"{self.ident(table)} AS {alias}"
 
     def col(self, c: Col) -> str:
+        if c.edge:  # a junction column: the junction table is joined under its own alias
+            return f"{self._junctions[c.node - 1]}.{self.ident(c.attribute)}"
         alias = self._aliases[c.node]
         name = self.ident(c.attribute)
         return name if alias is None else f"{alias}.{name}"
@@ -117,16 +120,24 @@ class SqlCompiler(Compiler):
         return [f"JOIN {self.table_ref(rel.name, j)} ON {j}.{q(near)} = {here}.{q(ents_here.key.name)}",
                 f"JOIN {self.table_ref(ents_there.name, there)} ON {there}.{q(ents_there.key.name)} = {j}.{q(far)}"]
 
-    def _joins(self, query: Query, ents: list[Entity]) -> list[str]:
-        lines: list[str] = []
+    def _junction_aliases(self, query: Query) -> list[str | None]:
+        """The alias of each hop's junction table (None for an N:1 hop), clear of the node aliases."""
+        out: list[str | None] = []
         taken = set(self._aliases) - {None}
-        for i, hop in enumerate(query.hops):
+        for hop in query.hops:
             rel = self.domain.relationship(hop.relationship)
             j = None
             if rel.cardinality is Cardinality.MANY_TO_MANY:
                 j = unique_names([initials(rel.name)], taken)[0]
                 taken.add(j)
-            lines += self._hop_join(hop, self._aliases[i], self._aliases[i + 1], ents[i], ents[i + 1], j)
+            out.append(j)
+        return out
+
+    def _joins(self, query: Query, ents: list[Entity]) -> list[str]:
+        lines: list[str] = []
+        for i, hop in enumerate(query.hops):
+            lines += self._hop_join(hop, self._aliases[i], self._aliases[i + 1], ents[i], ents[i + 1],
+                                    self._junctions[i])
         return lines
 
     def _anti(self, hop: Hop, root: Entity) -> str:

@@ -42,6 +42,16 @@ CASES: dict[str, Query] = {
     "per_group": Query("employee", (Col(1, "name"), Col(0, "name"), Col(0, "salary")),
                        per_group=PerGroup(Hop("works_in"), "salary", True, 2)),
     "null_test": Query("project", (Col(0, "title"),), filters=(Filter(Col(0, "cost"), Op.IS_NULL),)),
+    # relationship attributes (works_on.hours): from a known vertex, on a pattern, aggregated per group
+    "edge_of_key": Query("project", (Col(1, "name"), Col(1, "hours", edge=True)), hops=(Hop("works_on", False),),
+                         filters=(Filter(Col(0, "id"), Op.EQ, (3,)), Filter(Col(1, "hours", edge=True), Op.GE, (8,)))),
+    "edge_filter": Query("employee", (Col(0, "name"), Col(1, "title"), Col(1, "hours", edge=True)),
+                         hops=(Hop("works_on"),),
+                         filters=(Filter(Col(1, "hours", edge=True), Op.BETWEEN, (20, 28)),
+                                  Filter(Col(1, "status"), Op.EQ, ("active",)))),
+    "edge_sum": Query("project", (Col(0, "title"), Agg(Func.SUM, Col(1, "hours", edge=True))),
+                      hops=(Hop("works_on", False),), group_by=(Col(0, "title"),),
+                      order_by=Order(Agg(Func.SUM, Col(1, "hours", edge=True))), limit=3),
 }
 
 

@@ -73,4 +73,24 @@ WHERE e.rn <= 2""",
 SELECT title
 FROM project
 WHERE cost IS NULL""",
+    "edge_of_key": """\
+SELECT e.name, wo.hours
+FROM project AS p
+JOIN works_on AS wo ON wo.project_id = p.id
+JOIN employee AS e ON e.id = wo.employee_id
+WHERE p.id = 3 AND wo.hours >= 8""",
+    "edge_filter": """\
+SELECT e.name, p.title, wo.hours
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+WHERE wo.hours BETWEEN 20 AND 28 AND p.status = 'active'""",
+    "edge_sum": """\
+SELECT p.title, SUM(wo.hours)
+FROM project AS p
+JOIN works_on AS wo ON wo.project_id = p.id
+JOIN employee AS e ON e.id = wo.employee_id
+GROUP BY p.title
+ORDER BY SUM(wo.hours), p.title
+LIMIT 3""",
 }

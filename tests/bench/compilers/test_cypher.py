@@ -69,6 +69,19 @@ RETURN d.name AS department_name, e.name AS employee_name, e.salary AS salary"""
 MATCH (p:Project)
 WHERE p.cost IS NULL
 RETURN p.title AS title""",
+    "edge_of_key": """\
+MATCH (p:Project {id: 3})<-[wo:WORKS_ON]-(e:Employee)
+WHERE wo.hours >= 8
+RETURN e.name AS name, wo.hours AS hours""",
+    "edge_filter": """\
+MATCH (e:Employee)-[wo:WORKS_ON]->(p:Project)
+WHERE wo.hours >= 20 AND wo.hours <= 28 AND p.status = 'active'
+RETURN e.name AS name, p.title AS title, wo.hours AS hours""",
+    "edge_sum": """\
+MATCH (p:Project)<-[wo:WORKS_ON]-(e:Employee)
+RETURN p.title AS title, sum(wo.hours) AS sum_hours
+ORDER BY sum_hours, title
+LIMIT 3""",
 }
 
 

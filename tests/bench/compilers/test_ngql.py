@@ -65,6 +65,17 @@ RETURN d.Department.name AS department_name, e.Employee.name AS employee_name, e
 MATCH (p:Project)
 WHERE p.Project.cost IS NULL
 RETURN p.Project.title AS title""",
+    "edge_of_key": """\
+GO FROM "project_3" OVER WORKS_ON REVERSELY WHERE WORKS_ON.hours >= 8 YIELD $$.Employee.name AS name, WORKS_ON.hours AS hours""",
+    "edge_filter": """\
+MATCH (e:Employee)-[wo:WORKS_ON]->(p:Project)
+WHERE wo.hours >= 20 AND wo.hours <= 28 AND p.Project.status == "active"
+RETURN e.Employee.name AS name, p.Project.title AS title, wo.hours AS hours""",
+    "edge_sum": """\
+MATCH (p:Project)<-[wo:WORKS_ON]-(e:Employee)
+RETURN p.Project.title AS title, sum(wo.hours) AS sum_hours
+ORDER BY sum_hours, title
+LIMIT 3""",
 }
 
 
