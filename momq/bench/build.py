@@ -156,8 +156,12 @@ def build_domain(
     config: BuildConfig,
     linter: Any = None,
     out_dir: Path | None = None,
+    sampler_rejections: dict[str, int] | None = None,
 ) -> tuple[list[BenchItem], list[dict[str, Any]], int]:
-    """(items, failures, candidates) for one domain; loads its databases into ``engines`` as a side effect."""
+    """(items, failures, candidates) for one domain; loads its databases into ``engines`` as a side effect.
+
+    ``sampler_rejections`` collects, by reason, the candidate queries the sampler discarded before compiling.
+    """
     from momq.bench.compilers import compile_all
     from momq.bench.external import write_database
     from momq.bench.generate import generate
@@ -175,7 +179,8 @@ def build_domain(
     for dialect in DIALECT_NAMES:
         engines[dialect].load(rel if dialect in ("mysql", "postgresql") else graph)
     schemas = _schemas(rel, graph)
-    queries = sample_queries(data, profile.queries_per_domain, config.seed + _stable("sample", domain.name))
+    queries = sample_queries(data, profile.queries_per_domain, config.seed + _stable("sample", domain.name),
+                             rejections=sampler_rejections)
     items: list[BenchItem] = []
     failures: list[dict[str, Any]] = []
     asked: set[str] = set()
@@ -298,10 +303,11 @@ def build(
     all_items: list[BenchItem] = []
     all_failures: list[dict[str, Any]] = []
     candidates = 0
+    sampler_rejections: dict[str, int] = {}
     per_domain_s: dict[str, float] = {}
     for domain in chosen:
         td = time.monotonic()
-        items, failures, n = build_domain(domain, engines, config, linter, out)
+        items, failures, n = build_domain(domain, engines, config, linter, out, sampler_rejections)
         per_domain_s[domain.name] = round(time.monotonic() - td, 2)
         all_items += items
         all_failures += failures
@@ -334,7 +340,7 @@ def build(
     }
     card = make_card(
         out.name or "bench", all_items, all_failures, candidates=candidates, splits=assignment,
-        presets=preset_items, build=build_info,
+        presets=preset_items, build=build_info, sampler_rejections=sampler_rejections,
         notes=[
             "Splits are by database: test and dev databases never appear in train; dev is a set of held-out "
             "databases (not held-out questions of train databases) so that it measures the same thing as test.",

@@ -32,6 +32,8 @@ class DataCard:
     splits: dict[str, str] = field(default_factory=dict)  # db_id -> split
     presets: dict[str, dict[str, int]] = field(default_factory=dict)  # preset -> dialect -> train items
     filtered: dict[str, Any] = field(default_factory=dict)  # candidates, kept, failed, by_reason, share_by_reason
+    #: candidate queries the sampler discarded before compiling, by reason (not gold failures)
+    not_sampled: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,6 +60,7 @@ def make_card(
     presets: Mapping[str, list[BenchItem]] | None = None,
     build: Mapping[str, Any] | None = None,
     notes: Iterable[str] = (),
+    sampler_rejections: Mapping[str, int] | None = None,
 ) -> DataCard:
     """Count ``items`` (one per question and dialect) and ``failures`` (one per rejected IR query).
 
@@ -103,6 +106,7 @@ def make_card(
             "failed_by_dialect": dict(Counter(str(f.get("failed_dialect")) for f in failures
                                               if f.get("failed_dialect")).most_common()),
         },
+        not_sampled=dict(Counter(dict(sampler_rejections or {})).most_common()),
         notes=list(notes),
     )
     return card
@@ -171,6 +175,12 @@ def card_markdown(card: DataCard) -> str:
         if f.get("failed_by_dialect"):
             lines += ["Failed dialect (the first dialect that failed a rejected query): "
                       + ", ".join(f"{d} {n}" for d, n in f["failed_by_dialect"].items()), ""]
+    if card.not_sampled:
+        lines += ["## Not sampled", "",
+                  "Candidate queries the sampler discarded before compiling, because their answer would be "
+                  "ambiguous across engines or empty; they never became gold queries, so they are not failures.", "",
+                  "| reason | candidates |", "|---|---:|"]
+        lines += [f"| {reason} | {n} |" for reason, n in card.not_sampled.items()] + [""]
     if card.notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in card.notes] + [""]
     return "\n".join(lines)

@@ -674,8 +674,12 @@ class _Gen:
 GENERATORS: tuple[str, ...] = tuple(name for name in vars(_Gen) if name.startswith("g_"))
 
 
-def sample_queries(data: DomainData, n: int, seed: int) -> list[Query]:
-    """``n`` distinct answerable queries over ``data`` (fewer if the domain cannot supply them)."""
+def sample_queries(data: DomainData, n: int, seed: int, rejections: dict[str, int] | None = None) -> list[Query]:
+    """``n`` distinct answerable queries over ``data`` (fewer if the domain cannot supply them).
+
+    When ``rejections`` is given, the candidates discarded before compilation are counted into it by reason
+    (ambiguous answers such as a LIMIT through a tie, empty answers, random combinations the IR refuses).
+    """
     rng = random.Random(seed)
     gen = _Gen(data, rng)
     out: list[Query] = []
@@ -705,4 +709,8 @@ def sample_queries(data: DomainData, n: int, seed: int) -> list[Query]:
         out.append(q)
     if len(out) < n:
         log.warning("%s: sampled %d of %d queries (rejections: %s)", data.domain.name, len(out), n, dict(rejected))
+    if rejections is not None:
+        for reason, count in rejected.items():
+            key = "invalid combination drawn at random" if reason.startswith("invalid: ") else reason
+            rejections[key] = rejections.get(key, 0) + count
     return out

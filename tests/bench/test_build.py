@@ -94,6 +94,7 @@ def test_card_matches_items(tiny_build):
     assert card.filtered["failed"] == len(result.failures)
     assert card.build["seed"] == 7
     assert "## Per IR feature" in (out / "CARD.md").read_text()
+    assert isinstance(json.loads((out / "card.json").read_text())["not_sampled"], dict)
 
 
 def test_gold_reverifies_from_the_written_databases(tiny_build, engines, cypher_linter):

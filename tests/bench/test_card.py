@@ -44,3 +44,13 @@ def test_counts_and_filtered_share(tmp_path):
     assert "| disagreement | 2 | 33.3% |" in md
     assert "| join1 | 2 | 2 | 2 | 2 | 8 |" in md
     assert "- test: movies" in md
+
+
+def test_sampler_rejections_are_shown_apart_from_failures(tmp_path):
+    card = make_card("bench", items(), [], sampler_rejections={"LIMIT cuts through a tie": 2, "empty or too large": 5})
+    assert card.not_sampled == {"empty or too large": 5, "LIMIT cuts through a tie": 2}  # most common first
+    assert card.filtered["failed"] == 0  # discarded candidates are not gold failures
+    text = card_markdown(card)
+    assert "## Not sampled" in text and "| LIMIT cuts through a tie | 2 |" in text
+    write_card(tmp_path, card)
+    assert read_card(tmp_path).not_sampled == card.not_sampled

@@ -101,3 +101,13 @@ def test_per_group_top1(data):
     assert len(rows) == len(depts)
     best = max(data.rows["employee"], key=lambda r: r["salary"])
     assert any(r[1] == best["name"] for r in rows)
+
+
+def test_rejections_are_counted_by_reason(data):
+    counts: dict[str, int] = {}
+    again: dict[str, int] = {"LIMIT cuts through a tie": 1}
+    assert sample_queries(data, 120, 4, rejections=counts) == sample_queries(data, 120, 4, rejections=again)
+    assert counts and all(n > 0 for n in counts.values())
+    assert not any(reason.startswith("invalid: ") for reason in counts)  # messages folded into one reason
+    # counts accumulate into what the caller passed
+    assert again["LIMIT cuts through a tie"] == counts.get("LIMIT cuts through a tie", 0) + 1
