@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 #: Rows the server may return per query at least (internal queries such as schema sampling rely on it).
 MIN_SERVER_RESULTSET = 10_001
+DEFAULT_QUERY_MEMORY_MB = 1024
 
 
 class FalkorDBEngine(Engine):
@@ -53,7 +54,7 @@ class FalkorDBEngine(Engine):
     stands_in_for = "Neo4j"
 
     def __init__(self, host: str, port: int, password: str | None = None, *, socket_grace_s: float = 2.0,
-                 max_query_memory_mb: int = 1024, load_batch_size: int = 2000):
+                 max_query_memory_mb: int = DEFAULT_QUERY_MEMORY_MB, load_batch_size: int = 2000):
         if socket_grace_s <= 0:
             raise ValueError("socket_grace_s must be positive")
         if max_query_memory_mb < 1:
@@ -172,15 +173,25 @@ class FalkorDBEngine(Engine):
 
     # ---- server settings
     def _ensure_server_caps(self, rows_needed: int) -> None:
-        """Raise RESULTSET_SIZE to at least ``rows_needed`` and bound QUERY_MEM_CAPACITY when unlimited."""
-        config = {_text(k): v for k, v in (self._command("GRAPH.CONFIG", "GET", "*"))}
-        size = int(config.get("RESULTSET_SIZE", -1))
-        wanted = max(rows_needed, MIN_SERVER_RESULTSET)
-        if size < 0 or size < wanted:
-            # never lower a cap another client raised; only bound an unlimited one or raise a smaller one
-            self._command("GRAPH.CONFIG", "SET", "RESULTSET_SIZE", wanted)
-        if int(config.get("QUERY_MEM_CAPACITY", 0)) <= 0:
-            self._command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", self.max_query_memory_mb * 1024 * 1024)
+        with _mapped_errors(self):
+            ensure_server_caps(self._client().connection, rows_needed, self.max_query_memory_mb)
+
+
+def ensure_server_caps(connection: Any, rows_needed: int,
+                       max_query_memory_mb: int = DEFAULT_QUERY_MEMORY_MB) -> None:
+    """Raise RESULTSET_SIZE to at least ``rows_needed`` and bound QUERY_MEM_CAPACITY when unlimited.
+
+    Every engine that runs untrusted queries on a FalkorDB server calls this before each query (the Cypher engine
+    and the nGQL emulation), so the bounds hold whichever engine a server meets first and after a restart.
+    """
+    config = {_text(k): v for k, v in connection.execute_command("GRAPH.CONFIG", "GET", "*")}
+    size = int(config.get("RESULTSET_SIZE", -1))
+    wanted = max(rows_needed, MIN_SERVER_RESULTSET)
+    if size < 0 or size < wanted:
+        # never lower a cap another client raised; only bound an unlimited one or raise a smaller one
+        connection.execute_command("GRAPH.CONFIG", "SET", "RESULTSET_SIZE", wanted)
+    if int(config.get("QUERY_MEM_CAPACITY", 0)) <= 0:
+        connection.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", max_query_memory_mb * 1024 * 1024)
 
 
 # ----------------------------------------------------------------------------------------------- errors

@@ -17,7 +17,9 @@ never collides with the Cypher engine's graph of the same database:
 
 Execution: parse -> refuse mutations (:class:`UnsafeQueryError`) -> refuse several statements unless the script is
 ``[USE <db>;] ($var = <query>;)* <query>`` (NebulaGraph needs assignments for one logical query) -> translate ->
-``GRAPH.RO_QUERY`` with a server-side timeout, a client socket timeout and a ``LIMIT max_rows + 1``. It does not
+``GRAPH.RO_QUERY`` with a server-side timeout, a client socket timeout and a ``LIMIT max_rows + 1``, after the
+same server-wide memory and result-size bounds as the Cypher engine (:func:`momq.engines.falkordb.ensure_server_caps`).
+It does not
 emulate NebulaGraph's storage layout, the index requirements of LOOKUP/MATCH, or GET SUBGRAPH.
 """
 
@@ -192,12 +194,15 @@ class NGQLEmulationEngine(Engine):
         from redis.exceptions import ResponseError
         from redis.exceptions import TimeoutError as RedisTimeoutError
 
+        from momq.engines.falkordb import ensure_server_caps
+
         t0 = time.monotonic()
         tr = self.translate(db, query)
         cypher = f"{tr.cypher} LIMIT {limits.max_rows + 1}"
         client = FalkorDB(host=self.host, port=self.port, socket_timeout=limits.timeout_s + 1.0,
                           socket_connect_timeout=3)
         try:
+            ensure_server_caps(client.connection, limits.max_rows + 1)
             res = client.select_graph(GRAPH_PREFIX + db).ro_query(cypher, tr.params,
                                                                  timeout=max(1, int(limits.timeout_s * 1000)))
         except RedisTimeoutError as exc:

@@ -9,6 +9,7 @@ import pytest
 from momq.engines.base import (
     ExecutionLimits, GraphEdge, GraphNode, GraphPath, QueryFailed, UnknownDatabase, UnsafeQueryError,
 )
+from momq.engines.falkordb_server import FalkorDBServer
 from momq.engines.ngql_emulation import DISPLAY_NAME, GRAPH_PREFIX, NGQLEmulationEngine
 from tests.ngql.sample_graph import basketball
 
@@ -382,3 +383,29 @@ def test_parallel_edges_count_once_each(loaded):
 def test_zero_steps_retrieve_no_edge(loaded):
     engine, _ = loaded
     assert engine.execute(SPACE, 'GO 0 STEPS FROM "player_1" OVER follow YIELD dst(edge)').rows == []
+
+
+def _graph_config(server: FalkorDBServer) -> dict[str, int]:
+    conn = server.client().connection
+    try:
+        pairs = conn.execute_command("GRAPH.CONFIG", "GET", "*")
+    finally:
+        conn.close()
+    text = {(k.decode() if isinstance(k, bytes) else k): v for k, v in pairs}
+    return {k: int(text[k]) for k in ("QUERY_MEM_CAPACITY", "RESULTSET_SIZE")}
+
+
+def test_emulation_alone_bounds_server_memory_and_result_size(tmp_path):
+    """The caps must not depend on the Cypher engine having run first on the same server."""
+    server = FalkorDBServer(tmp_path / "falkordb")
+    server.start()
+    try:
+        assert _graph_config(server)["QUERY_MEM_CAPACITY"] <= 0  # a fresh FalkorDB is unbounded
+        engine = NGQLEmulationEngine(port=server.port)
+        engine.load(basketball("capped"))
+        engine.execute("capped", 'FETCH PROP ON player "player_1" YIELD player.name AS name')
+        caps = _graph_config(server)
+        assert caps["QUERY_MEM_CAPACITY"] > 0 and caps["RESULTSET_SIZE"] > 0
+        engine.close()
+    finally:
+        server.stop()
