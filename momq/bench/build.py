@@ -35,7 +35,7 @@ from momq.bench.card import make_card, write_card
 from momq.bench.er import Domain
 from momq.bench.records import SYNTHETIC_SOURCE, BenchItem, write_items
 from momq.bench.splits import PRESETS, SplitPlan, apply_preset, apply_splits, assign_databases
-from momq.dialects.base import DIALECT_NAMES
+from momq.dialects.base import DIALECT_NAMES, Family, family_of
 from momq.engines.base import Engine, ExecutionLimits
 
 log = logging.getLogger(__name__)
@@ -138,10 +138,15 @@ def select_domains(config: BuildConfig) -> list[Domain]:
     return [domains[int(i * step)] for i in range(limit)]
 
 
+def _for_dialect(dialect: str, rel, graph):
+    """The projection of a domain that ``dialect`` queries: the relational database or the property graph."""
+    return rel if family_of(dialect) is Family.RELATIONAL else graph
+
+
 def _schemas(rel, graph) -> dict[str, str]:
     from momq.dialects import get_dialect
 
-    return {d: get_dialect(d).render_schema(rel if d in ("mysql", "postgresql") else graph) for d in DIALECT_NAMES}
+    return {d: get_dialect(d).render_schema(_for_dialect(d, rel, graph)) for d in DIALECT_NAMES}
 
 
 def _progress(total: int, desc: str, enabled: bool):
@@ -177,7 +182,7 @@ def build_domain(
         write_database(out_dir / DATABASES_DIR / f"{domain.name}.relational.json", rel)
         write_database(out_dir / DATABASES_DIR / f"{domain.name}.graph.json", graph)
     for dialect in DIALECT_NAMES:
-        engines[dialect].load(rel if dialect in ("mysql", "postgresql") else graph)
+        engines[dialect].load(_for_dialect(dialect, rel, graph))
     schemas = _schemas(rel, graph)
     queries = sample_queries(data, profile.queries_per_domain, config.seed + _stable("sample", domain.name),
                              rejections=sampler_rejections)
@@ -393,7 +398,8 @@ def load_databases(out_dir: str | Path, engines: Mapping[str, Engine], db_ids: S
         db = read_database(path)
         if db_ids is not None and db.name not in db_ids:
             continue
-        targets = ("mysql", "postgresql") if isinstance(db, RelationalDatabase) else ("cypher", "ngql")
+        family = Family.RELATIONAL if isinstance(db, RelationalDatabase) else Family.GRAPH
+        targets = tuple(d for d in DIALECT_NAMES if family_of(d) is family)
         for dialect in targets:
             if dialect in engines:
                 engines[dialect].load(db)
