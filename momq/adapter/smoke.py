@@ -66,7 +66,7 @@ def run_smoke(steps: int = 3, threads: int = 2, max_new_tokens: int = 8) -> dict
 
     with torch.no_grad():
         base_logits = base(input_ids=enc.input_ids, attention_mask=enc.attention_mask).logits
-    cfg = MoMQConfig(dialects=("mysql", "postgresql", "cypher", "ngql"), r=8, alpha=16, experts_per_dialect=2)
+    cfg = MoMQConfig(r=8, alpha=16, experts_per_dialect=2)  # the four dialects, in their canonical order
     model = MoMQModel(base, cfg)
     with torch.no_grad():
         init_logits = model(input_ids=enc.input_ids, attention_mask=enc.attention_mask, dialect_ids=dialects).logits
