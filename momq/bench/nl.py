@@ -329,9 +329,6 @@ class _Renderer:
                           f"What are {cols} of the {subj}?", f"Give me {cols} of every {subj_one}.",
                           f"For each {subj_one}, find {cols}.", f"Find {cols} of {subj}."])
 
-    def count_phrase(self) -> str:
-        return self.pick(["How many", "What number of"])
-
     def aggregate(self) -> str:
         q = self.q
         agg = q.aggregates[0]

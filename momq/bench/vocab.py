@@ -66,7 +66,6 @@ NOUNS = (
     "Rain", "Star", "Stone", "Sun", "Thunder", "Voice", "Wave", "Wind",
 )
 
-SURNAME_WORDS = ("Holdings", "Group", "Partners", "Works", "Labs", "Systems", "Collective", "Company")
 
 COMPANY_STEMS = (
     "Acme", "Apex", "Arrow", "Atlas", "Beacon", "Blue Peak", "Bright", "Cedar", "Citadel", "Cobalt", "Crest",
