@@ -7,7 +7,8 @@ SIZE="${1:-small}"
 OUT="${2:-out/bench}"
 
 bash scripts/setup.sh
-momq engines up
-momq bench build --size "$SIZE" --out "$OUT"
-momq bench verify "$OUT"
-momq bench stats "$OUT"
+MOMQ=.venv/bin/momq
+$MOMQ engines up
+$MOMQ bench build --size "$SIZE" --out "$OUT"
+$MOMQ bench verify "$OUT"
+$MOMQ bench stats "$OUT"
