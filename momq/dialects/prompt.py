@@ -612,17 +612,38 @@ def _dialect(dialect: "str | PromptDialect") -> PromptDialect:
     return get_dialect(dialect)
 
 
-def render_prompt(question: str, schema_text: str, dialect: "str | PromptDialect",
-                  evidence: str | None = None) -> str:
-    """The prompt for a schema text that is already rendered (e.g. a benchmark record's ``schema``)."""
+@dataclass(frozen=True)
+class PromptParts:
+    """A prompt as two strings: ``prefix`` (instruction and schema: the same for every question on one schema
+    text) and ``suffix`` (evidence, question and the opened fence). ``prefix + suffix`` is the whole prompt, so
+    a generator may compute the prefix's KV cache once and reuse it for every question on that schema."""
+
+    prefix: str
+    suffix: str
+
+    @property
+    def text(self) -> str:
+        return self.prefix + self.suffix
+
+
+def prompt_parts(question: str, schema_text: str, dialect: "str | PromptDialect",
+                 evidence: str | None = None) -> PromptParts:
+    """The prompt for a schema text that is already rendered, split into its shared prefix and its suffix."""
     d = _dialect(dialect)
     if not isinstance(question, str) or not question.strip():
         raise ValueError("the question must be a non-empty string")
-    parts = [d.instruction.strip(), "", "### Schema", schema_text.strip(), ""]
+    prefix = "\n".join([d.instruction.strip(), "", "### Schema", schema_text.strip(), "", ""])
+    parts: list[str] = []
     if evidence and evidence.strip():
         parts += ["### Evidence", evidence.strip(), ""]
     parts += ["### Question", question.strip(), "", f"### {d.display_name} query", f"```{d.fence}", ""]
-    return "\n".join(parts)
+    return PromptParts(prefix, "\n".join(parts))
+
+
+def render_prompt(question: str, schema_text: str, dialect: "str | PromptDialect",
+                  evidence: str | None = None) -> str:
+    """The prompt for a schema text that is already rendered (e.g. a benchmark record's ``schema``)."""
+    return prompt_parts(question, schema_text, dialect, evidence).text
 
 
 def build_prompt(question: str, schema_spec: Database, dialect: "str | PromptDialect",
@@ -673,6 +694,7 @@ __all__ = [
     "GraphPromptDialect",
     "PromptBudgetError",
     "PromptDialect",
+    "PromptParts",
     "RelationalPromptDialect",
     "SchemaChoice",
     "SchemaItem",
@@ -690,6 +712,7 @@ __all__ = [
     "property_lines",
     "rank_items",
     "render_layout",
+    "prompt_parts",
     "render_prompt",
     "split_statements",
     "terms_of",
