@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.sql_engines",
     "tests.fixtures.graph_engines",
     "tests.fixtures.ngql_engine",
+    "tests.fixtures.bench_build",
 ]

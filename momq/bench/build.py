@@ -32,6 +32,15 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from momq.bench.card import make_card, write_card
+from momq.bench.dataset import (
+    DATABASES_DIR,
+    FAILURES_FILE,
+    ITEMS_FILE,
+    MANIFEST_FILE,
+    PRESETS_DIR,
+    SPLITS_DIR,
+    load_databases,
+)
 from momq.bench.er import Domain
 from momq.bench.records import SYNTHETIC_SOURCE, BenchItem, write_items
 from momq.bench.splits import PRESETS, SplitPlan, apply_preset, apply_splits, assign_databases
@@ -40,12 +49,6 @@ from momq.engines.base import Engine, ExecutionLimits
 
 log = logging.getLogger(__name__)
 
-ITEMS_FILE = "items.jsonl"
-FAILURES_FILE = "failures.jsonl"
-DATABASES_DIR = "databases"
-SPLITS_DIR = "splits"
-PRESETS_DIR = "presets"
-MANIFEST_FILE = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ def build_domain(
     ``sampler_rejections`` collects, by reason, the candidate queries the sampler discarded before compiling.
     """
     from momq.bench.compilers import compile_all
-    from momq.bench.external import write_database
+    from momq.schema.io import write_database
     from momq.bench.generate import generate
     from momq.bench.nl import render_questions
     from momq.bench.project import to_graph, to_relational
@@ -384,25 +387,6 @@ class Reverification:
     @property
     def all_agree(self) -> bool:
         return all(c["agree"] == c["items"] for c in self.per_dialect.values())
-
-
-def load_databases(out_dir: str | Path, engines: Mapping[str, Engine], db_ids: Sequence[str] | None = None) -> None:
-    """Load a build's database definitions into the engines (relational -> SQL engines, graph -> graph engines)."""
-    from momq.bench.external import read_database
-    from momq.schema import RelationalDatabase
-
-    folder = Path(out_dir) / DATABASES_DIR
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{folder}: no database definitions (is {out_dir} a benchmark build?)")
-    for path in sorted(folder.glob("*.json")):
-        db = read_database(path)
-        if db_ids is not None and db.name not in db_ids:
-            continue
-        family = Family.RELATIONAL if isinstance(db, RelationalDatabase) else Family.GRAPH
-        targets = tuple(d for d in DIALECT_NAMES if family_of(d) is family)
-        for dialect in targets:
-            if dialect in engines:
-                engines[dialect].load(db)
 
 
 def reverify(

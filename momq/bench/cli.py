@@ -161,12 +161,13 @@ def external_cmd(
     """Load an external suite into the engines and check that every gold query runs and returns rows."""
     from collections import Counter
 
-    from momq.bench.external import ExternalFormatError, check_suite, load_suite
+    from momq.bench.external import check_suite, load_suite
+    from momq.schema.io import SchemaFormatError
     from momq.bench.records import RecordError, write_items
 
     try:
         suite = load_suite(items, databases, sql_dialect=sql_dialect)
-    except (ExternalFormatError, RecordError) as exc:
+    except (SchemaFormatError, RecordError) as exc:
         _fail(str(exc), exc)
     with _engines_and_linter(lint) as (engines, linter):
         checks = check_suite(suite, engines, linter=linter)

@@ -1,8 +1,7 @@
 """Items written by others: databases as JSON or SQL dumps, items as JSONL, checked the way our gold is.
 
-Database definitions travel as JSON of the ``momq.schema`` dataclasses (:func:`database_to_json` /
-:func:`database_from_json`, ``"kind": "relational"`` or ``"graph"``); the benchmark build writes its own
-databases this way, so anyone can rebuild the engines' contents. A relational database may also come as a SQL
+Database definitions travel as JSON of the ``momq.schema`` dataclasses (``momq.schema.io``); the benchmark build
+writes its own databases this way, so anyone can rebuild the engines' contents. A relational database may also come as a SQL
 dump (``CREATE TABLE`` + ``INSERT ... VALUES``), which is PARSED with sqlglot into a
 :class:`~momq.schema.RelationalDatabase` rather than executed on an engine's admin connection, because:
 (1) the same definition must load into both MariaDB and PostgreSQL, and a MySQL dump does not run on PostgreSQL;
@@ -22,267 +21,22 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal as _decimal
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from momq.bench.records import BenchItem, RecordError, json_lines
 from momq.dialects.base import Family, check_dialect, family_of
 from momq.engines.base import Engine, EngineError, ExecutionLimits
-from momq.schema import (
-    Column,
-    Edge,
-    EdgeType,
-    ForeignKey,
-    GraphDatabase,
-    Node,
-    NodeType,
-    Property,
-    RelationalDatabase,
-    Table,
-    ValueType,
-)
+from momq.schema import Column, ForeignKey, GraphDatabase, RelationalDatabase, Table, ValueType
+from momq.schema.io import SchemaFormatError, read_database
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
 
-
-class ExternalFormatError(ValueError):
-    """A database or item file that does not follow the documented format."""
-
-
-# ----------------------------------------------------------------------------------------------- values
-def value_to_json(value: Any, vtype: ValueType) -> Any:
-    """A JSON value for a typed value: dates as ISO strings, decimals as exact strings."""
-    if value is None:
-        return None
-    if vtype is ValueType.DATE:
-        return value.isoformat() if isinstance(value, _dt.date) else str(value)
-    if vtype is ValueType.DECIMAL:
-        return format(_decimal.Decimal(str(value)), "f")
-    return value
-
-
-def value_from_json(value: Any, vtype: ValueType, where: str) -> Any:
-    """Inverse of :func:`value_to_json`, checked against the type."""
-    if value is None:
-        return None
-    try:
-        if vtype is ValueType.DATE and isinstance(value, str):
-            value = _dt.date.fromisoformat(value)
-        elif vtype is ValueType.DECIMAL and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            value = _decimal.Decimal(str(value))
-        elif vtype is ValueType.FLOAT and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-    except (ValueError, _decimal.InvalidOperation) as exc:
-        raise ExternalFormatError(f"{where}: {value!r} is not a valid {vtype.value}") from exc
-    if not vtype.accepts(value):
-        raise ExternalFormatError(f"{where}: {value!r} is not a valid {vtype.value}")
-    return value
-
-
-def _vtype(name: Any, where: str) -> ValueType:
-    try:
-        return ValueType(name)
-    except ValueError as exc:
-        raise ExternalFormatError(f"{where}: unknown type {name!r}; expected one of "
-                                  f"{', '.join(t.value for t in ValueType)}") from exc
-
-
-def _need(obj: Any, key: str, where: str, kind: type | tuple[type, ...] = str) -> Any:
-    if not isinstance(obj, dict):
-        raise ExternalFormatError(f"{where}: expected an object, got {type(obj).__name__}")
-    if key not in obj:
-        raise ExternalFormatError(f"{where}: missing field {key!r}")
-    if not isinstance(obj[key], kind):
-        raise ExternalFormatError(f"{where}: field {key!r} has the wrong type ({type(obj[key]).__name__})")
-    return obj[key]
-
-
-# ----------------------------------------------------------------------------------------------- relational JSON
-def relational_to_json(db: RelationalDatabase) -> dict[str, Any]:
-    return {
-        "kind": "relational",
-        "format": FORMAT_VERSION,
-        "name": db.name,
-        "description": db.description,
-        "tables": [
-            {
-                "name": t.name,
-                "description": t.description,
-                "columns": [{"name": c.name, "type": c.type.value, "nullable": c.nullable,
-                             "description": c.description} for c in t.columns],
-                "primary_key": list(t.primary_key),
-                "foreign_keys": [{"columns": list(fk.columns), "ref_table": fk.ref_table,
-                                  "ref_columns": list(fk.ref_columns)} for fk in t.foreign_keys],
-                "rows": [[value_to_json(v, c.type) for v, c in zip(row, t.columns)] for row in t.rows],
-            }
-            for t in db.tables
-        ],
-    }
-
-
-def relational_from_json(obj: Mapping[str, Any]) -> RelationalDatabase:
-    where = "relational database"
-    name = _need(obj, "name", where)
-    tables = []
-    for ti, t in enumerate(_need(obj, "tables", f"database {name}", list)):
-        tname = _need(t, "name", f"database {name}: table #{ti}")
-        tw = f"table {tname}"
-        columns = tuple(
-            Column(_need(c, "name", f"{tw}: column #{ci}"), _vtype(c.get("type"), f"{tw}: column #{ci}"),
-                   nullable=bool(c.get("nullable", True)), description=str(c.get("description", "")))
-            for ci, c in enumerate(_need(t, "columns", tw, list))
-        )
-        rows = []
-        for ri, row in enumerate(t.get("rows", [])):
-            if not isinstance(row, list) or len(row) != len(columns):
-                raise ExternalFormatError(f"{tw}: row #{ri} must be a list of {len(columns)} values")
-            rows.append(tuple(value_from_json(v, c.type, f"{tw}: row #{ri}, column {c.name}")
-                              for v, c in zip(row, columns)))
-        fks = tuple(ForeignKey(tuple(fk["columns"]), fk["ref_table"], tuple(fk["ref_columns"]))
-                    for fk in t.get("foreign_keys", []))
-        try:
-            tables.append(Table(tname, columns, tuple(t.get("primary_key", [])), fks, rows,
-                                str(t.get("description", ""))))
-        except (ValueError, KeyError) as exc:
-            raise ExternalFormatError(f"{tw}: {exc}") from exc
-    try:
-        return RelationalDatabase(name, tuple(tables), str(obj.get("description", "")))
-    except (ValueError, KeyError) as exc:
-        raise ExternalFormatError(f"database {name}: {exc}") from exc
-
-
-# ----------------------------------------------------------------------------------------------- graph JSON
-def _props_to_json(props: tuple[Property, ...]) -> list[dict[str, Any]]:
-    return [{"name": p.name, "type": p.type.value, "nullable": p.nullable, "description": p.description}
-            for p in props]
-
-
-def _props_from_json(items: Any, where: str) -> tuple[Property, ...]:
-    if not isinstance(items, list):
-        raise ExternalFormatError(f"{where}: properties must be a list")
-    return tuple(Property(_need(p, "name", f"{where}: property #{i}"), _vtype(p.get("type"), f"{where}: property #{i}"),
-                          nullable=bool(p.get("nullable", True)), description=str(p.get("description", "")))
-                 for i, p in enumerate(items))
-
-
-def graph_to_json(db: GraphDatabase) -> dict[str, Any]:
-    ntypes = {nt.label: {p.name: p.type for p in nt.properties} for nt in db.node_types}
-    etypes = {et.type: {p.name: p.type for p in et.properties} for et in db.edge_types}
-    return {
-        "kind": "graph",
-        "format": FORMAT_VERSION,
-        "name": db.name,
-        "description": db.description,
-        "node_types": [{"label": nt.label, "key": nt.key, "description": nt.description,
-                        "properties": _props_to_json(nt.properties)} for nt in db.node_types],
-        "edge_types": [{"type": et.type, "source": et.source, "target": et.target, "description": et.description,
-                        "properties": _props_to_json(et.properties)} for et in db.edge_types],
-        "nodes": [{"label": n.label, "vid": n.vid,
-                   "properties": {k: value_to_json(v, ntypes[n.label][k]) for k, v in n.properties.items()}}
-                  for n in db.nodes],
-        "edges": [{"type": e.type, "source_vid": e.source_vid, "target_vid": e.target_vid, "rank": e.rank,
-                   "properties": {k: value_to_json(v, etypes[e.type][k]) for k, v in e.properties.items()}}
-                  for e in db.edges],
-    }
-
-
-def graph_from_json(obj: Mapping[str, Any]) -> GraphDatabase:
-    name = _need(obj, "name", "graph database")
-    gw = f"graph {name}"
-    try:
-        node_types = tuple(
-            NodeType(_need(nt, "label", f"{gw}: node type #{i}"), _props_from_json(nt.get("properties", []),
-                     f"{gw}: node type {nt.get('label')}"), _need(nt, "key", f"{gw}: node type {nt.get('label')}"),
-                     str(nt.get("description", "")))
-            for i, nt in enumerate(_need(obj, "node_types", gw, list)))
-        edge_types = tuple(
-            EdgeType(_need(et, "type", f"{gw}: edge type #{i}"), _need(et, "source", f"{gw}: edge type #{i}"),
-                     _need(et, "target", f"{gw}: edge type #{i}"),
-                     _props_from_json(et.get("properties", []), f"{gw}: edge type {et.get('type')}"),
-                     str(et.get("description", "")))
-            for i, et in enumerate(obj.get("edge_types", [])))
-    except ValueError as exc:
-        if isinstance(exc, ExternalFormatError):
-            raise
-        raise ExternalFormatError(f"{gw}: {exc}") from exc
-    ntypes = {nt.label: {p.name: p.type for p in nt.properties} for nt in node_types}
-    etypes = {et.type: {p.name: p.type for p in et.properties} for et in edge_types}
-    nodes, vids = [], {}
-    for i, n in enumerate(obj.get("nodes", [])):
-        label, vid = _need(n, "label", f"{gw}: node #{i}"), _need(n, "vid", f"{gw}: node #{i}")
-        if label not in ntypes:
-            raise ExternalFormatError(f"{gw}: node {vid!r} has unknown label {label!r}")
-        if vid in vids:
-            raise ExternalFormatError(f"{gw}: duplicate vid {vid!r}")
-        props = {}
-        for k, v in (n.get("properties") or {}).items():
-            if k not in ntypes[label]:
-                raise ExternalFormatError(f"{gw}: node {vid!r}: property {k!r} is not declared on {label}")
-            props[k] = value_from_json(v, ntypes[label][k], f"{gw}: node {vid!r}, property {k}")
-        vids[vid] = label
-        nodes.append(Node(label, vid, props))
-    edges = []
-    for i, e in enumerate(obj.get("edges", [])):
-        etype = _need(e, "type", f"{gw}: edge #{i}")
-        if etype not in etypes:
-            raise ExternalFormatError(f"{gw}: edge #{i} has unknown type {etype!r}")
-        src, dst = _need(e, "source_vid", f"{gw}: edge #{i}"), _need(e, "target_vid", f"{gw}: edge #{i}")
-        et = next(t for t in edge_types if t.type == etype)
-        if vids.get(src) != et.source or vids.get(dst) != et.target:
-            raise ExternalFormatError(f"{gw}: edge #{i} {src}-[:{etype}]->{dst} does not join a {et.source} "
-                                      f"to a {et.target}")
-        props = {k: value_from_json(v, etypes[etype].get(k) or _undeclared(gw, etype, k), f"{gw}: edge #{i}, {k}")
-                 for k, v in (e.get("properties") or {}).items()}
-        edges.append(Edge(etype, src, dst, props, int(e.get("rank", 0))))
-    try:
-        return GraphDatabase(name, node_types, edge_types, nodes, edges, str(obj.get("description", "")))
-    except ValueError as exc:
-        raise ExternalFormatError(f"{gw}: {exc}") from exc
-
-
-def _undeclared(gw: str, etype: str, key: str) -> ValueType:
-    raise ExternalFormatError(f"{gw}: edge property {key!r} is not declared on {etype}")
-
-
-def database_to_json(db: RelationalDatabase | GraphDatabase) -> dict[str, Any]:
-    if isinstance(db, RelationalDatabase):
-        return relational_to_json(db)
-    if isinstance(db, GraphDatabase):
-        return graph_to_json(db)
-    raise TypeError(f"not a database definition: {type(db).__name__}")
-
-
-def database_from_json(obj: Mapping[str, Any]) -> RelationalDatabase | GraphDatabase:
-    kind = obj.get("kind") if isinstance(obj, Mapping) else None
-    if kind == "relational":
-        return relational_from_json(obj)
-    if kind == "graph":
-        return graph_from_json(obj)
-    raise ExternalFormatError(f"a database definition needs \"kind\": \"relational\" or \"graph\", got {kind!r}")
-
-
-def write_database(path: str | Path, db: RelationalDatabase | GraphDatabase) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(database_to_json(db), ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
-
-
-def read_database(path: str | Path) -> RelationalDatabase | GraphDatabase:
-    path = Path(path)
-    try:
-        obj = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ExternalFormatError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from exc
-    try:
-        return database_from_json(obj)
-    except ExternalFormatError as exc:
-        raise ExternalFormatError(f"{path}: {exc}") from exc
+class ExternalFormatError(SchemaFormatError):
+    """A SQL dump, item file or suite folder that does not follow the documented format."""
 
 
 # ----------------------------------------------------------------------------------------------- SQL dumps
@@ -627,25 +381,12 @@ def check_suite(suite: ExternalSuite, engines: Mapping[str, Engine],
     return results
 
 
-def load_databases(paths: Iterable[str | Path]) -> list[RelationalDatabase | GraphDatabase]:
-    return [read_database(p) for p in paths]
-
-
 __all__ = [
     "ExternalFormatError",
     "ExternalSuite",
     "GoldCheck",
     "check_suite",
-    "database_from_json",
-    "database_to_json",
-    "graph_from_json",
-    "graph_to_json",
-    "load_databases",
     "load_suite",
-    "read_database",
     "read_external_items",
-    "relational_from_json",
     "relational_from_sql",
-    "relational_to_json",
-    "write_database",
 ]

@@ -646,17 +646,37 @@ def render_prompt(question: str, schema_text: str, dialect: "str | PromptDialect
     return prompt_parts(question, schema_text, dialect, evidence).text
 
 
-def build_prompt(question: str, schema_spec: Database, dialect: "str | PromptDialect",
-                 evidence: str | None = None, budget: TokenBudget | None = None) -> str:
-    """The full prompt: instruction, schema (fitted to ``budget`` when given), evidence, question, opened fence."""
+def fit_prompt(question: str, schema_spec: Database, dialect: "str | PromptDialect", evidence: str | None = None,
+               budget: TokenBudget | None = None, layout: SchemaLayout | None = None) -> PromptParts:
+    """The prompt for a question on a schema, fitted to ``budget``; the one prompt function of training,
+    evaluation and serving.
+
+    The schema block is independent of the question whenever that fits, so that every question on one
+    database shares the prompt prefix (a generator computes its KV cache once): first the whole schema with
+    example values, then the whole schema without them. Only when neither fits is the schema fitted to the
+    question (:func:`fit_layout`: relevant elements first). ``layout`` is the dialect's
+    :meth:`PromptDialect.schema_layout` of ``schema_spec`` when the caller has it cached.
+    """
     d = _dialect(dialect)
     d.check_spec(schema_spec)
-    layout = d.schema_layout(schema_spec)
+    layout = layout if layout is not None else d.schema_layout(schema_spec)
     if budget is None:
-        return render_prompt(question, render_layout(layout), d, evidence)
-    schema_text = fit_layout(layout, question,
-                             lambda s: budget.fits(render_prompt(question, s, d, evidence)))
-    return render_prompt(question, schema_text, d, evidence)
+        return prompt_parts(question, render_layout(layout), d, evidence)
+    primary = tuple(i.name for i in layout.items if not i.auto)
+    everything = frozenset(i.name for i in layout.items)
+    for with_examples in (everything, frozenset()):
+        parts = prompt_parts(question, render_layout(layout, SchemaChoice(primary, with_examples, len(primary))),
+                             d, evidence)
+        if budget.fits(parts.text):
+            return parts
+    schema_text = fit_layout(layout, question, lambda s: budget.fits(render_prompt(question, s, d, evidence)))
+    return prompt_parts(question, schema_text, d, evidence)
+
+
+def build_prompt(question: str, schema_spec: Database, dialect: "str | PromptDialect",
+                 evidence: str | None = None, budget: TokenBudget | None = None) -> str:
+    """The full prompt as one string (see :func:`fit_prompt`)."""
+    return fit_prompt(question, schema_spec, dialect, evidence, budget).text
 
 
 # ----------------------------------------------------------------------------------------------- answers
@@ -706,6 +726,7 @@ __all__ = [
     "estimate_tokens",
     "extract_query",
     "fit_layout",
+    "fit_prompt",
     "format_value",
     "GraphValues",
     "hf_token_counter",

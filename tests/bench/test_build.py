@@ -10,7 +10,7 @@ import pytest
 from momq.bench.build import BuildConfig, build, load_databases, reverify
 from momq.bench.card import read_card
 from momq.bench.domains import domain_names
-from momq.bench.external import read_database
+from momq.schema.io import read_database
 from momq.bench.records import read_items
 from momq.dialects import DIALECT_NAMES
 

@@ -8,21 +8,18 @@ from decimal import Decimal
 
 import pytest
 
-from momq.bench.external import (
-    ExternalFormatError,
-    check_suite,
+from momq.bench.external import ExternalFormatError, check_suite, load_suite, read_external_items, relational_from_sql
+from momq.bench.records import RecordError
+from momq.schema import Edge, EdgeType, GraphDatabase, Node, NodeType, Property, ValueType
+from momq.schema.io import (
+    SchemaFormatError,
     database_from_json,
     database_to_json,
     graph_from_json,
     graph_to_json,
-    load_suite,
-    read_external_items,
     relational_from_json,
-    relational_from_sql,
     relational_to_json,
 )
-from momq.bench.records import RecordError
-from momq.schema import Edge, EdgeType, GraphDatabase, Node, NodeType, Property, ValueType
 
 DUMP = """-- MySQL dump of a small shop
 SET NAMES utf8mb4;
@@ -101,11 +98,11 @@ def test_json_round_trips():
     assert database_to_json(rel)["kind"] == "relational"
     broken = json.loads(gtext)
     broken["edges"][0]["target_vid"] = "customer_2"
-    with pytest.raises(ExternalFormatError, match="does not join a Customer to a Product"):
+    with pytest.raises(SchemaFormatError, match="does not join a Customer to a Product"):
         graph_from_json(broken)
     broken = json.loads(text)
     broken["tables"][0]["rows"][0][4] = "31/01/2020"
-    with pytest.raises(ExternalFormatError, match="row #0, column joined"):
+    with pytest.raises(SchemaFormatError, match="row #0, column joined"):
         relational_from_json(broken)
 
 
