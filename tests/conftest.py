@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.graph_engines",
     "tests.fixtures.ngql_engine",
     "tests.fixtures.bench_build",
+    "tests.fixtures.tiny_models",
 ]

@@ -209,6 +209,10 @@ class MoMQModel(nn.Module):
             ctx.dialect_ids, ctx.collect, ctx.records = None, False, []
         mask = attention_mask if attention_mask is not None and attention_mask.dim() == 2 else None
         mask = mask[:, mask.shape[1] - ref.shape[1] :] if mask is not None else None
+        keep = kwargs.get("logits_to_keep")
+        if labels is not None and isinstance(keep, int) and 0 < keep < labels.shape[1]:
+            # logits exist for the last ``keep`` positions only: score the labels of that window
+            labels = labels[:, -keep:]
         lm = lm_loss(out.logits, labels) if labels is not None else None
         drl = bal = None
         if records and records[0].dialect_logits is not None and ids is not None:
