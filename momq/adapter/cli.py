@@ -59,3 +59,33 @@ def smollm(
     from momq.adapter.smoke import run_smoke
 
     typer.echo(json.dumps(run_smoke(steps=steps, threads=threads), indent=2))
+
+
+@app.command("train")
+def train_perf(
+    build: str = typer.Option("out/bench", "--build", help="A benchmark build folder."),
+    base: str = typer.Option("smollm2-135m", "--base", help="Base model (see `momq train`)."),
+    steps: int = typer.Option(6, "--steps", min=1, help="Optimiser steps per recipe."),
+    batch: int = typer.Option(8, "--batch", min=1),
+    prompt_tokens: int = typer.Option(576, "--prompt-tokens", min=32),
+    threads: int = typer.Option(2, "--threads", min=1),
+    rounds: int = typer.Option(1, "--rounds", min=1, help="Runs per recipe (interleaved); medians reported."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Training tokens/s and peak memory: our recipe vs the naive one (Trainer defaults), same model and data."""
+    from momq.train.config import TrainConfig
+    from momq.train.perf import compare
+
+    config = TrainConfig(base_model=base, build=build, max_steps=steps, batch_size=batch, threads=threads,
+                         prompt_tokens=prompt_tokens, max_examples=steps * batch, logging_steps=steps,
+                         warmup_ratio=0.0)
+    result = compare(config, rounds=rounds)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    tps, mem = result["tokens_per_second"], result["peak_rss_mib"]
+    typer.echo(f"{'recipe':<8} {'tokens/s':>10} {'peak RSS (MiB)':>16}")
+    for name in ("naive", "ours"):
+        typer.echo(f"{name:<8} {tps[name]:>10.1f} {mem[name]:>16.0f}")
+    typer.echo(f"ours / naive = {result['ratio']:.2f}x  ({steps} steps x batch {batch}, prompts <= {prompt_tokens} "
+               f"tokens, {threads} threads, {rounds} round(s))")
