@@ -6,10 +6,12 @@ queries is the engines' job (``momq.engines``); reports and plots come later and
 """
 
 from momq.evaluate.compare import (
+    ERROR_KINDS,
     Comparison,
     ExecutionAccuracy,
     Tolerance,
     compare_results,
+    error_kind,
     execution_match,
     normalize_row,
     normalize_value,
@@ -18,11 +20,13 @@ from momq.evaluate.compare import (
 from momq.evaluate.ordering import OrderingError, query_orders
 
 __all__ = [
+    "ERROR_KINDS",
     "Comparison",
     "ExecutionAccuracy",
     "OrderingError",
     "Tolerance",
     "compare_results",
+    "error_kind",
     "execution_match",
     "normalize_row",
     "normalize_value",
