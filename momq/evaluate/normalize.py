@@ -14,6 +14,7 @@ measure of meaning), or validate a query.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from momq.dialects.base import check_dialect
@@ -41,6 +42,11 @@ def normalize_query(query: str, dialect: str) -> str:
     dialect = check_dialect(dialect)
     if not isinstance(query, str):
         raise TypeError(f"expected query text, got {type(query).__name__}")
+    return _normal_form(query, dialect)
+
+
+@functools.lru_cache(maxsize=8192)  # gold queries repeat across items and methods; parsing them once is enough
+def _normal_form(query: str, dialect: str) -> str:
     if dialect in _SQLGLOT_DIALECT:
         sql = _sql_normal_form(query, _SQLGLOT_DIALECT[dialect])
         if sql is not None:

@@ -182,6 +182,15 @@ def test_a_failing_gold_is_not_charged_to_the_model(planted, engines):
     assert s.valid and not s.match and s.error_kind is None  # the model's query ran; it is simply not compared
 
 
+@pytest.mark.parametrize("dialect, slow", [("mysql", "SELECT SLEEP(30)"), ("postgresql", "SELECT pg_sleep(30)")])
+def test_a_slow_prediction_is_a_timeout(planted, engines, dialect, slow):
+    item, _ = planted[dialect]
+    limits = ExecutionLimits(timeout_s=0.5, max_rows=5000)
+    s = score_prediction(item, slow, engines[dialect], limits)
+    assert (s.valid, s.match, s.error_kind) == (False, False, "timeout") and s.gold_error is None
+    assert s.exec_seconds < 0.5 + 5.0  # bounded by the limit (with slack for a loaded machine)
+
+
 def test_an_unknown_database_is_unavailable(planted, engines):
     item, outputs = planted["postgresql"]
     s = score_prediction(item.replace(db_id="no_such_db"), outputs["correct"], engines["postgresql"], LIMITS)
