@@ -163,7 +163,8 @@ def score_prediction(
     engine_dialect = getattr(engine, "dialect", item.dialect)
     if engine_dialect != item.dialect:
         raise ValueError(f"{item.id}: a {item.dialect} item cannot run on the {engine_dialect} engine {engine.name}")
-    gold = (gold_cache or GoldCache()).get(item, engine, limits)
+    cache = gold_cache if gold_cache is not None else GoldCache()  # an empty cache is falsy: test for None
+    gold = cache.get(item, engine, limits)
     base = dict(id=item.id, dialect=item.dialect, db_id=item.db_id, question=item.question, gold=item.query,
                 output=output, difficulty=item.difficulty, features=list(item.features), gold_error=gold.error)
 

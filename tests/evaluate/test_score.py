@@ -146,9 +146,11 @@ def test_planted_prediction(planted, engines, falkordb_server, dialect, case):
 def test_gold_results_are_cached_per_distinct_gold(planted, engines):
     item, outputs = planted["ngql"]
     cache = GoldCache()
-    first = cache.get(item, engines["ngql"], LIMITS)
-    for output in outputs.values():
+    for output in outputs.values():  # starts from an empty cache, as score_predictions does
         score_prediction(item, output, engines["ngql"], LIMITS, gold_cache=cache)
+        assert len(cache) == 1
+    first = cache.get(item, engines["ngql"], LIMITS)
+    score_prediction(item, outputs["correct"], engines["ngql"], LIMITS, gold_cache=cache)
     assert len(cache) == 1 and cache.get(item, engines["ngql"], LIMITS) is first
     other = item.replace(id="other", query=item.query + " ")  # a different gold text is a different entry
     cache.get(other, engines["ngql"], LIMITS)
