@@ -7,6 +7,10 @@ What it does:
 - :func:`execution_match` decides "ordered" from the gold query (see :mod:`momq.evaluate.ordering`);
 - :class:`ExecutionAccuracy` accumulates EX and the valid-query rate per dialect.
 
+Validity travels with the verdict: a :class:`Comparison` says whether the predicted query was *valid* (it
+executed) and, when not, which kind of error stopped it (:data:`ERROR_KINDS`, from :func:`error_kind`). The
+accumulator reads ``Comparison.valid`` and nothing else, so a failed prediction can never be counted as valid.
+
 Decisions (each one is a choice; change them here and nowhere else):
 - Numbers. ``int`` stays ``int``; ``float`` stays ``float``; a ``Decimal`` becomes an ``int`` when its value is
   integral and a ``float`` otherwise. Two ints compare exactly (ids 1000000 and 1000001 must differ, which a
@@ -54,13 +58,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from momq.dialects.base import DIALECT_NAMES, check_dialect
-from momq.engines.base import EngineError, GraphEdge, GraphNode, GraphPath, QueryResult
+from momq.engines.base import (
+    EngineError,
+    EngineUnavailable,
+    GraphEdge,
+    GraphNode,
+    GraphPath,
+    QueryResult,
+    QueryTimeout,
+    UnknownDatabase,
+    UnsafeQueryError,
+)
 
 __all__ = [
+    "ERROR_KINDS",
     "Comparison",
     "ExecutionAccuracy",
     "Tolerance",
     "compare_results",
+    "error_kind",
     "execution_match",
     "normalize_row",
     "normalize_value",
@@ -86,14 +102,56 @@ class Tolerance:
 DEFAULT_TOLERANCE = Tolerance()
 
 
+#: Why a predicted query is not valid. ``extract``: no query could be taken from the model's text; ``unsafe``:
+#: refused because it could change data or holds several statements; ``timeout``: cancelled at the time limit;
+#: ``failed``: the engine rejected it (syntax error, unknown table, type error, ...); ``unavailable``: the engine
+#: or the database could not be reached (not the model's fault; see :mod:`momq.evaluate.metrics`).
+ERROR_KINDS: tuple[str, ...] = ("extract", "unsafe", "timeout", "failed", "unavailable")
+
+
+def error_kind(error: EngineError) -> str:
+    """The :data:`ERROR_KINDS` entry for an engine error (an unknown ``EngineError`` subclass is ``failed``)."""
+    if not isinstance(error, EngineError):
+        raise TypeError(f"expected an EngineError, got {type(error).__name__}")
+    if isinstance(error, UnsafeQueryError):
+        return "unsafe"
+    if isinstance(error, QueryTimeout):
+        return "timeout"
+    if isinstance(error, (EngineUnavailable, UnknownDatabase)):
+        return "unavailable"
+    return "failed"
+
+
 @dataclass(frozen=True)
 class Comparison:
-    """The verdict on one pair of results, with a reason a person can read."""
+    """The verdict on one pair of results, with a reason a person can read.
+
+    ``valid`` is False when the predicted query did not execute; ``error_kind`` then says why (one of
+    :data:`ERROR_KINDS`). A valid comparison has no error kind, and only a valid one can match.
+    """
 
     match: bool
     reason: str
     #: when the match needed the predicted columns reordered: for each gold column, the predicted column used
     column_permutation: tuple[int, ...] | None = None
+    valid: bool = True
+    error_kind: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.valid:
+            if self.error_kind is not None:
+                raise ValueError(f"a valid comparison has no error kind, got {self.error_kind!r}")
+        else:
+            if self.match:
+                raise ValueError("a prediction that did not execute cannot match the gold result")
+            if self.error_kind not in ERROR_KINDS:
+                raise ValueError(f"an invalid comparison needs an error kind in {ERROR_KINDS}, "
+                                 f"got {self.error_kind!r}")
+
+    @classmethod
+    def invalid(cls, kind: str, reason: str) -> "Comparison":
+        """The verdict on a prediction that did not execute (``kind`` from :data:`ERROR_KINDS`)."""
+        return cls(False, reason, valid=False, error_kind=kind)
 
 
 # ----------------------------------------------------------------------------------------------- values
@@ -609,14 +667,16 @@ def execution_match(
 ) -> Comparison:
     """EX for one example: order-sensitive exactly when ``gold_query`` orders its output in ``dialect``.
 
-    ``pred_result`` may be the :class:`EngineError` the predicted query raised; that is a non-match whose
-    reason names the error. ``options`` are passed on to :func:`compare_results`.
+    ``pred_result`` may be the :class:`EngineError` the predicted query raised; that is an *invalid* non-match
+    (``valid=False``, ``error_kind`` from :func:`error_kind`) whose reason names the error. ``options`` are
+    passed on to :func:`compare_results`.
     """
     from momq.evaluate.ordering import query_orders  # local: keeps sqlglot out of plain comparisons
 
-    ordered = query_orders(gold_query, dialect)
     if isinstance(pred_result, EngineError):
-        return Comparison(False, f"predicted query failed ({type(pred_result).__name__}): {pred_result}")
+        return Comparison.invalid(error_kind(pred_result),
+                                  f"predicted query failed ({type(pred_result).__name__}): {pred_result}")
+    ordered = query_orders(gold_query, dialect)
     return compare_results(gold_result, pred_result, ordered, tolerance, **options)
 
 
@@ -658,11 +718,11 @@ class ExecutionAccuracy:
         tally.correct += bool(match)
 
     def add_comparison(self, dialect: str, comparison: Comparison | None) -> None:
-        """Record a comparison, or ``None`` when the predicted query failed to parse or execute."""
+        """Record a comparison (its ``valid`` flag decides validity), or ``None`` when no query was compared."""
         if comparison is None:
             self.add(dialect, valid=False, match=False)
         else:
-            self.add(dialect, valid=True, match=comparison.match)
+            self.add(dialect, valid=comparison.valid, match=comparison.match)
 
     def ex(self, dialect: str | None = None) -> float:
         return self._tally(dialect).as_dict()["ex"]

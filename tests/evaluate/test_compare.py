@@ -9,7 +9,18 @@ from decimal import Decimal
 
 import pytest
 
-from momq.engines.base import GraphEdge, GraphNode, GraphPath, QueryResult, QueryFailed
+from momq.engines.base import (
+    EngineError,
+    EngineUnavailable,
+    GraphEdge,
+    GraphNode,
+    GraphPath,
+    QueryFailed,
+    QueryResult,
+    QueryTimeout,
+    UnknownDatabase,
+    UnsafeQueryError,
+)
 from momq.evaluate import (
     Comparison,
     ExecutionAccuracy,
@@ -308,6 +319,41 @@ def test_execution_match_uses_the_gold_ordering(gold_query, dialect, pred_rows, 
 def test_execution_match_reports_a_failed_prediction():
     result = execution_match([(1,)], QueryFailed("Unknown column 'x'"), "SELECT 1", "mysql")
     assert not result.match and "predicted query failed (QueryFailed): Unknown column 'x'" in result.reason
+
+
+@pytest.mark.parametrize(
+    "error, kind",
+    [
+        (QueryFailed("Unknown column 'x'"), "failed"),
+        (QueryTimeout("cancelled after 1 s"), "timeout"),
+        (UnsafeQueryError("refused: DROP"), "unsafe"),
+        (EngineUnavailable("server down"), "unavailable"),
+        (UnknownDatabase("no database 'x'"), "unavailable"),
+        (EngineError("something else"), "failed"),
+    ],
+)
+def test_an_erroring_prediction_is_counted_invalid(error, kind):
+    """Regression: execution_match used to return a plain non-match that add_comparison counted as valid."""
+    verdict = execution_match([(1,)], error, "SELECT 1", "mysql")
+    assert (verdict.match, verdict.valid, verdict.error_kind) == (False, False, kind)
+    acc = ExecutionAccuracy()
+    acc.add_comparison("mysql", verdict)
+    acc.add_comparison("mysql", execution_match([(1,)], QueryResult(("x",), [(1,)]), "SELECT 1", "mysql"))
+    assert acc.valid_rate("mysql") == 0.5 and acc.ex("mysql") == 0.5
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"match": True, "reason": "", "valid": False, "error_kind": "failed"},  # invalid cannot match
+        {"match": False, "reason": "", "valid": False},  # invalid needs a kind
+        {"match": False, "reason": "", "valid": False, "error_kind": "oops"},  # unknown kind
+        {"match": False, "reason": "", "valid": True, "error_kind": "failed"},  # valid has no kind
+    ],
+)
+def test_comparison_refuses_inconsistent_validity(kwargs):
+    with pytest.raises(ValueError):
+        Comparison(**kwargs)
 
 
 def test_execution_accuracy_accumulates_per_dialect():
