@@ -13,6 +13,7 @@ import typer
 from momq.adapter.cli import app as adapter_app
 from momq.bench.cli import app as bench_app
 from momq.engines.cli import app as engines_app
+from momq.evaluate.cli import eval_cmd
 from momq.train.cli import train_cmd
 
 app = typer.Typer(help="MoMQ: one model for MySQL, PostgreSQL, Cypher and nGQL.", no_args_is_help=True)
@@ -20,6 +21,7 @@ app.add_typer(engines_app, name="engines", help="Start, stop and inspect the loc
 app.add_typer(bench_app, name="bench", help="Build, verify and describe the multi-dialect benchmark.")
 app.add_typer(adapter_app, name="perf", help="Speed and memory benchmarks.")
 app.command("train")(train_cmd)
+app.command("eval")(eval_cmd)
 
 
 @app.callback()

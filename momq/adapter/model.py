@@ -138,6 +138,21 @@ class MoMQModel(nn.Module):
         for m in self.moe_layers():
             m.dispatch = dispatch
 
+    def set_routing(self, routing: Routing | str) -> None:
+        """Switch the routing mode of every MoE layer (e.g. soft-trained experts served with known routing)."""
+        routing = Routing(routing) if not isinstance(routing, Routing) else routing
+        if not self.momq_config.has_experts or routing is Routing.LORA:
+            raise ValueError("routing can only be switched between the modes with experts (soft, hard, known, none)")
+        has_router = all(m.router_dialect is not None for m in self.moe_layers())
+        if routing in (Routing.SOFT, Routing.HARD) and not has_router:
+            raise ValueError(f"routing {routing.value!r} needs a dialect router; this adapter has none")
+        if routing in (Routing.HARD, Routing.KNOWN) and self.momq_config.top_k > self.momq_config.experts_per_dialect:
+            raise ValueError(f"routing {routing.value!r} picks within one group, but top_k "
+                             f"{self.momq_config.top_k} exceeds experts_per_dialect")
+        self.momq_config.routing = routing
+        for m in self.moe_layers():
+            m.routing = routing
+
     # dialect ids
     def dialect_tensor(self, dialect_ids: DialectIds, batch: int, device: torch.device) -> torch.Tensor | None:
         """[batch] long tensor of dialect ids from names or ints; one value applies to every sequence."""
