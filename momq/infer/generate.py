@@ -389,31 +389,63 @@ class Generator:
 
     # routing statistics
     def _update_stats(self, stats, batch, requests, gens, records, prefixes, keys, out, prefill_lens) -> None:
+        """One ``stats.update`` per batch over each row's whole sequence (prefix, suffix, fed new tokens), so
+        token counts and per-sequence pooling are those of one forward over the unpadded sequence."""
         cfg = self.model.momq_config
         n_layers = len(self.model.moe_layers())
-        if not n_layers:
+        records = records or []
+        steps = [records[k : k + n_layers] for k in range(0, len(records), n_layers)]
+        if not n_layers or not steps:
             return
         device = out.device
         ids = torch.tensor([cfg.dialect_id(requests[i].dialect) for i in batch], device=device)
-        if keys is not None:  # the shared prefix, counted once for every item of this batch that uses it
-            for row, key in enumerate(keys):
-                recs = prefixes[key].records or []
-                stats.update(recs, ids[row : row + 1])
-        records = records or []
-        steps = [records[k : k + n_layers] for k in range(0, len(records), n_layers)]
-        if not steps:
-            return
-        # the prefill: the real tokens of the prompt part this call computed (the suffix, or the whole prompt)
-        first_len = steps[0][0].topk_idx.shape[1]
-        prompt_mask = torch.zeros(len(batch), first_len, dtype=torch.long, device=device)
-        for row, n_real in enumerate(prefill_lens):
-            prompt_mask[row, first_len - n_real :] = 1
-        stats.update(steps[0], ids, prompt_mask)
-        # decoding steps: step t (1-based) feeds the t-th new token; a row counts while it was still running
+        parts: list[list] = []  # per part: its per-layer records, [B, length, ...]
+        masks: list[torch.Tensor] = []
+        if keys is not None:  # the shared prefix: its batch-1 records, left-padded to the longest prefix
+            prefix_recs = [prefixes[k].records for k in keys]
+            p_max = max(r[0].topk_idx.shape[1] for r in prefix_recs)
+            parts.append([_stack_left_padded([r[layer] for r in prefix_recs], p_max) for layer in range(n_layers)])
+            masks.append(torch.stack([_left_mask(r[0].topk_idx.shape[1], p_max, device) for r in prefix_recs]))
+        first_len = steps[0][0].topk_idx.shape[1]  # the prefill: suffixes (with reuse) or whole prompts
+        parts.append(steps[0])
+        masks.append(torch.stack([_left_mask(n, first_len, device) for n in prefill_lens]))
+        # decoding step t (1-based) feeds the t-th new token; a row counts while it was still running
         lengths = torch.tensor([g.new_tokens for g in gens], device=device)
         for t, step in enumerate(steps[1:], start=1):
-            running = (lengths > t).long()[:, None]
-            stats.update(step, ids, running)
+            parts.append(step)
+            masks.append((lengths > t).long()[:, None])
+        merged = [_cat_records([part[layer] for part in parts]) for layer in range(n_layers)]
+        stats.update(merged, ids, torch.cat(masks, dim=1))
+
+
+def _left_mask(real: int, length: int, device) -> torch.Tensor:
+    mask = torch.zeros(length, dtype=torch.long, device=device)
+    mask[length - real :] = 1
+    return mask
+
+
+def _stack_left_padded(records: Sequence[Any], length: int):
+    """Batch-1 :class:`LayerRecord` s of different lengths as one [B, length, ...] record (zeros on the left)."""
+    from momq.adapter.routing import LayerRecord
+
+    def pad(t: torch.Tensor | None) -> torch.Tensor | None:
+        if t is None:
+            return None
+        missing = length - t.shape[1]
+        return torch.cat([t.new_zeros(t.shape[0], missing, *t.shape[2:]), t], dim=1) if missing else t
+
+    fields = [[pad(getattr(r, f)) for r in records] for f in ("expert_logits", "dialect_logits", "topk_idx")]
+    cat = [None if col[0] is None else torch.cat(col, dim=0) for col in fields]
+    return LayerRecord(*cat)
+
+
+def _cat_records(records: Sequence[Any]):
+    """One layer's records of consecutive calls, joined along the sequence dimension."""
+    from momq.adapter.routing import LayerRecord
+
+    dialect = None if records[0].dialect_logits is None else torch.cat([r.dialect_logits for r in records], dim=1)
+    return LayerRecord(torch.cat([r.expert_logits for r in records], dim=1), dialect,
+                       torch.cat([r.topk_idx for r in records], dim=1))
 
 
 def left_pad(rows: Sequence[Sequence[int]], pad_id: int, device: torch.device | str = "cpu"
