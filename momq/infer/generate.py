@@ -238,9 +238,13 @@ class Generator:
         """Keyword arguments for ``generate`` (greedy, our stops) and the fence criterion they contain."""
         from transformers import GenerationConfig, StoppingCriteriaList
 
+        # every field that can change a greedy answer is set explicitly: generate fills the unset (None) ones
+        # from the model's own generation config (an empty EOS list, not None, turns EOS stopping off)
         gen_config = GenerationConfig(
-            max_new_tokens=self.config.max_new_tokens, do_sample=False, num_beams=1,
-            pad_token_id=self.pad_id, eos_token_id=self.eos_id, bos_token_id=self.tokenizer.bos_token_id,
+            max_new_tokens=self.config.max_new_tokens, min_length=0, do_sample=False, num_beams=1,
+            repetition_penalty=1.0, no_repeat_ngram_size=0, pad_token_id=self.pad_id,
+            eos_token_id=[self.eos_id] if self.eos_id is not None else [],
+            bos_token_id=self.tokenizer.bos_token_id,
         )
         stop = None
         kwargs: dict = {"generation_config": gen_config}

@@ -228,3 +228,22 @@ def test_empty_and_config_errors():
     for bad in ({"max_new_tokens": 0}, {"batch_size": 0}, {"fence": ""}):
         with pytest.raises(ValueError):
             GeneratorConfig(**bad)
+
+
+def test_eos_stops_only_when_asked():
+    """Make the first greedy token the EOS token (in the tokenizer and in the model's own generation config):
+    the default stops there, ``stop_at_eos=False`` ignores it even though the model's config names it."""
+    import copy
+
+    model = tiny_base("llama")
+    tok = tiny_tokenizer()
+    r = mixed_requests()[0]
+    first = Generator(model, tok, GeneratorConfig(max_new_tokens=6, fence=None)).generate([r])[0]
+    assert first.reason == "length"
+    eos_tok = copy.deepcopy(tok)
+    eos_tok.eos_token = tok.convert_ids_to_tokens(first.token_ids[0])
+    model.generation_config.eos_token_id = eos_tok.eos_token_id
+    stopped = Generator(model, eos_tok, GeneratorConfig(max_new_tokens=6, fence=None)).generate([r])[0]
+    assert (stopped.reason, stopped.new_tokens, stopped.token_ids) == ("eos", 1, first.token_ids[:1])
+    free = Generator(model, eos_tok, GeneratorConfig(max_new_tokens=6, fence=None, stop_at_eos=False))
+    assert free.generate([r])[0].token_ids == first.token_ids
