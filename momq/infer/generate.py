@@ -232,7 +232,14 @@ class Generator:
 
     # pieces shared with the benchmark's baselines
     def encode(self, request: GenerationRequest) -> tuple[list[int], list[int]]:
-        return encode_prompt(self.tokenizer, request, bos=self.bos)
+        """:func:`encode_prompt`; an empty prefix takes the suffix's first token, so that no prefix cache is empty
+        (the ids the model sees, prefix + suffix, stay the same)."""
+        prefix, suffix = encode_prompt(self.tokenizer, request, bos=self.bos)
+        if not prefix:
+            if len(suffix) < 2:
+                raise ValueError("a prompt without prefix needs at least two tokens")
+            prefix, suffix = suffix[:1], suffix[1:]
+        return prefix, suffix
 
     def generate_kwargs(self, prompt_len: int) -> tuple[dict, FenceStop | None]:
         """Keyword arguments for ``generate`` (greedy, our stops) and the fence criterion they contain."""

@@ -247,3 +247,16 @@ def test_eos_stops_only_when_asked():
     assert (stopped.reason, stopped.new_tokens, stopped.token_ids) == ("eos", 1, first.token_ids[:1])
     free = Generator(model, eos_tok, GeneratorConfig(max_new_tokens=6, fence=None, stop_at_eos=False))
     assert free.generate([r])[0].token_ids == first.token_ids
+
+
+def test_empty_prefix_generates_like_the_whole_prompt():
+    model = tiny_momq("qwen2", "known")
+    tok = tiny_tokenizer()
+    r = mixed_requests()[1]
+    whole = GenerationRequest("", r.prefix + r.suffix, r.dialect)
+    mixed = [whole, r, GenerationRequest("", r.suffix, r.dialect)]
+    got = Generator(model, tok, GeneratorConfig(max_new_tokens=5)).generate(mixed)
+    plain = Generator(model, tok, GeneratorConfig(max_new_tokens=5, prefix_reuse=False)).generate(mixed)
+    assert [g.token_ids for g in got] == [g.token_ids for g in plain]
+    if tok(r.prefix + r.suffix, add_special_tokens=False).input_ids == sum(encode_prompt(tok, r), []):
+        assert got[0].token_ids == got[1].token_ids
