@@ -1,8 +1,8 @@
 """Training data: benchmark items -> token ids with prompt-masked labels -> padded batches with dialect ids.
 
 An example is the item's prompt (``BenchmarkBuild.prompt`` under the token budget, the same function evaluation
-and serving use), tokenised as prefix ids + suffix ids (:func:`encode_prompt`, no special tokens, so the token
-boundary at the schema/question seam is the same at generation time), followed by the answer: the gold query,
+and serving use), tokenised as prefix ids + suffix ids by :func:`momq.infer.generate.encode_prompt`, the generator's own
+encoding (so the token boundary at the schema/question seam is the same at generation time), followed by the answer: the gold query,
 a closing code fence and the end-of-sequence token. Labels are -100 on the prompt, so the loss is on the query
 tokens only. The collator pads either on the left with ``logits_to_keep`` = the longest answer + 1 (the model
 then computes logits only where there are labels) or, for the naive recipe, on the right to the longest
@@ -19,19 +19,13 @@ from typing import Any, Sequence
 
 from momq.bench.dataset import BenchmarkBuild
 from momq.bench.records import BenchItem
-from momq.dialects.prompt import PromptParts, TokenBudget, hf_token_counter
+from momq.dialects.prompt import TokenBudget, hf_token_counter
+from momq.infer.generate import encode_prompt
 
 log = logging.getLogger(__name__)
 
 IGNORE_INDEX = -100
 CLOSING_FENCE = "\n```"
-
-
-def encode_prompt(tokenizer: Any, parts: PromptParts) -> tuple[list[int], list[int]]:
-    """(prefix ids, suffix ids) of a prompt: each part tokenised alone, without special tokens."""
-    prefix = tokenizer(parts.prefix, add_special_tokens=False)["input_ids"]
-    suffix = tokenizer(parts.suffix, add_special_tokens=False)["input_ids"]
-    return list(prefix), list(suffix)
 
 
 def answer_text(query: str) -> str:
@@ -152,4 +146,4 @@ class Collator:
 
 
 __all__ = ["CLOSING_FENCE", "Collator", "EncodedDataset", "IGNORE_INDEX", "answer_text", "encode_items",
-           "encode_prompt", "select_items"]
+           "select_items"]

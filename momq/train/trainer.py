@@ -221,8 +221,8 @@ def train(config: TrainConfig, *, model_bundle: tuple | None = None, callbacks: 
     all_callbacks = list(callbacks)
     if stop_after_steps is not None:
         all_callbacks.append(_stop_callback(stop_after_steps))
-    if dev_eval is not None and config.eval_steps:
-        all_callbacks.append(_dev_eval_callback(dev_eval, config.eval_steps))
+    if config.eval_steps:
+        all_callbacks.append(_dev_eval_callback(dev_eval or dev_evaluator(config, tokenizer), config.eval_steps))
     args = training_arguments(config)
     trainer = _trainer_class()(
         model=model, args=args, train_dataset=dataset, data_collator=Collator(tokenizer.pad_token_id, config.efficient),
@@ -246,6 +246,25 @@ def train(config: TrainConfig, *, model_bundle: tuple | None = None, callbacks: 
     if finished:
         (out / SUMMARY_FILE).write_text(json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8")
     return summary
+
+
+def dev_evaluator(config: TrainConfig, tokenizer: Any, engines: Any = None) -> Callable[[Any, int], dict[str, float]]:
+    """EX and validity on a seeded sample of the dev split (``eval_samples`` items over the trained dialects),
+    generated with the model being trained and scored on ``engines`` (default: the running local servers)."""
+
+    def run(model: Any, step: int) -> dict[str, float]:
+        from momq.evaluate.run import EvalConfig, evaluate
+
+        dialects = config.train_dialects
+        cfg = EvalConfig(build=config.build, split="dev", dialects=dialects, seed=config.seed,
+                         max_items=max(1, config.eval_samples // len(dialects)), prompt_tokens=config.prompt_tokens,
+                         batch_size=config.batch_size, max_new_tokens=config.max_answer_tokens)
+        summary = evaluate(cfg, model_bundle=(model, tokenizer), engines=engines, progress=False).summary
+        out = {"ex": summary["overall"]["ex"], "valid": summary["overall"]["valid_rate"]}
+        out.update({f"ex_{d}": row["ex"] for d, row in summary["per_dialect"].items()})
+        return out
+
+    return run
 
 
 def _truncate_order(path: Path, step: int) -> None:
@@ -290,4 +309,4 @@ def _dev_eval_callback(dev_eval: Callable[[Any, int], dict[str, float]], every: 
 
 
 __all__ = ["ADAPTER_DIR", "CONFIG_FILE", "ORDER_FILE", "RunFolderError", "SUMMARY_FILE", "TrainResult",
-           "check_run_folder", "last_checkpoint", "prepare", "train", "training_arguments"]
+           "check_run_folder", "dev_evaluator", "last_checkpoint", "prepare", "train", "training_arguments"]
