@@ -33,7 +33,7 @@ from typing import Any, Callable, Mapping, Sequence
 from momq.bench.card import make_card, write_card
 from momq.bench.er import Domain
 from momq.bench.folder import staged_output
-from momq.bench.records import SYNTHETIC_SOURCE, BenchItem, write_items
+from momq.bench.records import SYNTHETIC_SOURCE, BenchItem, RecordError, write_items
 from momq.bench.splits import PRESETS, SplitPlan, apply_preset, apply_splits, assign_databases
 from momq.dialects.base import DIALECT_NAMES, Family, family_of
 from momq.engines.base import Engine, ExecutionLimits
@@ -431,7 +431,7 @@ def reverify(
         key = (it.db_id, it.query_id)
         texts = groups.setdefault(key, {})
         if it.dialect in texts and texts[it.dialect] != it.query:
-            raise ValueError(f"query {it.query_id}: two different {it.dialect} gold queries")
+            raise RecordError(f"query {it.query_id}: two different {it.dialect} gold queries (item {it.id} differs)")
         texts[it.dialect] = it.query
         counts.setdefault(key, {}).setdefault(it.dialect, 0)
         counts[key][it.dialect] += 1
