@@ -8,8 +8,8 @@ traceback. Sub-commands therefore raise typed errors instead of catching and pri
 
 Exit statuses: 0 done; 1 the command ran and its check failed (``bench verify`` found disagreeing gold queries);
 2 bad input (options, files, folders, ``$MOMQ_HOME``); 3 an engine or tool could not be used (not running,
-stopped during the run, linter missing). Sub-command modules must import heavy libraries (torch, transformers)
-lazily.
+stopped during the run, linter missing). It holds no command logic and never retries or hides a failure.
+Sub-command modules must import heavy libraries (torch, transformers) lazily.
 """
 
 from __future__ import annotations
