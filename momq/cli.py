@@ -1,14 +1,27 @@
-"""The ``momq`` command line: one entry point that gathers each area's sub-commands.
+"""The ``momq`` command line: one entry point that gathers each area's sub-commands and reports their failures.
 
-Each area (engines, benchmark, adapter, inference) owns its own Typer app in ``<area>/cli.py``; this module only mounts
-them and sets up logging. Sub-command modules must import heavy libraries (torch, transformers) lazily.
+Each area (engines, benchmark, adapter, inference, training, evaluation) owns its own Typer app in ``<area>/cli.py``; this module mounts them,
+sets up logging, and is the one place where an expected failure becomes one line on stderr (``error: ...``)
+and an exit status; ``-v`` also logs the traceback. Expected failures are momq's typed errors (see
+:data:`KNOWN_ERRORS`) and ``OSError`` (a missing or unwritable path); anything else is a bug and keeps its
+traceback. Sub-commands therefore raise typed errors instead of catching and printing them.
+
+Exit statuses: 0 done; 1 the command ran and its check failed (``bench verify`` found disagreeing gold queries);
+2 bad input (options, files, folders, ``$MOMQ_HOME``); 3 an engine or tool could not be used (not running,
+stopped during the run, linter missing). It holds no command logic and never retries or hides a failure.
+Sub-command modules must import heavy libraries (torch, transformers) lazily.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
+from dataclasses import dataclass
+from typing import Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from momq.adapter.cli import app as adapter_app
 from momq.bench.cli import app as bench_app
@@ -17,7 +30,81 @@ from momq.evaluate.cli import eval_cmd
 from momq.infer.cli import eval_perf
 from momq.train.cli import train_cmd
 
-app = typer.Typer(help="MoMQ: one model for MySQL, PostgreSQL, Cypher and nGQL.", no_args_is_help=True)
+log = logging.getLogger(__name__)
+
+EXIT_CHECK_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_ENGINE = 3
+
+
+@dataclass(frozen=True)
+class KnownError:
+    """An exception class (by module and name, so that nothing is imported to recognise it) and its exit status."""
+
+    module: str
+    name: str
+    exit_code: int
+    hint: str = ""
+
+    def matches(self, exc: BaseException) -> bool:
+        # a class whose module was never imported cannot have been raised: look it up without importing it
+        cls = getattr(sys.modules.get(self.module), self.name, None)
+        return isinstance(cls, type) and isinstance(exc, cls)
+
+
+#: the failures reported as one line, first match wins
+KNOWN_ERRORS: tuple[KnownError, ...] = (
+    KnownError("momq.engines.base", "EngineError", EXIT_ENGINE),
+    KnownError("momq.dialects.cypher_linter", "CypherLinterUnavailable", EXIT_ENGINE,
+               "run `bash scripts/setup.sh` or pass --no-lint"),
+    KnownError("momq.bench.records", "RecordError", EXIT_BAD_INPUT),
+    KnownError("momq.schema.io", "SchemaFormatError", EXIT_BAD_INPUT),
+    KnownError("momq.bench.folder", "BuildFolderError", EXIT_BAD_INPUT),
+    KnownError("momq.bench.dataset", "BuildFormatError", EXIT_BAD_INPUT),
+    KnownError("momq.train.trainer", "RunFolderError", EXIT_BAD_INPUT),
+    KnownError("momq.train.model", "BaseModelError", EXIT_BAD_INPUT),
+    # a driver error that escaped its engine unwrapped (it should be EngineUnavailable): the server went away
+    KnownError("redis.exceptions", "ConnectionError", EXIT_ENGINE,
+               "the FalkorDB server stopped answering; check `momq engines status`"),
+    KnownError("builtins", "OSError", EXIT_BAD_INPUT),
+)
+
+
+def describe(exc: BaseException) -> tuple[str, int] | None:
+    """(one-line message, exit status) for an expected failure; None for anything else (a bug)."""
+    known = next((k for k in KNOWN_ERRORS if k.matches(exc)), None)
+    if known is None:
+        return None
+    if isinstance(exc, OSError) and exc.strerror and exc.filename:
+        text = f"{exc.strerror}: {exc.filename}"
+    else:
+        text = str(exc).strip() or type(exc).__name__
+    first, *rest = text.splitlines()
+    if known.hint:
+        first += f" ({known.hint})"
+    if rest:
+        first += f" [{len(rest)} more line(s) with -v]"
+    return first, known.exit_code
+
+
+class _ReportingGroup(TyperGroup):
+    """The root command group: runs the sub-command and turns an expected failure into one line and a status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            described = describe(exc)
+            if described is None:
+                raise
+            message, code = described
+            log.debug("%s failed", ctx.command_path, exc_info=exc)
+            typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(code) from exc
+
+
+app = typer.Typer(cls=_ReportingGroup, no_args_is_help=True,
+                  help="MoMQ: one model for MySQL, PostgreSQL, Cypher and nGQL.")
 app.add_typer(engines_app, name="engines", help="Start, stop and inspect the local database engines.")
 app.add_typer(bench_app, name="bench", help="Build, verify and describe the multi-dialect benchmark.")
 adapter_app.command("eval")(eval_perf)  # generation speed (momq.infer) beside the adapter's own benchmarks
@@ -27,7 +114,7 @@ app.command("eval")(eval_cmd)
 
 
 @app.callback()
-def _setup(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging.")) -> None:
+def _setup(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging (with tracebacks).")) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -25,7 +25,6 @@ import json
 import logging
 import platform
 import random
-import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -42,7 +41,8 @@ from momq.bench.dataset import (
     load_databases,
 )
 from momq.bench.er import Domain
-from momq.bench.records import SYNTHETIC_SOURCE, BenchItem, write_items
+from momq.bench.folder import staged_output
+from momq.bench.records import SYNTHETIC_SOURCE, BenchItem, RecordError, write_items
 from momq.bench.splits import PRESETS, SplitPlan, apply_preset, apply_splits, assign_databases
 from momq.dialects.base import DIALECT_NAMES, Family, family_of
 from momq.engines.base import Engine, ExecutionLimits
@@ -279,6 +279,9 @@ def build(
 ) -> BuildResult:
     """Build the benchmark into ``out_dir`` (replacing an earlier build there) and return what was written.
 
+    ``out_dir`` must be new, empty or an earlier build of ours (see :func:`momq.bench.folder.check_output`); the
+    build is written into a sibling folder that replaces it only when every output is written.
+
     ``engines`` maps each dialect to a connected engine (default: the running local servers, see
     :func:`momq.engines.manager.dialect_engines`, closed afterwards); ``linter`` is Neo4j's Cypher linter (gold Cypher that it
     rejects is filtered out with reason ``cypher_lint``); ``on_domain(name, kept, candidates)`` is called after
@@ -298,16 +301,18 @@ def build(
     missing = [d for d in DIALECT_NAMES if d not in engines]
     if missing:
         raise ValueError(f"no engine for dialect(s) {', '.join(missing)}")
-    out = Path(out_dir)
-    for name in (ITEMS_FILE, FAILURES_FILE, MANIFEST_FILE):
-        (out / name).unlink(missing_ok=True)
-    for name in (DATABASES_DIR, SPLITS_DIR, PRESETS_DIR):
-        shutil.rmtree(out / name, ignore_errors=True)
-    out.mkdir(parents=True, exist_ok=True)
-    t0 = time.monotonic()
     chosen = select_domains(config)
     if len(chosen) < 2:
         raise ValueError("a build needs at least two domains (test databases must differ from train ones)")
+    final = Path(out_dir)
+    with staged_output(final) as out:  # options are checked; the old build is replaced only on success
+        return _build_into(out, final, chosen, engines, linter, config, on_domain)
+
+
+def _build_into(out: Path, final: Path, chosen: list[Domain], engines: Mapping[str, Engine], linter: Any,
+                config: BuildConfig, on_domain: Callable[[str, int, int], None] | None) -> BuildResult:
+    """The body of :func:`build`: write every output into ``out``, which becomes ``final`` afterwards."""
+    t0 = time.monotonic()
     all_items: list[BenchItem] = []
     all_failures: list[dict[str, Any]] = []
     candidates = 0
@@ -347,7 +352,7 @@ def build(
         "python": platform.python_version(),
     }
     card = make_card(
-        out.name or "bench", all_items, all_failures, candidates=candidates, splits=assignment,
+        final.name or "bench", all_items, all_failures, candidates=candidates, splits=assignment,
         presets=preset_items, build=build_info, sampler_rejections=sampler_rejections,
         notes=[
             "Splits are by database: test and dev databases never appear in train; dev is a set of held-out "
@@ -370,8 +375,8 @@ def build(
     (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
     log.info("built %d items (%s) in %.1f s into %s", len(all_items),
              ", ".join(f"{d}={n}" for d, n in BuildResult(out, all_items, [], 0, [], 0).per_dialect().items()),
-             seconds, out)
-    return BuildResult(out, all_items, all_failures, seconds, [d.name for d in chosen], candidates)
+             seconds, final)
+    return BuildResult(final, all_items, all_failures, seconds, [d.name for d in chosen], candidates)
 
 
 # ----------------------------------------------------------------------------------------------- re-verification
@@ -410,7 +415,7 @@ def reverify(
         key = (it.db_id, it.query_id)
         texts = groups.setdefault(key, {})
         if it.dialect in texts and texts[it.dialect] != it.query:
-            raise ValueError(f"query {it.query_id}: two different {it.dialect} gold queries")
+            raise RecordError(f"query {it.query_id}: two different {it.dialect} gold queries (item {it.id} differs)")
         texts[it.dialect] = it.query
         counts.setdefault(key, {}).setdefault(it.dialect, 0)
         counts[key][it.dialect] += 1

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from momq.bench.folder import BuildFolderError
 from momq.bench.records import DIFFICULTIES, SPLITS, BenchItem
 from momq.dialects.base import DIALECT_NAMES, DISPLAY_NAME
 
@@ -196,10 +197,18 @@ def write_card(out_dir: str | Path, card: DataCard) -> tuple[Path, Path]:
 
 
 def read_card(out_dir: str | Path) -> DataCard:
+    """The data card of a build; ``FileNotFoundError`` when there is none, :class:`BuildFolderError` when it is not
+    a valid card."""
     path = Path(out_dir) / CARD_JSON
     if not path.exists():
         raise FileNotFoundError(f"no data card at {path}; build the benchmark first (momq bench build)")
-    return DataCard.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    try:
+        return DataCard.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        why = f"{exc.msg}, line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else "not UTF-8 text"
+        raise BuildFolderError(f"{path}: not valid JSON ({why}); rebuild it with `momq bench build`") from exc
+    except TypeError as exc:  # not an object, or fields a card does not have
+        raise BuildFolderError(f"{path}: not a data card ({exc}); rebuild it with `momq bench build`") from exc
 
 
 __all__ = ["CARD_JSON", "CARD_MD", "DataCard", "card_markdown", "make_card", "read_card", "write_card"]

@@ -1,7 +1,8 @@
 """``momq bench``: build the benchmark, re-verify a build's gold queries on the engines, print its data card.
 
 Engines come from the running local servers (``momq engines up``); when they are not up the commands stop with
-that instruction. This module only parses options and prints results; the work is in ``momq.bench.build``.
+that instruction. This module only parses and checks options and prints results; the work is in
+``momq.bench.build``. It does not catch errors: typed ones become one line in ``momq.cli``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, NoReturn, Optional
+from typing import Any, Iterator, Optional
 
 import typer
 
@@ -18,37 +19,18 @@ log = logging.getLogger(__name__)
 app = typer.Typer(no_args_is_help=True, help="Build, verify and describe the multi-dialect benchmark.")
 
 
-def _fail(message: str, exc: BaseException) -> NoReturn:
-    """Print ``message`` in red on stderr and exit with status 2, chained to ``exc``."""
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(2) from exc
-
-
-def _engines() -> dict:
-    from momq.engines.base import EngineError
-    from momq.engines.manager import dialect_engines
-
-    try:
-        return dialect_engines()
-    except EngineError as exc:
-        _fail(f"The engines are not up: {exc}\nRun `momq engines up` first.", exc)
-
-
 def _close(engines: dict) -> None:
     for engine in engines.values():
         engine.close()
 
 
 def _linter(enabled: bool) -> Any:
-    """Neo4j's Cypher linter when asked for; a clear error when it is not installed."""
+    """Neo4j's Cypher linter when asked for (``CypherLinterUnavailable`` when it is not installed)."""
     if not enabled:
         return None
-    from momq.dialects.cypher_linter import CypherLinter, CypherLinterUnavailable
+    from momq.dialects.cypher_linter import CypherLinter
 
-    try:
-        return CypherLinter().start()
-    except CypherLinterUnavailable as exc:
-        _fail(f"Neo4j's Cypher linter is not available: {exc}\nRun `bash scripts/setup.sh` or pass --no-lint.", exc)
+    return CypherLinter().start()
 
 
 def _close_linter(linter: Any) -> None:
@@ -60,10 +42,12 @@ def _close_linter(linter: Any) -> None:
 @contextmanager
 def _engines_and_linter(lint: bool) -> Iterator[tuple[dict, Any]]:
     """The running engines and (when ``lint``) the Cypher linter; both closed on the way out, linter first."""
-    engines = _engines()
+    from momq.engines.manager import dialect_engines
+
+    engines = dialect_engines()
     try:
         linter = _linter(lint)
-    except typer.Exit:
+    except BaseException:
         _close(engines)
         raise
     try:
@@ -73,18 +57,9 @@ def _engines_and_linter(lint: bool) -> Iterator[tuple[dict, Any]]:
         _close(engines)
 
 
-@app.command("build")
-def build_cmd(
-    size: str = typer.Option("small", "--size", help="small (CI, a few domains) or full (every domain)."),
-    out: Path = typer.Option(Path("out/bench"), "--out", help="Output folder (replaced)."),
-    seed: int = typer.Option(0, "--seed", help="Seed for data, queries, questions and splits."),
-    domains: Optional[str] = typer.Option(None, "--domains", help="Comma-separated domain names (default: by size)."),
-    queries: Optional[int] = typer.Option(None, "--queries", help="IR queries sampled per domain (default: by size)."),
-    lint: bool = typer.Option(True, "--lint/--no-lint", help="Check gold Cypher with Neo4j's linter."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar per domain."),
-) -> None:
-    """Build the benchmark into OUT: items, failures, databases, splits, presets and the data card."""
-    from momq.bench.build import SIZES, BuildConfig, build
+def _build_config(size: str, seed: int, domains: Optional[str], queries: Optional[int], progress: bool):
+    """The build's configuration with its domains, or a usage error naming the bad option."""
+    from momq.bench.build import SIZES, BuildConfig, select_domains
 
     if size not in SIZES:
         raise typer.BadParameter(f"expected one of {', '.join(SIZES)}", param_hint="--size")
@@ -93,11 +68,35 @@ def build_cmd(
         config = BuildConfig(size=size, seed=seed, domains=names, queries_per_domain=queries, progress=progress)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
+    try:
+        chosen = select_domains(config)
+    except KeyError as exc:  # an unknown domain name
+        raise typer.BadParameter(str(exc.args[0] if exc.args else exc), param_hint="--domains") from exc
+    if len(chosen) < 2:
+        raise typer.BadParameter("a build needs at least two domains (test databases must differ from train ones)",
+                                 param_hint="--domains")
+    return config
+
+
+@app.command("build")
+def build_cmd(
+    size: str = typer.Option("small", "--size", help="small (CI, a few domains) or full (every domain)."),
+    out: Path = typer.Option(Path("out/bench"), "--out",
+                             help="Output folder: new, empty, or an earlier build (replaced once this one is done)."),
+    seed: int = typer.Option(0, "--seed", help="Seed for data, queries, questions and splits."),
+    domains: Optional[str] = typer.Option(None, "--domains", help="Comma-separated domain names (default: by size)."),
+    queries: Optional[int] = typer.Option(None, "--queries", help="IR queries sampled per domain (default: by size)."),
+    lint: bool = typer.Option(True, "--lint/--no-lint", help="Check gold Cypher with Neo4j's linter."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar per domain."),
+) -> None:
+    """Build the benchmark into OUT: items, failures, databases, splits, presets and the data card."""
+    from momq.bench.build import build
+    from momq.bench.folder import check_output
+
+    config = _build_config(size, seed, domains, queries, progress)
+    check_output(out)  # before the engines are touched; the build replaces OUT only when it is complete
     with _engines_and_linter(lint) as (engines, linter):
-        try:
-            result = build(out, engines=engines, linter=linter, config=config)
-        except KeyError as exc:  # an unknown domain name
-            _fail(str(exc.args[0] if exc.args else exc), exc)
+        result = build(out, engines=engines, linter=linter, config=config)
     counts = result.per_dialect()
     typer.echo(f"built {len(result.items)} items over {len(result.domains)} domains in {result.seconds:.1f} s "
                f"into {out}")
@@ -119,10 +118,9 @@ def verify_cmd(
     from momq.bench.records import RecordError, read_items
     from momq.dialects.base import DISPLAY_NAME
 
-    try:
-        items = read_items(directory / ITEMS_FILE)
-    except RecordError as exc:
-        _fail(str(exc), exc)
+    items = read_items(directory / ITEMS_FILE)
+    if not items:
+        raise RecordError("no items to verify (the file is empty)", directory / ITEMS_FILE)
     with _engines_and_linter(lint) as (engines, linter):
         if load:
             load_databases(directory, engines, sorted({it.db_id for it in items}))
@@ -135,7 +133,7 @@ def verify_cmd(
     if len(result.failures) > 20:
         typer.echo(f"  ... and {len(result.failures) - 20} more")
     if not result.all_agree:
-        raise typer.Exit(1)
+        raise typer.Exit(1)  # the check failed (momq.cli.EXIT_CHECK_FAILED)
 
 
 @app.command("stats")
@@ -143,10 +141,7 @@ def stats_cmd(directory: Path = typer.Argument(..., help="A benchmark build fold
     """Print the data card of DIRECTORY."""
     from momq.bench.card import card_markdown, read_card
 
-    try:
-        card = read_card(directory)
-    except FileNotFoundError as exc:
-        _fail(str(exc), exc)
+    card = read_card(directory)
     typer.echo(card_markdown(card))
 
 
@@ -162,13 +157,9 @@ def external_cmd(
     from collections import Counter
 
     from momq.bench.external import check_suite, load_suite
-    from momq.schema.io import SchemaFormatError
-    from momq.bench.records import RecordError, write_items
+    from momq.bench.records import write_items
 
-    try:
-        suite = load_suite(items, databases, sql_dialect=sql_dialect)
-    except (SchemaFormatError, RecordError) as exc:
-        _fail(str(exc), exc)
+    suite = load_suite(items, databases, sql_dialect=sql_dialect)
     with _engines_and_linter(lint) as (engines, linter):
         checks = check_suite(suite, engines, linter=linter)
     total, passed = Counter(c.dialect for c in checks), Counter(c.dialect for c in checks if c.ok)

@@ -136,12 +136,19 @@ def write_items(path: str | Path, items: Iterable[BenchItem]) -> int:
 
 def json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
     """(line number, parsed value) of each non-blank line of a JSONL file, read lazily; a missing file or a line
-    that is not JSON raises :class:`RecordError` naming the file (and line)."""
+    that is not UTF-8 JSON raises :class:`RecordError` naming the file (and line)."""
     path = Path(path)
     if not path.exists():
         raise RecordError("no such file", path)
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
+    if path.is_dir():
+        raise RecordError("is a folder, not a JSONL file", path)
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise RecordError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
+                                  f"is this a JSONL file?", path, lineno) from exc
             if not line.strip():
                 continue
             try:

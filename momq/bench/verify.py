@@ -6,7 +6,8 @@ expected to be empty, and every other dialect's rows equal the reference's under
 (:func:`momq.evaluate.compare.compare_results`, booleans compared leniently since MariaDB returns 1/0).
 Order matters exactly when the reference query orders its output. Gold Cypher can also be required to pass
 Neo4j's own linter. Failures carry a machine-countable ``reason`` (see :data:`REASONS`) and a ``detail`` for
-people. It does not load databases, compile IR or decide which items to write; it never drops silently.
+people; an engine that cannot be reached raises ``EngineUnavailable`` rather than failing the item. It does not
+load databases, compile IR or decide which items to write; it never drops silently.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
-from momq.engines.base import Engine, EngineError, ExecutionLimits, QueryResult, QueryTimeout
+from momq.engines.base import Engine, EngineError, EngineUnavailable, ExecutionLimits, QueryResult, QueryTimeout
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,8 @@ def verify(
     for dialect in order:
         try:
             results[dialect] = engines[dialect].execute(db, query_texts[dialect], limits)
+        except EngineUnavailable:
+            raise  # a server that cannot be reached says nothing about the query: stop instead of rejecting it
         except QueryTimeout as exc:
             return Verdict(False, "timeout", dialect, 0, f"{dialect}: {exc}")
         except EngineError as exc:

@@ -1,7 +1,8 @@
 """``momq engines up|down|status``: start, stop and inspect the local database servers.
 
 A thin layer over :mod:`momq.engines.manager`; progress goes to logging, results to the terminal (a table, or
-JSON with ``status --json``). It does not load data or run queries.
+JSON with ``status --json``). It does not load data or run queries, and it does not catch errors: the manager's
+typed ones become one line in ``momq.cli``.
 """
 
 from __future__ import annotations
@@ -16,19 +17,29 @@ app = typer.Typer(no_args_is_help=True)
 _NAMES = typer.Argument(None, help="Engines to act on (mariadb, postgresql, falkordb); default: all.")
 
 
+def _names(names: Optional[List[str]]) -> Optional[List[str]]:
+    """The engine names given (None: all), or a usage error naming the unknown ones."""
+    from momq.engines.manager import SERVERS
+
+    unknown = [n for n in names or () if n not in SERVERS]
+    if unknown:
+        raise typer.BadParameter(f"unknown engine(s) {', '.join(unknown)}; known: {', '.join(SERVERS)}",
+                                 param_hint="NAMES")
+    return names or None
+
+
 def _ports(specs: list[str]) -> dict[str, int]:
+    from momq.engines.manager import SERVERS
+
     ports = {}
     for spec in specs:
         name, sep, value = spec.partition("=")
         if not sep or not value.isdigit() or not 0 < int(value) < 65536:
             raise typer.BadParameter(f"--port expects NAME=PORT (e.g. mariadb=3307), got {spec!r}")
+        if name not in SERVERS:
+            raise typer.BadParameter(f"--port: unknown engine {name!r}; known: {', '.join(SERVERS)}")
         ports[name] = int(value)
     return ports
-
-
-def _fail(exc: Exception) -> None:
-    typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
 
 
 @app.command()
@@ -36,14 +47,9 @@ def up(names: Optional[List[str]] = _NAMES,
        port: List[str] = typer.Option([], "--port", help="NAME=PORT; repeatable. Default: last port or a free one."),
        home: Optional[str] = typer.Option(None, help="State root (default $MOMQ_HOME or ~/.momq).")) -> None:
     """Start the engines (idempotent: running ones are left as they are)."""
-    from momq.engines.base import EngineError
     from momq.engines.manager import EngineManager
 
-    try:
-        reports = EngineManager(home).up(names or None, _ports(port))
-    except (EngineError, ValueError) as exc:
-        _fail(exc)
-        return
+    reports = EngineManager(home).up(_names(names), _ports(port))
     for rep in reports:
         st = rep.status
         how = "already running" if rep.already_running else (
@@ -55,14 +61,9 @@ def up(names: Optional[List[str]] = _NAMES,
 def down(names: Optional[List[str]] = _NAMES,
          home: Optional[str] = typer.Option(None, help="State root (default $MOMQ_HOME or ~/.momq).")) -> None:
     """Stop the engines and make sure none of their processes is left."""
-    from momq.engines.base import EngineError
     from momq.engines.manager import EngineManager
 
-    try:
-        stopped = EngineManager(home).down(names or None)
-    except (EngineError, ValueError) as exc:
-        _fail(exc)
-        return
+    stopped = EngineManager(home).down(_names(names))
     typer.echo(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
 
 
@@ -73,11 +74,7 @@ def status(names: Optional[List[str]] = _NAMES,
     """Show each engine: running, pid, port, version, data directory and the start time measured by `up`."""
     from momq.engines.manager import EngineManager
 
-    try:
-        rows = EngineManager(home).status(names or None)
-    except ValueError as exc:
-        _fail(exc)
-        return
+    rows = EngineManager(home).status(_names(names))
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return

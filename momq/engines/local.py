@@ -79,6 +79,7 @@ class LocalServer(Server):
         self._prepare()
         port = self._requested_port or free_port()
         require_port_free(port, self.name)
+        remembered = self._remembered_port()
         t0 = time.monotonic()
         proc = spawn(self._argv(port), self.log_file, env=self._env())
         self.pid_file.write_text(str(proc.pid))
@@ -88,9 +89,22 @@ class LocalServer(Server):
             self._after_start()
         except BaseException:
             self.stop()
+            self._remember_port(remembered)  # a port the server could not start on is not worth remembering
             raise
         log.info("%s ready on 127.0.0.1:%d in %.2f s (pid %d)", self.name, port, time.monotonic() - t0, proc.pid)
         return self.status()
+
+    def _remembered_port(self) -> str | None:
+        try:
+            return self.port_file.read_text()
+        except OSError:
+            return None
+
+    def _remember_port(self, text: str | None) -> None:
+        if text is None:
+            self.port_file.unlink(missing_ok=True)
+        else:
+            self.port_file.write_text(text)
 
     def stop(self) -> None:
         pid = self.pid()

@@ -11,6 +11,7 @@ It does not load benchmark data and knows nothing about queries; see the engine 
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -64,6 +65,9 @@ def _check_names(names) -> list[str]:
 class EngineManager:
     def __init__(self, home: Path | str | None = None):
         self.home = momq_home(home)
+        if self.home.exists() and not self.home.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "the engines' state folder ($MOMQ_HOME or --home) is not a folder",
+                                     str(self.home))
 
     def server_dir(self, name: str) -> Path:
         return self.home / "engines" / name

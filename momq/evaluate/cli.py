@@ -38,7 +38,7 @@ def eval_cmd(
                             name=name)
         result = evaluate(config)
     except (ValueError, OSError) as exc:
-        typer.secho(f"momq eval: {exc}", fg=typer.colors.RED, err=True)
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
     summary = result.summary
     typer.echo(f"{'dialect':<12} {'n':>5} {'EX':>7} {'valid':>7} {'EM':>7}")

@@ -251,6 +251,8 @@ def read_database(path: str | Path) -> RelationalDatabase | GraphDatabase:
         obj = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise SchemaFormatError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from exc
+    except UnicodeDecodeError as exc:
+        raise SchemaFormatError(f"{path}: not UTF-8 text (byte {exc.start}); not a database definition") from exc
     try:
         return database_from_json(obj)
     except SchemaFormatError as exc:

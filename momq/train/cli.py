@@ -37,7 +37,7 @@ def train_cmd(
     try:
         cfg = load_config(config, assignments)
     except (ValueError, OSError) as exc:
-        typer.secho(f"momq train: {exc}", fg=typer.colors.RED, err=True)
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
     if show:
         typer.echo(json.dumps(cfg.to_dict(), indent=2))
@@ -45,7 +45,7 @@ def train_cmd(
     try:
         result = train(cfg, resume=not fresh)
     except (ValueError, OSError) as exc:
-        typer.secho(f"momq train: {exc}", fg=typer.colors.RED, err=True)
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
     typer.echo(f"trained {result.steps} steps on {result.examples} examples in {result.train_seconds:.0f} s "
                f"({result.tokens_per_second:.0f} tok/s), {result.trainable_params:,} trainable parameters; "

@@ -156,3 +156,20 @@ def test_cli_up_status_down(home):
     assert json.loads(status.output)[0]["running"] is True
     down = runner.invoke(app, ["down", "--home", str(home)])
     assert down.exit_code == 0 and "falkordb" in down.output
+
+
+def test_a_port_that_failed_to_start_is_not_remembered(home):
+    """Issue 11: `up --port` that failed used to be remembered, and the next plain `up` failed on it again."""
+    from momq.cli import EXIT_ENGINE, app as momq_app
+
+    runner = CliRunner()
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))  # bound but not listening: the free-port probe passes, FalkorDB's bind fails
+        port = squatter.getsockname()[1]
+        failed = runner.invoke(momq_app, ["engines", "up", "falkordb", "--port", f"falkordb={port}",
+                                          "--home", str(home)])
+        assert failed.exit_code == EXIT_ENGINE, failed.output
+        assert failed.stderr.startswith("error: falkordb exited with code") and len(failed.stderr.splitlines()) == 1
+        plain = runner.invoke(momq_app, ["engines", "up", "falkordb", "--home", str(home)])
+        assert plain.exit_code == 0, plain.output
+        assert EngineManager(home).status(["falkordb"])[0]["port"] not in (None, port)
