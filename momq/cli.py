@@ -27,6 +27,7 @@ from momq.adapter.cli import app as adapter_app
 from momq.bench.cli import app as bench_app
 from momq.engines.cli import app as engines_app
 from momq.evaluate.cli import eval_cmd
+from momq.experiment.cli import experiment_cmd
 from momq.infer.cli import eval_perf
 from momq.train.cli import train_cmd
 
@@ -111,6 +112,7 @@ adapter_app.command("eval")(eval_perf)  # generation speed (momq.infer) beside t
 app.add_typer(adapter_app, name="perf", help="Speed and memory benchmarks.")
 app.command("train")(train_cmd)
 app.command("eval")(eval_cmd)
+app.command("experiment")(experiment_cmd)
 
 
 @app.callback()

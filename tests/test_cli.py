@@ -153,7 +153,7 @@ BROKEN = {
     "card.json of another shape": (_card_of_another_shape, EXIT_BAD_INPUT, "card.json: not a data card"),
     "binary items.jsonl": (_binary_items, EXIT_BAD_INPUT, "items.jsonl:1: not UTF-8 text"),
     "empty items.jsonl": (_empty_items, EXIT_BAD_INPUT, "items.jsonl: no items to verify"),
-    "missing databases/": (_no_databases, EXIT_BAD_INPUT, "databases: no database definitions"),
+    "missing databases/": (_no_databases, EXIT_BAD_INPUT, "not a benchmark build (missing databases)"),
     "database not JSON": (_database_not_json, EXIT_BAD_INPUT, "company.graph.json: not valid JSON"),
     "database of another shape": (_database_of_another_shape, EXIT_BAD_INPUT, "field 'name' has the wrong type"),
     "binary database": (_database_binary, EXIT_BAD_INPUT, "movies.relational.json: not UTF-8 text"),

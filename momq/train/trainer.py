@@ -180,11 +180,38 @@ def prepare(config: TrainConfig, model_bundle: tuple | None = None):
     else:
         model, tokenizer = model_bundle
         count = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    dataset = encode_items(build, items, tokenizer, model.momq_config.dialects, config.prompt_tokens,
-                           config.max_answer_tokens)
+    dataset = _cached_encoding(config, lambda: encode_items(build, items, tokenizer, model.momq_config.dialects,
+                                                            config.prompt_tokens, config.max_answer_tokens))
     if not len(dataset):
         raise ValueError("every example was dropped (see the log): raise prompt_tokens or max_answer_tokens")
     return model, tokenizer, dataset, count
+
+
+ENCODED_FILE = "encoded.json"
+#: the fields that decide the encoded examples (tokenizer = the base model)
+_ENCODING_FIELDS = ("base_model", "build", "split", "preset", "dialects", "max_examples", "seed", "prompt_tokens",
+                    "max_answer_tokens", "variant")
+
+
+def _cached_encoding(config: TrainConfig, encode: Callable[[], Any]):
+    """The encoded examples, from ``<output_dir>/encoded.json`` when it was made for the same data settings
+    (fitting thousands of prompts to the budget takes minutes; a resumed run should not pay it again)."""
+    from momq.train.data import EncodedDataset
+
+    path = Path(config.output_dir) / ENCODED_FILE
+    key = {k: v for k, v in config.to_dict().items() if k in _ENCODING_FIELDS}
+    if path.is_file():
+        try:
+            cached = json.loads(path.read_text(encoding="utf-8"))
+            if cached.get("key") == key:
+                return EncodedDataset(cached["examples"], cached["dropped"])
+        except (json.JSONDecodeError, KeyError, TypeError):
+            log.warning("%s: unreadable, encoding again", path)
+    dataset = encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"key": key, "examples": dataset.examples, "dropped": dataset.dropped}),
+                    encoding="utf-8")
+    return dataset
 
 
 def train(config: TrainConfig, *, model_bundle: tuple | None = None, callbacks: Sequence[Any] = (),
