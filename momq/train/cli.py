@@ -50,3 +50,54 @@ def train_cmd(
     typer.echo(f"trained {result.steps} steps on {result.examples} examples in {result.train_seconds:.0f} s "
                f"({result.tokens_per_second:.0f} tok/s), {result.trainable_params:,} trainable parameters; "
                f"adapter: {result.adapter_dir}")
+
+
+card_app = typer.Typer(no_args_is_help=True, help="Package a trained adapter with its model card; check; reproduce.")
+
+
+@card_app.command("ship")
+def card_ship(
+    run: Path = typer.Argument(..., help="A finished `momq train` run folder."),
+    evaluation: Path = typer.Argument(..., help="The `momq eval --out` folder of that adapter."),
+    dest: Optional[Path] = typer.Option(None, "--dest", help="Default: the shipped adapter's folder in momq."),
+    eval_command: str = typer.Option("", "--eval-command", help="The exact eval command, for the card."),
+) -> None:
+    """Write adapter (bf16), configs and CARD.md/card.json into DEST, then check the package."""
+    from momq.adapters import shipped_adapter
+    from momq.train.ship import ship
+
+    out = ship(run, evaluation, dest or shipped_adapter(), eval_command=eval_command)
+    typer.echo(f"shipped {out}")
+
+
+@card_app.command("check")
+def card_check(folder: Optional[Path] = typer.Argument(None, help="Default: the shipped adapter.")) -> None:
+    """Check a shipped package's consistency (config, shapes, dialects, base identity) without loading a model."""
+    from momq.adapters import shipped_adapter
+    from momq.train.ship import check_package
+
+    problems = check_package(folder or shipped_adapter())
+    for p in problems:
+        typer.secho(p, fg=typer.colors.RED, err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo("consistent")
+
+
+@card_app.command("reproduce")
+def card_reproduce(
+    folder: Optional[Path] = typer.Argument(None, help="Default: the shipped adapter."),
+    build: Optional[str] = typer.Option(None, "--build", help="Default: the card's build folder."),
+    tolerance: float = typer.Option(0.02, "--tolerance", help="Largest EX difference per dialect that passes."),
+) -> None:
+    """Re-run the card's evaluation on the running engines and compare EX per dialect (exit 1 if off)."""
+    from momq.adapters import shipped_adapter
+    from momq.train.ship import reproduce
+
+    out = reproduce(folder or shipped_adapter(), build=build, tolerance=tolerance)
+    for d, row in out["per_dialect"].items():
+        now = "-" if row["now"] is None else f"{100 * row['now']:.1f}%"
+        typer.echo(f"{d:<12} card {100 * row['card']:.1f}%  now {now}")
+    if not out["within_tolerance"]:
+        typer.secho(f"EX differs from the card by more than {tolerance}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
