@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from momq.bench.records import SPLITS, BenchItem, read_items
 from momq.dialects.base import DIALECT_NAMES, Family, check_dialect, family_of
-from momq.dialects.prompt import PromptParts, SchemaLayout, TokenBudget, fit_prompt
+from momq.dialects.prompt import PromptParts, TokenBudget, fit_prompt
 from momq.engines.base import Engine
 from momq.schema import Database
 from momq.schema.io import read_database
@@ -39,15 +39,70 @@ class BuildFormatError(ValueError):
     """A folder that is not a (complete) benchmark build."""
 
 
+class DatabaseSource:
+    """What prompts and engine loading need from a collection of items: each item's database definition.
+
+    Subclasses give :meth:`database` and :meth:`database_ids`; prompts and loading are the same for all of them
+    (a finished build, an external suite).
+    """
+
+    def database(self, db_id: str, dialect: str) -> Database:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def database_ids(self) -> list[str]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def load_into(self, engines: Mapping[str, Engine], db_ids: Iterable[str] | None = None) -> list[str]:
+        """Load the definitions of ``db_ids`` (default: all) into every engine given; returns the ids loaded.
+
+        Relational definitions go to the SQL engines, graphs to the graph engines; dialects without an engine
+        in ``engines`` (or without a definition of that family) are skipped.
+        """
+        ids = sorted(set(db_ids)) if db_ids is not None else self.database_ids()
+        for db_id in ids:
+            for dialect in DIALECT_NAMES:
+                if dialect not in engines:
+                    continue
+                try:
+                    spec = self.database(db_id, dialect)
+                except BuildFormatError:
+                    continue
+                engines[dialect].load(spec)
+        return ids
+
+    def prompt(self, item: BenchItem, budget: TokenBudget | None = None) -> PromptParts:
+        """The item's prompt under ``budget`` (see :func:`momq.dialects.prompt.fit_prompt`).
+
+        The schema comes from the definition of the item's database; an item whose database is not defined
+        here (an external item carrying only schema text) gets its own ``schema`` text unfitted.
+        """
+        try:
+            spec = self.database(item.db_id, item.dialect)
+        except BuildFormatError:
+            if not item.schema:
+                raise
+            from momq.dialects.prompt import prompt_parts
+
+            return prompt_parts(item.question, item.schema, item.dialect, item.evidence)
+        layouts = getattr(self, "_layouts", None)
+        if layouts is None:
+            layouts = self._layouts = {}  # (db_id, dialect) -> the dialect's layout of that schema
+        key = (item.db_id, item.dialect)
+        if key not in layouts:
+            from momq.dialects import get_dialect
+
+            layouts[key] = get_dialect(item.dialect).schema_layout(spec)
+        return fit_prompt(item.question, spec, item.dialect, item.evidence, budget, layout=layouts[key])
+
+
 @dataclass
-class BenchmarkBuild:
+class BenchmarkBuild(DatabaseSource):
     """A finished build on disk. Items and definitions are read lazily and cached."""
 
     root: Path
     manifest: dict[str, Any] = field(default_factory=dict)
     _items: dict[Path, list[BenchItem]] = field(default_factory=dict, init=False, repr=False)
     _databases: dict[tuple[str, Family], Database] = field(default_factory=dict, init=False, repr=False)
-    _layouts: dict[tuple[str, str], SchemaLayout] = field(default_factory=dict, init=False, repr=False)
 
     # ------------------------------------------------------------------ items
     def items(self, split: str | None = None, preset: str | None = None,
@@ -97,41 +152,6 @@ class BenchmarkBuild:
             self._databases[key] = read_database(path)
         return self._databases[key]
 
-    def load_into(self, engines: Mapping[str, Engine], db_ids: Iterable[str] | None = None) -> list[str]:
-        """Load the definitions of ``db_ids`` (default: all) into every engine given; returns the ids loaded.
-
-        Relational definitions go to the SQL engines, graphs to the graph engines; dialects without an engine
-        in ``engines`` are skipped.
-        """
-        ids = sorted(set(db_ids)) if db_ids is not None else self.database_ids()
-        for db_id in ids:
-            for dialect in DIALECT_NAMES:
-                if dialect in engines:
-                    engines[dialect].load(self.database(db_id, dialect))
-        return ids
-
-    # ------------------------------------------------------------------ prompts
-    def prompt(self, item: BenchItem, budget: TokenBudget | None = None) -> PromptParts:
-        """The item's prompt under ``budget`` (see :func:`momq.dialects.prompt.fit_prompt`).
-
-        The schema comes from the build's definition of the item's database; an item whose database the build
-        does not define (an external item carrying only schema text) gets its own ``schema`` text unfitted.
-        """
-        try:
-            spec = self.database(item.db_id, item.dialect)
-        except BuildFormatError:
-            if not item.schema:
-                raise
-            from momq.dialects.prompt import prompt_parts
-
-            return prompt_parts(item.question, item.schema, item.dialect, item.evidence)
-        key = (item.db_id, item.dialect)
-        if key not in self._layouts:
-            from momq.dialects import get_dialect
-
-            self._layouts[key] = get_dialect(item.dialect).schema_layout(spec)
-        return fit_prompt(item.question, spec, item.dialect, item.evidence, budget, layout=self._layouts[key])
-
 
 def open_build(path: str | Path) -> BenchmarkBuild:
     """Open the build in ``path``; :class:`BuildFormatError` when it is not one."""
@@ -150,6 +170,34 @@ def open_build(path: str | Path) -> BenchmarkBuild:
     return BenchmarkBuild(root, manifest)
 
 
+@dataclass
+class SuiteSource(DatabaseSource):
+    """An external suite (``momq bench external``: items JSONL + a folder of dumps / definitions) as a source."""
+
+    suite: Any
+
+    def items(self, dialects: Sequence[str] | None = None) -> list[BenchItem]:
+        wanted = None if dialects is None else {check_dialect(d) for d in dialects}
+        return [it for it in self.suite.items if wanted is None or it.dialect in wanted]
+
+    def database_ids(self) -> list[str]:
+        return sorted(set(self.suite.relational) | set(self.suite.graphs))
+
+    def database(self, db_id: str, dialect: str) -> Database:
+        family = family_of(check_dialect(dialect))
+        table = self.suite.relational if family is Family.RELATIONAL else self.suite.graphs
+        if db_id not in table:
+            raise BuildFormatError(f"suite {self.suite.name}: no {_FAMILY_SUFFIX[family]} definition of {db_id!r}")
+        return table[db_id]
+
+
+def open_suite(items_path: str | Path, databases_dir: str | Path, sql_dialect: str = "mysql") -> SuiteSource:
+    """An external suite (see :func:`momq.bench.external.load_suite`) as a :class:`DatabaseSource`."""
+    from momq.bench.external import load_suite
+
+    return SuiteSource(load_suite(items_path, databases_dir, sql_dialect=sql_dialect))
+
+
 def load_databases(out_dir: str | Path, engines: Mapping[str, Engine], db_ids: Sequence[str] | None = None) -> None:
     """Load a build's database definitions into the engines (relational -> SQL engines, graph -> graph engines)."""
     open_build(out_dir).load_into(engines, db_ids)
@@ -158,6 +206,9 @@ def load_databases(out_dir: str | Path, engines: Mapping[str, Engine], db_ids: S
 __all__ = [
     "BenchmarkBuild",
     "BuildFormatError",
+    "DatabaseSource",
+    "SuiteSource",
+    "open_suite",
     "DATABASES_DIR",
     "FAILURES_FILE",
     "ITEMS_FILE",

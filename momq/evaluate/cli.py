@@ -15,6 +15,9 @@ import typer
 def eval_cmd(
     build: Path = typer.Option(Path("out/bench"), "--build", help="A benchmark build folder."),
     split: str = typer.Option("test", "--split", help="train, dev or test."),
+    suite: Optional[Path] = typer.Option(None, "--suite", help="Evaluate an external suite's items JSONL instead."),
+    suite_databases: Optional[Path] = typer.Option(None, "--databases", help="The suite's databases folder."),
+    sql_dialect: str = typer.Option("mysql", "--sql-dialect", help="The SQL flavour of the suite's dumps."),
     adapter: Optional[Path] = typer.Option(None, "--adapter", help="An adapter folder (default: the bare base)."),
     base: str = typer.Option("smollm2-135m", "--base", help="Base model: an HF folder, a .gguf file or a hub id."),
     routing: Optional[str] = typer.Option(None, "--routing", help="known (default), soft, hard or none."),
@@ -31,7 +34,9 @@ def eval_cmd(
     from momq.evaluate.run import EvalConfig, evaluate
 
     try:
-        config = EvalConfig(build=str(build), split=split, adapter=str(adapter) if adapter else None, base_model=base,
+        config = EvalConfig(build=str(build), split=split, suite=str(suite) if suite else None,
+                            suite_databases=str(suite_databases) if suite_databases else None,
+                            suite_sql_dialect=sql_dialect, adapter=str(adapter) if adapter else None, base_model=base,
                             routing=routing, dialects=tuple(dialects.split(",")) if dialects else None,
                             max_items=max_items, prompt_tokens=prompt_tokens, batch_size=batch_size,
                             max_new_tokens=max_new_tokens, threads=threads, out_dir=str(out) if out else None,

@@ -36,6 +36,10 @@ INFERENCE_ROUTINGS = ("known", "soft", "hard", "none")
 class EvalConfig:
     #: A benchmark build folder.
     build: str = "out/bench"
+    #: Or an external suite (``momq bench external``): its items JSONL and its databases folder.
+    suite: str | None = None
+    suite_databases: str | None = None
+    suite_sql_dialect: str = "mysql"
     split: str = "test"
     dialects: tuple[str, ...] | None = None
     #: At most this many items per dialect (a seeded sample), None: all.
@@ -59,6 +63,8 @@ class EvalConfig:
     name: str = "model"
 
     def __post_init__(self) -> None:
+        if (self.suite is None) != (self.suite_databases is None):
+            raise ValueError("an external suite needs both its items file and its databases folder")
         if self.split not in ("train", "dev", "test"):
             raise ValueError(f"split must be train, dev or test, got {self.split!r}")
         if self.dialects is not None:
@@ -141,7 +147,7 @@ def evaluate(config: EvalConfig, *, model_bundle: tuple | None = None,
 
     from momq.adapter.model import MoMQModel
     from momq.adapter.stats import RoutingStats
-    from momq.bench.dataset import open_build
+    from momq.bench.dataset import open_build, open_suite
     from momq.dialects.prompt import TokenBudget, hf_token_counter
     from momq.evaluate.metrics import summarize
     from momq.evaluate.score import score_predictions
@@ -150,12 +156,18 @@ def evaluate(config: EvalConfig, *, model_bundle: tuple | None = None,
     t0 = time.monotonic()
     if config.threads:
         torch.set_num_threads(config.threads)
-    build = open_build(config.build)
+    if config.suite is not None:
+        build = open_suite(config.suite, config.suite_databases, config.suite_sql_dialect)
+        where = f"suite {config.suite}"
+    else:
+        build = open_build(config.build)
+        where = f"{config.build}: {config.split} split"
     if items is None:
-        items = build.items(config.split, dialects=config.dialects)
+        items = (build.items(dialects=config.dialects) if config.suite is not None
+                 else build.items(config.split, dialects=config.dialects))
         items = sample_items(items, config.max_items, config.seed)
     if not items:
-        raise ValueError(f"{config.build}: no {config.split} items to evaluate")
+        raise ValueError(f"{where}: no items to evaluate")
     model, tokenizer = model_bundle if model_bundle is not None else load_model(config)
     momq = isinstance(model, MoMQModel)
     previous_routing = model.momq_config.routing if momq else None

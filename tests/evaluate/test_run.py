@@ -59,7 +59,7 @@ def test_known_routing_keeps_each_item_in_its_dialect_group(tiny_bench, tiny_mom
 def test_bad_routing_and_empty_selection_are_clear_errors(tiny_bench, tiny_momq, all_engines):
     with pytest.raises(ValueError, match="routing must be one of"):
         EvalConfig(build=str(tiny_bench), routing="psychic")
-    with pytest.raises(ValueError, match="no test items"):
+    with pytest.raises(ValueError, match="no items to evaluate"):
         evaluate(EvalConfig(build=str(tiny_bench)), model_bundle=tiny_momq, engines=all_engines, items=[])
 
 
@@ -85,3 +85,16 @@ def test_training_runs_the_dev_evaluation(tiny_bench, tiny_llama_dir, all_engine
     dev = [h for h in result.log_history if "dev_ex" in h]
     assert [h["step"] for h in dev] == [1, 2]
     assert all(0.0 <= h["dev_ex"] <= h["dev_valid"] <= 1.0 for h in dev)
+
+
+def test_eval_on_an_external_suite(tiny_momq, all_engines, tmp_path):
+    from tests.bench.test_external import GOOD, write_suite
+
+    suite = write_suite(tmp_path, GOOD)
+    config = EvalConfig(suite=str(suite), suite_databases=str(tmp_path / "dbs"), prompt_tokens=700,
+                        max_new_tokens=6, batch_size=4)
+    result = evaluate(config, model_bundle=tiny_momq, engines=all_engines, progress=False)
+    assert [s.id for s in result.scored] == ["suite-1", "suite-2", "c1", "n1"]
+    assert all(s.gold_error is None for s in result.scored)  # the suite's databases were loaded for the gold
+    with pytest.raises(ValueError, match="needs both"):
+        EvalConfig(suite=str(suite))
