@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any, Mapping
 
-from momq.train.config import TrainConfig, Variant, read_yaml_mapping
+from momq.train.config import TrainConfig, Variant, dataclass_from_mapping, read_yaml_mapping
 
 METHODS: tuple[str, ...] = tuple(v.value for v in Variant)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -114,11 +114,7 @@ class ExperimentConfig:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "ExperimentConfig":
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ValueError(f"unknown experiment option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        return cls(**dict(data))
+        return dataclass_from_mapping(cls, data, "experiment")
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> "ExperimentConfig":

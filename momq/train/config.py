@@ -97,6 +97,9 @@ class TrainConfig:
     efficient: bool = True
 
     def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            if f.type in ("float", float):  # YAML reads 2e-4 (no dot) as a string
+                setattr(self, f.name, _float(getattr(self, f.name), f.name))
         self.variant = _enum(Variant, self.variant, "variant")
         if self.match_params_of is not None:
             self.match_params_of = _enum(Variant, self.match_params_of, "match_params_of")
@@ -167,11 +170,7 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "TrainConfig":
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ValueError(f"unknown training option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        return cls(**dict(data))
+        return dataclass_from_mapping(cls, data, "training")
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> "TrainConfig":
@@ -185,6 +184,15 @@ class TrainConfig:
     def with_overrides(self, assignments: Sequence[str]) -> "TrainConfig":
         """A copy with ``field=value`` assignments applied (values parsed as YAML scalars or lists)."""
         return type(self).from_dict({**self.to_dict(), **parse_assignments(assignments)})
+
+
+def dataclass_from_mapping(cls: type, data: Mapping[str, Any], what: str) -> Any:
+    """``cls(**data)`` for a config dataclass, with unknown keys named in the error instead of a TypeError."""
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValueError(f"unknown {what} option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return cls(**dict(data))
 
 
 def read_yaml_mapping(path: str | Path) -> dict[str, Any]:
@@ -218,6 +226,15 @@ def parse_assignments(assignments: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+def _float(value: Any, name: str) -> float:
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+
+
 def _enum(cls: type[enum.Enum], value: Any, name: str) -> Any:
     if isinstance(value, cls):
         return value
@@ -227,4 +244,5 @@ def _enum(cls: type[enum.Enum], value: Any, name: str) -> Any:
         raise ValueError(f"{name} must be one of {', '.join(v.value for v in cls)}, got {value!r}") from None
 
 
-__all__ = ["DEFAULT_BASE", "TrainConfig", "Variant", "parse_assignments", "read_yaml_mapping"]
+__all__ = ["DEFAULT_BASE", "TrainConfig", "Variant", "dataclass_from_mapping", "parse_assignments",
+           "read_yaml_mapping"]
