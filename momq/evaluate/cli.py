@@ -29,6 +29,8 @@ def eval_cmd(
     threads: int = typer.Option(0, "--threads", min=0),
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for predictions, metrics and the report."),
     name: str = typer.Option("model", "--name", help="The method's name in the report."),
+    curve: Optional[Path] = typer.Option(None, "--curve", help="Score every checkpoint of this training run "
+                                         "instead (cached per checkpoint) and plot EX against examples seen."),
 ) -> None:
     """Generate for every item, run each prediction read-only on its engine, and report EX, validity and EM."""
     from momq.evaluate.run import EvalConfig, evaluate
@@ -41,6 +43,9 @@ def eval_cmd(
                             max_items=max_items, prompt_tokens=prompt_tokens, batch_size=batch_size,
                             max_new_tokens=max_new_tokens, threads=threads, out_dir=str(out) if out else None,
                             name=name)
+        if curve is not None:
+            _curve(curve, config, out)
+            return
         result = evaluate(config)
     except (ValueError, OSError) as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
@@ -55,3 +60,24 @@ def eval_cmd(
                f"{100 * overall['em']:>6.1f}%   ({result.items_per_second:.2f} items/s generation)")
     if out:
         typer.echo(f"report: {out / 'report.md'}")
+
+
+def _curve(run: Path, config, out: Optional[Path]) -> None:
+    import dataclasses
+    import json
+
+    from momq.evaluate.curve import learning_curve
+
+    points = learning_curve(run, dataclasses.replace(config, out_dir=None))
+    for p in points:
+        cells = "  ".join(f"{d} {100 * ex:5.1f}%" for d, ex in p["ex"].items())
+        typer.echo(f"step {p['step']:>5} ({p['examples_seen']:>6} examples)  EX {cells}")
+    if out is not None:
+        from momq.evaluate.report import write_report
+
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "curve.json").write_text(json.dumps(points, indent=2) + "\n", encoding="utf-8")
+        last = json.loads((run / "train_summary.json").read_text()) if (run / "train_summary.json").is_file() else None
+        write_report(out, {}, learning_curve=[(p["examples_seen"], p["ex"]) for p in points],
+                     title=f"learning curve of {run}" + (f" ({last['steps']} steps)" if last else ""))
+        typer.echo(f"curve: {out / 'learning_curve.png'}")
