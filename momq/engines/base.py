@@ -28,7 +28,8 @@ class EngineUnavailable(EngineError):
 
 
 class UnsafeQueryError(EngineError):
-    """The query was refused before or during execution because it could change data or has several statements."""
+    """The query was refused before or during execution because it could change data, has several statements,
+    reaches files or the network, or exceeds a limit checked on its text (length, nesting)."""
 
 
 class QueryTimeout(EngineError):
@@ -70,23 +71,45 @@ class GraphPath:
 
 @dataclass(frozen=True)
 class ExecutionLimits:
-    """Limits applied to every untrusted query."""
+    """Limits applied to every untrusted query.
+
+    ``max_query_chars`` and ``max_nesting`` are checked on the text before any parser or server sees it (a
+    parser's cost can grow with them faster than any timeout can stop); ``max_result_bytes`` bounds what a
+    result may hold in the client while it is fetched, alongside ``max_rows`` (either cap sets ``truncated``).
+    """
 
     timeout_s: float = 10.0
     max_rows: int = 10_000
+    max_result_bytes: int = 64 * 1024 * 1024
+    max_query_chars: int = 20_000
+    max_nesting: int = 64  # brackets ( [ { inside one another, outside strings and comments
 
     def __post_init__(self) -> None:
         if not (self.timeout_s > 0):
             raise ValueError(f"timeout_s must be positive, got {self.timeout_s}")
-        if not (isinstance(self.max_rows, int) and self.max_rows > 0):
-            raise ValueError(f"max_rows must be a positive integer, got {self.max_rows}")
+        for name in ("max_rows", "max_result_bytes", "max_query_chars", "max_nesting"):
+            value = getattr(self, name)
+            if not (isinstance(value, int) and value > 0):
+                raise ValueError(f"{name} must be a positive integer, got {value}")
+
+    def check_text(self, query: str, dialect: str) -> None:
+        """Refuse, with :class:`UnsafeQueryError`, text longer than ``max_query_chars`` or nested deeper than
+        ``max_nesting``. Length is checked first, so the nesting scan is bounded too."""
+        if len(query) > self.max_query_chars:
+            raise UnsafeQueryError(f"refused: the query is {len(query):,} characters long; the limit is "
+                                   f"{self.max_query_chars:,}")
+        from momq.dialects.lexical import bracket_depth
+
+        depth = bracket_depth(query, dialect)
+        if depth > self.max_nesting:
+            raise UnsafeQueryError(f"refused: brackets nest {depth} deep; the limit is {self.max_nesting}")
 
 
 @dataclass
 class QueryResult:
     columns: tuple[str, ...]
     rows: list[tuple]
-    truncated: bool = False  # True when more rows existed than max_rows
+    truncated: bool = False  # True when more rows existed than max_rows, or the rows reached max_result_bytes
     elapsed_s: float = 0.0
 
 

@@ -5,7 +5,8 @@ Four small pieces used by the FalkorDB, Bolt and nGQL-emulation engines:
   label, then edges matched by their endpoints' key properties), with property values converted to what a
   graph engine stores (NULL -> property absent, DATE -> ISO string, DECIMAL -> float);
 - :func:`single_statement` refuses text with more than one statement (a ``;`` outside strings and comments), and
-  :func:`write_clause` finds write clauses and non-read procedure calls (a lexical defence in depth);
+  :func:`write_clause` finds write clauses and non-read procedure calls (a lexical defence in depth), and
+  :func:`file_or_network_clause` finds clauses that read files or URLs (LOAD CSV);
 - :func:`to_plain` converts driver values (falkordb's Node/Edge/Path, the neo4j driver's Node/Relationship/Path
   and temporal types) into the engine-neutral :class:`GraphNode` / :class:`GraphEdge` / :class:`GraphPath`;
 - :func:`introspect_graph` infers labels, relationship types and typed properties from a live graph through
@@ -220,6 +221,16 @@ def write_clause(query: str) -> str | None:
             proc = ".".join(name)
             if proc.lower() not in READ_PROCEDURES:
                 return f"CALL {proc}"
+    return None
+
+
+def file_or_network_clause(query: str) -> str | None:
+    """``"LOAD CSV"`` when ``query`` would read a file or a URL (FalkorDB fetches ``https://`` itself, and a failed
+    fetch silently returns no rows), else None. Property names and map keys such as ``n.load`` do not count."""
+    words = cypher_words(query)
+    for k, word in enumerate(words[:-1]):
+        if word.upper() == "LOAD" and words[k + 1].upper() == "CSV" and (k == 0 or words[k - 1] not in ".$:"):
+            return "LOAD CSV"
     return None
 
 

@@ -37,6 +37,8 @@ from momq.engines.base import (
     Engine, EngineUnavailable, ExecutionLimits, GraphEdge, GraphNode, GraphPath, QueryFailed, QueryResult,
     QueryTimeout, UnknownDatabase, UnsafeQueryError,
 )
+from momq.dialects.lexical import code_text
+from momq.engines.graph_values import file_or_network_clause
 from momq.engines.process import LOOPBACK
 from momq.ngql import ast as A
 from momq.ngql.parser import NGQLSyntaxError, parse
@@ -177,16 +179,30 @@ class NGQLEmulationEngine(Engine):
         self._schemas.pop(name, None)
 
     # ---- execution
-    def translate(self, db: str, query: str):
-        """Parse, check and translate ``query``; return the :class:`~momq.ngql.translate.Translation`."""
-        script = read_only_script(query, note=" (nGQL is read-only here)")
-        schema = self.schema(db)
+    def translate(self, db: str, query: str, limits: ExecutionLimits | None = None):
+        """Parse, check and translate ``query``; return the :class:`~momq.ngql.translate.Translation`.
+
+        The text's length and nesting are checked first (``limits``, the defaults when None), so our parser and
+        translator only see bounded input; a translation FalkorDB's parser could stall on, or one that reads
+        files or URLs, is refused like the same Cypher sent to the Cypher engine.
+        """
+        from momq.engines.falkordb import check_cypher_text
+
+        (limits or ExecutionLimits()).check_text(query, "ngql")
+        if file_or_network_clause(code_text(query, "ngql")):
+            raise UnsafeQueryError("refused: LOAD CSV reads files or URLs from the server")
         try:
-            return translate(script, schema, space=db)
+            script = read_only_script(query, note=" (nGQL is read-only here)")
+            schema = self.schema(db)
+            tr = translate(script, schema, space=db)
         except UnsupportedNGQL as exc:
             raise QueryFailed(f"not supported by the {DISPLAY_NAME}: {exc}") from exc
         except NGQLSemanticError as exc:
             raise QueryFailed(f"nGQL semantic error: {exc}") from exc
+        except RecursionError as exc:  # e.g. hundreds of chained operators: a deep tree, without brackets
+            raise QueryFailed("the query's expressions nest too deeply for the nGQL parser and translator") from exc
+        check_cypher_text(tr.cypher)
+        return tr
 
     def execute(self, db: str, query: str, limits: ExecutionLimits = ExecutionLimits()) -> QueryResult:
         from falkordb import FalkorDB
@@ -197,7 +213,7 @@ class NGQLEmulationEngine(Engine):
         from momq.engines.falkordb import ensure_server_caps
 
         t0 = time.monotonic()
-        tr = self.translate(db, query)
+        tr = self.translate(db, query, limits)
         cypher = f"{tr.cypher} LIMIT {limits.max_rows + 1}"
         client = FalkorDB(host=self.host, port=self.port, socket_timeout=limits.timeout_s + 1.0,
                           socket_connect_timeout=3)

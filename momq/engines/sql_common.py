@@ -1,7 +1,8 @@
 """What the MariaDB and PostgreSQL engines share: kept read-only connections and the untrusted-query entry point.
 
 :class:`SQLEngine` is the base of :class:`momq.engines.mariadb.MariaDBEngine` and
-:class:`momq.engines.postgres.PostgresEngine`. It runs the textual pre-check
+:class:`momq.engines.postgres.PostgresEngine`. It checks the text's length and nesting
+(:meth:`ExecutionLimits.check_text`), runs the textual pre-check
 (:func:`momq.engines.sql_safety.check_read_query`) for the engine's dialect, keeps at most :data:`MAX_KEPT`
 read-only connections (one per database, least recently used dropped), and replaces once a kept connection the
 server has since dropped. Each engine supplies ``_run_once``: how its driver runs one statement read-only under
@@ -33,6 +34,7 @@ class SQLEngine(Engine):
 
     # ---- untrusted execution
     def execute(self, db: str, query: str, limits: ExecutionLimits = ExecutionLimits()) -> QueryResult:
+        limits.check_text(query, self.dialect)
         statement = check_read_query(query, self.dialect)
         return self._run_read_only(db, statement, limits)
 
