@@ -31,7 +31,7 @@ import json
 import logging
 import time
 from collections import OrderedDict, defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from momq.engines.base import (
     Engine, EngineUnavailable, ExecutionLimits, GraphEdge, GraphNode, GraphPath, QueryFailed, QueryResult,
@@ -46,6 +46,9 @@ from momq.ngql.safety import first_mutation, statement_leading_mutation
 from momq.ngql.translate import HIDDEN_PROPERTIES, RANK, VID, NGQLSemanticError, UnsupportedNGQL, translate
 from momq.schema.graph import EdgeType, GraphDatabase, NodeType, Property
 from momq.schema.types import ValueType
+
+if TYPE_CHECKING:
+    from momq.engines.falkordb_server import FalkorDBServer
 
 log = logging.getLogger(__name__)
 
@@ -99,10 +102,11 @@ class NGQLEmulationEngine(Engine):
     stands_in_for = "NebulaGraph"
     display_name = DISPLAY_NAME
 
-    def __init__(self, host: str = LOOPBACK, port: int = 6379):
+    def __init__(self, host: str = LOOPBACK, port: int = 6379, *, server: "FalkorDBServer | None" = None):
         from falkordb import FalkorDB
 
         self.host, self.port = host, port
+        self._server = server  # our own server: persisted after loads, restarted when stuck
         try:
             self._client = FalkorDB(host=host, port=port, socket_connect_timeout=3)
             self._client.connection.ping()
@@ -110,9 +114,20 @@ class NGQLEmulationEngine(Engine):
             raise EngineUnavailable(f"FalkorDB at {host}:{port} is not reachable: {exc}") from exc
         self._schemas: dict[str, GraphDatabase] = {}
 
+    def _redis(self):
+        """Map redis errors of admin calls (schema, load, drop) to EngineErrors, as the Cypher engine does."""
+        return _redis_errors(self.host, self.port)
+
+    def _persist(self) -> None:
+        if self._server is not None:
+            with self._redis():
+                self._server.persist()
+
     # ---- introspection
     def version(self) -> str:
-        for entry in self._client.connection.execute_command("MODULE", "LIST"):
+        with self._redis():
+            modules = self._client.connection.execute_command("MODULE", "LIST")
+        for entry in modules:
             items = entry.items() if isinstance(entry, dict) else zip(entry[::2], entry[1::2])
             mod = {(k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
                    for k, v in items}
@@ -122,13 +137,15 @@ class NGQLEmulationEngine(Engine):
         raise EngineUnavailable("the FalkorDB module is not loaded on this server")
 
     def databases(self) -> list[str]:
-        keys = self._client.connection.keys(META_PREFIX + "*")
+        with self._redis():
+            keys = self._client.connection.keys(META_PREFIX + "*")
         return sorted((k.decode() if isinstance(k, bytes) else k)[len(META_PREFIX):] for k in keys)
 
     def schema(self, db: str) -> GraphDatabase:
         if db in self._schemas:
             return self._schemas[db]
-        raw = self._client.connection.get(META_PREFIX + db)
+        with self._redis():
+            raw = self._client.connection.get(META_PREFIX + db)
         if raw is None:
             raise UnknownDatabase(f"space {db!r} is not loaded in the nGQL emulation")
         out = _schema_from_json(json.loads(raw))
@@ -137,8 +154,14 @@ class NGQLEmulationEngine(Engine):
 
     # ---- loading
     def load(self, db: GraphDatabase) -> None:
+        with self._redis():
+            self._load(db)
+        self._persist()
+        log.info("nGQL emulation: loaded space %s (%d vertices, %d edges)", db.name, len(db.nodes), len(db.edges))
+
+    def _load(self, db: GraphDatabase) -> None:
         _validate(db)
-        self.drop(db.name)
+        self._drop(db.name)
         graph = self._client.select_graph(GRAPH_PREFIX + db.name)
         for nt in db.node_types:
             graph.query(f"CREATE INDEX FOR (n:`{nt.label}`) ON (n.{VID})")
@@ -166,9 +189,13 @@ class NGQLEmulationEngine(Engine):
                                        f"{type_} edges")
         self._client.connection.set(META_PREFIX + db.name, json.dumps(_schema_to_json(db)))
         self._schemas[db.name] = db.without_data()
-        log.info("nGQL emulation: loaded space %s (%d vertices, %d edges)", db.name, len(db.nodes), len(db.edges))
 
     def drop(self, name: str) -> None:
+        with self._redis():
+            self._drop(name)
+        self._persist()
+
+    def _drop(self, name: str) -> None:
         from redis.exceptions import ResponseError
 
         try:
@@ -210,30 +237,39 @@ class NGQLEmulationEngine(Engine):
         from redis.exceptions import ResponseError
         from redis.exceptions import TimeoutError as RedisTimeoutError
 
-        from momq.engines.falkordb import ensure_server_caps
+        from momq.engines.falkordb import ensure_server_caps, recover_after
 
         t0 = time.monotonic()
         tr = self.translate(db, query, limits)
         cypher = f"{tr.cypher} LIMIT {limits.max_rows + 1}"
         client = FalkorDB(host=self.host, port=self.port, socket_timeout=limits.timeout_s + 1.0,
                           socket_connect_timeout=3)
+        stalled = False
         try:
-            ensure_server_caps(client.connection, limits.max_rows + 1)
-            res = client.select_graph(GRAPH_PREFIX + db).ro_query(cypher, tr.params,
-                                                                 timeout=max(1, int(limits.timeout_s * 1000)))
-        except RedisTimeoutError as exc:
-            raise QueryTimeout(f"query exceeded {limits.timeout_s:g} s (client gave up waiting)") from exc
-        except ResponseError as exc:
-            msg = str(exc)
-            if "timed out" in msg.lower():
-                raise QueryTimeout(f"query exceeded {limits.timeout_s:g} s and was cancelled") from exc
-            if "read-only" in msg.lower():
-                raise UnsafeQueryError(f"refused by FalkorDB's read-only command: {msg}") from exc
-            raise QueryFailed(f"FalkorDB rejected the translated query: {msg}") from exc
-        except RedisConnectionError as exc:
-            raise EngineUnavailable(f"FalkorDB at {self.host}:{self.port} is not reachable: {exc}") from exc
-        finally:
-            client.connection.close()
+            try:
+                ensure_server_caps(client.connection, limits.max_rows + 1)
+                res = client.select_graph(GRAPH_PREFIX + db).ro_query(cypher, tr.params,
+                                                                     timeout=max(1, int(limits.timeout_s * 1000)))
+            except RedisTimeoutError as exc:
+                stalled = True
+                raise QueryTimeout(f"query exceeded {limits.timeout_s:g} s (client gave up waiting)") from exc
+            except ResponseError as exc:
+                msg = str(exc)
+                if "timed out" in msg.lower():
+                    raise QueryTimeout(f"query exceeded {limits.timeout_s:g} s and was cancelled") from exc
+                if "read-only" in msg.lower():
+                    raise UnsafeQueryError(f"refused by FalkorDB's read-only command: {msg}") from exc
+                raise QueryFailed(f"FalkorDB rejected the translated query: {msg}") from exc
+            except RedisConnectionError as exc:
+                raise EngineUnavailable(f"FalkorDB at {self.host}:{self.port} is not reachable: {exc}") from exc
+            finally:
+                client.connection.connection_pool.disconnect()
+        except (QueryTimeout, EngineUnavailable) as exc:
+            restarts = getattr(self._server, "restarts", 0)
+            error = recover_after(exc, self._server, GRAPH_PREFIX + db, stalled=stalled)
+            if getattr(self._server, "restarts", 0) != restarts:
+                self._reconnect()
+            raise error from exc.__cause__
         elapsed = time.monotonic() - t0
         if elapsed > limits.timeout_s:
             raise QueryTimeout(f"query took {elapsed:.1f} s, over its {limits.timeout_s:g} s limit")
@@ -241,11 +277,40 @@ class NGQLEmulationEngine(Engine):
         truncated = len(rows) > limits.max_rows
         return QueryResult(tr.columns, rows[:limits.max_rows], truncated, elapsed)
 
+    def _reconnect(self) -> None:
+        """A new admin client after the server was restarted (the old one's socket went with the process)."""
+        from falkordb import FalkorDB
+
+        self.close()
+        self._client = FalkorDB(host=self.host, port=self.port, socket_connect_timeout=3)
+
     def close(self) -> None:
         try:
             self._client.connection.close()
         except Exception:  # noqa: BLE001 - closing is best effort and idempotent
             pass
+
+
+class _redis_errors:
+    """redis errors of an admin call as EngineErrors: unreachable -> EngineUnavailable, no answer in time ->
+    QueryTimeout, anything else the server said -> QueryFailed."""
+
+    def __init__(self, host: str, port: int):
+        self.where = f"FalkorDB at {host}:{port}"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        from redis import exceptions as rx
+
+        if isinstance(exc, rx.TimeoutError):
+            raise QueryTimeout(f"{self.where} did not answer in time: {exc}") from exc
+        if isinstance(exc, rx.ConnectionError):
+            raise EngineUnavailable(f"{self.where} is not reachable: {exc}") from exc
+        if isinstance(exc, rx.RedisError):
+            raise QueryFailed(f"{self.where}: {exc}") from exc
+        return False
 
 
 # ----------------------------------------------------------------------------------------------- values
