@@ -151,6 +151,9 @@ def _traversable_by(path: Path, uid: int, gids: list[int]) -> bool:
 class PostgresServer(LocalServer):
     name = "postgresql"
     start_timeout_s = 60.0
+    #: RLIMIT_AS of the postmaster and of every backend it forks: a query that allocates past it fails with
+    #: "out of memory" (53200) in its own backend. A backend here maps ~220 MB (shared buffers included).
+    default_memory_limit_mb = 1024
 
     @property
     def as_root(self) -> bool:

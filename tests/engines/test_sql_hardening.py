@@ -198,6 +198,18 @@ def test_postgresql_conversion_error_is_a_query_failure_and_is_not_re_run(pg):
     _answers_within_one_second(pg)
 
 
+def test_postgresql_backend_memory_is_capped_by_the_os(pg, postgres_server):
+    """Three 400 MB values in one row: the backend's address-space limit (RLIMIT_AS) fails the query."""
+    before = _pg_fingerprint(pg)
+    with pytest.raises(QueryFailed, match="memory"):
+        pg.execute(DB, "SELECT repeat('x', 400000000) AS a, repeat('y', 400000000) AS b, "
+                       "repeat('z', 400000000) AS c", ExecutionLimits(timeout_s=30.0))
+    assert _pg_fingerprint(pg) == before
+    limits = open(f"/proc/{postgres_server.pid()}/limits").read()
+    assert str(postgres_server.memory_limit_mb * 1024 * 1024) in limits
+    _answers_within_one_second(pg)
+
+
 def test_postgresql_result_bytes_are_capped_while_fetching(pg):
     limits = ExecutionLimits(timeout_s=20.0, max_rows=1000, max_result_bytes=8_000_000)
     res = pg.execute(DB, "SELECT repeat('x', 1000000) FROM generate_series(1, 400)", limits)
