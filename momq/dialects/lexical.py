@@ -97,7 +97,7 @@ def scan(text: str, dialect: str, *, strict: bool = False) -> Iterator[Segment]:
             kind = "string" if ch in rules.string_quotes else "ident"
             end = _quoted_end(text, i, ch, ch in rules.backslash_escapes)
             if end < 0:
-                end = fail(f"{ch}-quoted text", i)
+                end = fail(f"{ch} quote", i)
         elif rules.escape_strings and ch in "eE" and text.startswith("'", i + 1) and not _word_before(text, i):
             kind = "string"
             end = _quoted_end(text, i + 1, "'", True)
