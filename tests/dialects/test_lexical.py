@@ -90,3 +90,19 @@ def test_bracket_depth_ignores_strings_and_comments():
 def test_pre_check_refuses_what_a_bare_cr_exposes():
     with pytest.raises(EngineError):
         check_read_query("SELECT 1 --x\r; DROP TABLE t", "postgresql")
+
+
+@pytest.mark.parametrize("dialect,text,code", TRICKY)
+def test_prompt_statement_splitting_agrees_with_the_scanner(dialect, text, code):
+    from momq.dialects import get_dialect
+
+    parts = [p for p in get_dialect(dialect).split_statements(text) if p.strip()]
+    assert len(parts) == len([s for s in code.split(";") if s.strip()])
+
+
+@pytest.mark.parametrize("dialect,text,code", [c for c in TRICKY if c[0] in ("cypher", "ngql")])
+def test_ordering_tokens_agree_with_the_scanner(dialect, text, code):
+    from momq.evaluate.ordering import _tokenize
+
+    words = [t.text for t in _tokenize(text, ngql=dialect == "ngql") if t.text != "'"]
+    assert words == [t.text for t in _tokenize(code, ngql=dialect == "ngql")]
