@@ -113,6 +113,44 @@ class QueryResult:
     elapsed_s: float = 0.0
 
 
+class ResultBudget:
+    """Counts the client-side size of result rows against ``ExecutionLimits.max_result_bytes``.
+
+    Every engine charges each row before keeping it and stops once :meth:`take` says the budget is spent. The
+    size of a row is an estimate of what it holds in memory here: the length of every text/bytes value, what
+    lists, maps and graph values contain, plus a fixed cost per value. The SQL engines fetch rows in small
+    batches, so a result is never materialised whole before it is measured; the graph engines receive their
+    reply whole (its rows are bounded by the server's result-set size) and stop converting at the cap.
+    """
+
+    PER_VALUE = 16
+
+    def __init__(self, limits: ExecutionLimits):
+        self.left = limits.max_result_bytes
+        self.last = 0  # the size of the last row charged
+
+    def take(self, row) -> bool:
+        """Charge ``row``; False when it does not fit (the row is then not kept)."""
+        self.last = sum(value_size(v) for v in row)
+        self.left -= self.last
+        return self.left >= 0
+
+
+def value_size(value: Any) -> int:
+    """An estimate of the bytes ``value`` holds (see :class:`ResultBudget`)."""
+    if isinstance(value, (str, bytes, bytearray, memoryview)):
+        return ResultBudget.PER_VALUE + len(value)
+    if isinstance(value, (list, tuple)):
+        return ResultBudget.PER_VALUE + sum(value_size(v) for v in value)
+    if isinstance(value, dict):
+        return ResultBudget.PER_VALUE + sum(value_size(k) + value_size(v) for k, v in value.items())
+    if isinstance(value, (GraphNode, GraphEdge)):
+        return ResultBudget.PER_VALUE + value_size(value.properties)
+    if isinstance(value, GraphPath):
+        return value_size(value.nodes) + value_size(value.edges)
+    return ResultBudget.PER_VALUE
+
+
 # ----------------------------------------------------------------------------------------------- engine
 class Engine(abc.ABC):
     """A connection to one engine that can hold many databases (SQL databases / named graphs)."""

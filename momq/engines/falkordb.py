@@ -34,6 +34,7 @@ from momq.engines.base import (
     QueryFailed,
     QueryResult,
     QueryTimeout,
+    ResultBudget,
     UnknownDatabase,
     UnsafeQueryError,
 )
@@ -167,8 +168,12 @@ class FalkorDBEngine(Engine):
             with _mapped_errors(self, db, limits.timeout_s):
                 reply = graph.execute_command("GRAPH.RO_QUERY", db, body, "--compact", "timeout", timeout_ms)
                 columns, raw_rows = _raw_result(reply)
-                kept = [tuple(to_plain(parse_scalar(cell, graph)) for cell in raw)
-                        for raw in raw_rows[:limits.max_rows]]  # convert only the rows that are kept
+                kept, budget = [], ResultBudget(limits)
+                for raw in raw_rows[:limits.max_rows]:  # convert only the rows that are kept
+                    row = tuple(to_plain(parse_scalar(cell, graph)) for cell in raw)
+                    if not budget.take(row):
+                        return columns, kept, True
+                    kept.append(row)
             return columns, kept, len(raw_rows) > limits.max_rows
 
         t0 = time.monotonic()

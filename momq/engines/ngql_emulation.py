@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from momq.engines.base import (
     Engine, EngineUnavailable, ExecutionLimits, GraphEdge, GraphNode, GraphPath, QueryFailed, QueryResult,
-    QueryTimeout, UnknownDatabase, UnsafeQueryError,
+    QueryTimeout, ResultBudget, UnknownDatabase, UnsafeQueryError,
 )
 from momq.dialects.lexical import code_text
 from momq.engines.graph_values import file_or_network_clause
@@ -273,9 +273,15 @@ class NGQLEmulationEngine(Engine):
         elapsed = time.monotonic() - t0
         if elapsed > limits.timeout_s:
             raise QueryTimeout(f"query took {elapsed:.1f} s, over its {limits.timeout_s:g} s limit")
-        rows = [tuple(_value(v) for v in row) for row in res.result_set]
-        truncated = len(rows) > limits.max_rows
-        return QueryResult(tr.columns, rows[:limits.max_rows], truncated, elapsed)
+        rows, budget = [], ResultBudget(limits)
+        truncated = len(res.result_set) > limits.max_rows
+        for raw in res.result_set[:limits.max_rows]:
+            row = tuple(_value(v) for v in raw)
+            if not budget.take(row):
+                truncated = True
+                break
+            rows.append(row)
+        return QueryResult(tr.columns, rows, truncated, elapsed)
 
     def _reconnect(self) -> None:
         """A new admin client after the server was restarted (the old one's socket went with the process)."""

@@ -43,12 +43,12 @@ import time
 from pathlib import Path
 
 from momq.engines.base import (
-    EngineError, EngineUnavailable, ExecutionLimits, QueryFailed, QueryResult, QueryTimeout, UnknownDatabase,
-    UnsafeQueryError,
+    EngineError, EngineUnavailable, ExecutionLimits, QueryFailed, QueryResult, QueryTimeout, ResultBudget,
+    UnknownDatabase, UnsafeQueryError,
 )
 from momq.engines.local import LocalServer
 from momq.engines.process import LOOPBACK, pid_alive, terminate
-from momq.engines.sql_common import CLIENT_MARGIN_S, ResultBudget, SQLEngine, close_quietly
+from momq.engines.sql_common import CLIENT_MARGIN_S, SQLEngine, close_quietly
 from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table
 from momq.schema.types import ValueType, check_identifier
 

@@ -4,8 +4,7 @@
 :class:`momq.engines.postgres.PostgresEngine`. It checks the text's length and nesting
 (:meth:`ExecutionLimits.check_text`), runs the textual pre-check
 (:func:`momq.engines.sql_safety.check_read_query`) for the engine's dialect, keeps at most :data:`MAX_KEPT`
-read-only connections (one per database, least recently used dropped), and bounds the bytes a result may hold
-(:class:`ResultBudget`). Each engine supplies ``_run_once``: how its driver runs one statement read-only under
+read-only connections (one per database, least recently used dropped). Each engine supplies ``_run_once``: how its driver runs one statement read-only under
 the limits and maps its errors. This module imports no driver and holds no server, loading or introspection
 code: those differ between the two servers and stay in each engine's module.
 """
@@ -63,30 +62,6 @@ class SQLEngine(Engine):
     def close(self) -> None:
         for name in list(self._readers):
             self._forget(name)
-
-
-class ResultBudget:
-    """Counts the client-side size of fetched rows against ``ExecutionLimits.max_result_bytes``.
-
-    The size of a row is an estimate of what it holds in memory here: the length of every text/bytes value plus a
-    fixed cost per value. Engines fetch rows in small batches and stop once :meth:`take` says the budget is spent,
-    so a result is never materialised whole before it is measured.
-    """
-
-    PER_VALUE = 16
-
-    def __init__(self, limits: ExecutionLimits):
-        self.left = limits.max_result_bytes
-        self.last = 0  # the size of the last row charged
-
-    def take(self, row) -> bool:
-        """Charge ``row``; False when it does not fit (the row is then not kept)."""
-        size = 0
-        for value in row:
-            size += self.PER_VALUE + (len(value) if isinstance(value, (str, bytes, bytearray, memoryview)) else 0)
-        self.last = size
-        self.left -= size
-        return self.left >= 0
 
 
 def close_quietly(conn) -> None:

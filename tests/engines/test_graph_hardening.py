@@ -136,3 +136,13 @@ def test_ngql_engine_reports_a_stopped_server_as_unavailable(tmp_path):
         with pytest.raises(EngineUnavailable):
             call()
     engine.close()
+
+
+def test_result_bytes_are_capped_in_both_graph_paths(graphs):
+    limits = ExecutionLimits(timeout_s=10.0, max_rows=100, max_result_bytes=1_000_000)
+    res = graphs[CYPHER].execute(GRAPH, "UNWIND range(1, 50) AS i RETURN i, range(1, 20000) AS xs", limits)
+    assert res.truncated and 1 <= len(res.rows) <= 3  # ~320 kB a row
+    res = graphs[NGQL].execute(SPACE, 'GO FROM "player_1" OVER follow YIELD dst(edge) AS d, range(1, 100000) AS xs',
+                               limits)
+    assert res.truncated and res.rows == []  # ~1.6 MB: not even the first row fits
+    _answers_within_one_second(*graphs)
