@@ -15,11 +15,14 @@ never collides with the Cypher engine's graph of the same database:
 - DATE values are stored as ISO strings and DECIMAL values as floats (FalkorDB has neither type);
 - the schema (tags, edge types, typed properties) is kept as JSON under the Redis key ``ngql__meta:<db>``.
 
-Execution: parse -> refuse mutations (:class:`UnsafeQueryError`) -> refuse several statements unless the script is
+Execution: refuse text over the length or nesting limits and ``LOAD CSV`` (before our parser sees it) -> parse ->
+refuse mutations (:class:`UnsafeQueryError`) -> refuse several statements unless the script is
 ``[USE <db>;] ($var = <query>;)* <query>`` (NebulaGraph needs assignments for one logical query) -> translate ->
+check the translation as the Cypher engine checks Cypher (:func:`momq.engines.falkordb.check_cypher_text`) ->
 ``GRAPH.RO_QUERY`` with a server-side timeout, a client socket timeout and a ``LIMIT max_rows + 1``, after the
-same server-wide memory and result-size bounds as the Cypher engine (:func:`momq.engines.falkordb.ensure_server_caps`).
-It does not
+same server-wide memory and result-size bounds as the Cypher engine (:func:`momq.engines.falkordb.ensure_server_caps`);
+rows are kept up to ``max_result_bytes``. Given our own server, loads are persisted and a stuck or dead server
+is restarted with its data (:func:`momq.engines.falkordb.recover_after`). It does not
 emulate NebulaGraph's storage layout, the index requirements of LOOKUP/MATCH, or GET SUBGRAPH.
 """
 
