@@ -24,7 +24,6 @@ _TYPES = {
 class Cypher(GraphPromptDialect):
     name = "cypher"
     fence = "cypher"
-    line_comments = ("//",)
     instruction = (
         "You are an expert in Cypher for Neo4j 5. Read the graph schema below and write one read-only Cypher "
         "query that answers the question. Use only the node labels, relationship types and properties listed, "

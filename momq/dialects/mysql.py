@@ -14,7 +14,6 @@ from momq.engines.mariadb import COLUMN_TYPES
 
 class MySQL(RelationalPromptDialect):
     name = "mysql"
-    line_comments = ("--", "#")
     column_types = COLUMN_TYPES
     instruction = (
         "You are an expert in MySQL 8. Read the database schema below and write one SQL query in MySQL syntax "

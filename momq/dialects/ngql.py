@@ -32,7 +32,6 @@ _USE = re.compile(r"^\s*USE\s+[`A-Za-z_][`A-Za-z0-9_]*\s*$", re.IGNORECASE)
 class NGQL(GraphPromptDialect):
     name = "ngql"
     fence = "ngql"
-    line_comments = ("#", "//")
     instruction = (
         "You are an expert in nGQL for NebulaGraph 3. Read the graph space schema below and write one read-only "
         "nGQL query that answers the question. Use only the tags, edge types and properties listed, follow the "

@@ -17,9 +17,10 @@ import decimal as _decimal
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Iterable, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Iterable, Mapping
 
 from momq.dialects.base import DISPLAY_NAME, Family
+from momq.dialects.lexical import scan
 from momq.schema import Database, GraphDatabase, NodeType, Property, RelationalDatabase, ValueType
 
 #: How many example values a column/property shows, and how long one may be.
@@ -380,7 +381,6 @@ class PromptDialect(abc.ABC):
     family: ClassVar[Family]
     fence: ClassVar[str]  # the code-fence language tag, e.g. "sql"
     instruction: ClassVar[str]  # the English task instruction (no question, no schema)
-    line_comments: ClassVar[tuple[str, ...]] = ()  # markers that start a comment running to the end of the line
 
     @property
     def display_name(self) -> str:
@@ -403,7 +403,7 @@ class PromptDialect(abc.ABC):
 
     def split_statements(self, text: str) -> list[str]:
         """Statements separated by ``;`` outside quotes and comments."""
-        return split_statements(text, self.line_comments)
+        return split_statements(text, self.name)
 
     def first_statement(self, text: str) -> str:
         parts = [p for p in self.split_statements(text) if p.strip()]
@@ -413,54 +413,19 @@ class PromptDialect(abc.ABC):
         return f"<dialect {self.name}>"
 
 
-def split_statements(text: str, line_comments: Sequence[str] = ("--",)) -> list[str]:
-    """Split at ``;`` that are not inside quotes, backticks or comments. Comments are kept in the text."""
+def split_statements(text: str, dialect: str) -> list[str]:
+    """Split at ``;`` outside the strings, quoted names and comments of ``dialect`` (its rule table in
+    :mod:`momq.dialects.lexical`). Comments are kept in the text."""
     parts: list[str] = []
-    buf: list[str] = []
-    i, n = 0, len(text)
-    quote: str | None = None
-    while i < n:
-        ch = text[i]
-        if quote:
-            buf.append(ch)
-            if ch == "\\" and quote != "`" and i + 1 < n:
-                buf.append(text[i + 1])
-                i += 2
-                continue
-            if ch == quote:
-                if i + 1 < n and text[i + 1] == quote:  # doubled quote escapes itself
-                    buf.append(text[i + 1])
-                    i += 2
-                    continue
-                quote = None
-            i += 1
+    start = 0
+    for seg in scan(text, dialect):
+        if seg.kind != "code":
             continue
-        if ch in "'\"`":
-            quote = ch
-            buf.append(ch)
-            i += 1
-            continue
-        if text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            buf.append(text[i:end])
-            i = end
-            continue
-        marker = next((m for m in line_comments if text.startswith(m, i)), None)
-        if marker is not None:
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            buf.append(text[i:end])
-            i = end
-            continue
-        if ch == ";":
-            parts.append("".join(buf))
-            buf = []
-            i += 1
-            continue
-        buf.append(ch)
-        i += 1
-    parts.append("".join(buf))
+        for i in range(seg.start, seg.end):
+            if text[i] == ";":
+                parts.append(text[start:i])
+                start = i + 1
+    parts.append(text[start:])
     return parts
 
 
@@ -474,7 +439,6 @@ class RelationalPromptDialect(PromptDialect):
 
     family = Family.RELATIONAL
     fence = "sql"
-    line_comments = ("--",)
     column_types: ClassVar[Mapping[ValueType, str]]  # how this dialect's DDL names each column type
 
     def type_name(self, value_type: ValueType) -> str:

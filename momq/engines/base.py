@@ -28,7 +28,8 @@ class EngineUnavailable(EngineError):
 
 
 class UnsafeQueryError(EngineError):
-    """The query was refused before or during execution because it could change data or has several statements."""
+    """The query was refused before or during execution because it could change data, has several statements,
+    reaches files or the network, or exceeds a limit checked on its text (length, nesting)."""
 
 
 class QueryTimeout(EngineError):
@@ -70,24 +71,84 @@ class GraphPath:
 
 @dataclass(frozen=True)
 class ExecutionLimits:
-    """Limits applied to every untrusted query."""
+    """Limits applied to every untrusted query.
+
+    ``max_query_chars`` and ``max_nesting`` are checked on the text before any parser or server sees it (a
+    parser's cost can grow with them faster than any timeout can stop); ``max_result_bytes`` bounds what a
+    result may hold in the client while it is fetched, alongside ``max_rows`` (either cap sets ``truncated``).
+    """
 
     timeout_s: float = 10.0
     max_rows: int = 10_000
+    max_result_bytes: int = 64 * 1024 * 1024
+    max_query_chars: int = 20_000
+    max_nesting: int = 64  # brackets ( [ { inside one another, outside strings and comments
 
     def __post_init__(self) -> None:
         if not (self.timeout_s > 0):
             raise ValueError(f"timeout_s must be positive, got {self.timeout_s}")
-        if not (isinstance(self.max_rows, int) and self.max_rows > 0):
-            raise ValueError(f"max_rows must be a positive integer, got {self.max_rows}")
+        for name in ("max_rows", "max_result_bytes", "max_query_chars", "max_nesting"):
+            value = getattr(self, name)
+            if not (isinstance(value, int) and value > 0):
+                raise ValueError(f"{name} must be a positive integer, got {value}")
+
+    def check_text(self, query: str, dialect: str) -> None:
+        """Refuse, with :class:`UnsafeQueryError`, text longer than ``max_query_chars`` or nested deeper than
+        ``max_nesting``. Length is checked first, so the nesting scan is bounded too."""
+        if len(query) > self.max_query_chars:
+            raise UnsafeQueryError(f"refused: the query is {len(query):,} characters long; the limit is "
+                                   f"{self.max_query_chars:,}")
+        from momq.dialects.lexical import bracket_depth
+
+        depth = bracket_depth(query, dialect)
+        if depth > self.max_nesting:
+            raise UnsafeQueryError(f"refused: brackets nest {depth} deep; the limit is {self.max_nesting}")
 
 
 @dataclass
 class QueryResult:
     columns: tuple[str, ...]
     rows: list[tuple]
-    truncated: bool = False  # True when more rows existed than max_rows
+    truncated: bool = False  # True when more rows existed than max_rows, or the rows reached max_result_bytes
     elapsed_s: float = 0.0
+
+
+class ResultBudget:
+    """Counts the client-side size of result rows against ``ExecutionLimits.max_result_bytes``.
+
+    Every engine charges each row before keeping it and stops once :meth:`take` says the budget is spent. The
+    size of a row is an estimate of what it holds in memory here: the length of every text/bytes value, what
+    lists, maps and graph values contain, plus a fixed cost per value. The SQL engines fetch rows in small
+    batches, so a result is never materialised whole before it is measured; the graph engines receive their
+    reply whole (its rows are bounded by the server's result-set size) and stop converting at the cap.
+    """
+
+    PER_VALUE = 16
+
+    def __init__(self, limits: ExecutionLimits):
+        self.left = limits.max_result_bytes
+        self.last = 0  # the size of the last row charged
+
+    def take(self, row) -> bool:
+        """Charge ``row``; False when it does not fit (the row is then not kept)."""
+        self.last = sum(value_size(v) for v in row)
+        self.left -= self.last
+        return self.left >= 0
+
+
+def value_size(value: Any) -> int:
+    """An estimate of the bytes ``value`` holds (see :class:`ResultBudget`)."""
+    if isinstance(value, (str, bytes, bytearray, memoryview)):
+        return ResultBudget.PER_VALUE + len(value)
+    if isinstance(value, (list, tuple)):
+        return ResultBudget.PER_VALUE + sum(value_size(v) for v in value)
+    if isinstance(value, dict):
+        return ResultBudget.PER_VALUE + sum(value_size(k) + value_size(v) for k, v in value.items())
+    if isinstance(value, (GraphNode, GraphEdge)):
+        return ResultBudget.PER_VALUE + value_size(value.properties)
+    if isinstance(value, GraphPath):
+        return value_size(value.nodes) + value_size(value.edges)
+    return ResultBudget.PER_VALUE
 
 
 # ----------------------------------------------------------------------------------------------- engine

@@ -10,31 +10,43 @@ Server-wide settings it raises when they are unlimited (never lowers): ``RESULTS
 cut on the server; rows beyond ``max_rows`` are dropped here and ``truncated`` is set) and
 ``QUERY_MEM_CAPACITY`` (so a query that builds a huge list fails instead of exhausting memory).
 
-Known limit: FalkorDB checks its timeout between operations, so one expression that computes for a long time
-(for example a ``reduce`` over a huge list) keeps a server thread busy after the timeout; the watchdog returns
-control to the caller, but the server finishes the expression on its own.
+Before the server sees a query, :func:`check_cypher_text` refuses text its parser could stall on (length,
+nesting: the parser is exponential in nesting depth and its timeout does not cover parsing) and ``LOAD CSV``
+(reads files and URLs from the server). FalkorDB checks its timeout between operations, so one expression that
+computes for a long time keeps a server thread busy after the timeout; on our own server
+(:class:`~momq.engines.falkordb_server.FalkorDBServer`) :func:`recover_after` then restarts it with its data,
+so one query cannot deny service to the next.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import re
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from momq.engines.base import (
     Engine,
+    EngineError,
     EngineUnavailable,
     ExecutionLimits,
     QueryFailed,
     QueryResult,
     QueryTimeout,
+    ResultBudget,
     UnknownDatabase,
     UnsafeQueryError,
 )
-from momq.engines.graph_values import cypher_load_batches, introspect_graph, key_indexes, single_statement, to_plain
+from momq.dialects.lexical import scan
+from momq.engines.graph_values import (
+    cypher_load_batches, file_or_network_clause, introspect_graph, key_indexes, single_statement, to_plain,
+)
 from momq.engines.watchdog import run_watched
 from momq.schema import Database, GraphDatabase
+
+if TYPE_CHECKING:
+    from momq.engines.falkordb_server import FalkorDBServer
 
 try:  # the client's own decoder of compact result cells (needs the graph for label/property names)
     from falkordb.query_result import parse_scalar
@@ -42,6 +54,13 @@ except ImportError:  # pragma: no cover - dependency of the package
     parse_scalar = None
 
 log = logging.getLogger(__name__)
+
+#: The deepest expression nesting sent to FalkorDB (see :func:`parser_nesting`). Its parser takes time exponential
+#: in nesting and its query timeout does not cover parsing; measured here (FalkorDB 4.16, one query alone):
+#: 12 nested ``(`` 0.012 s, 14 0.18 s, 16 0.65 s; ``(NOT (NOT ...`` grows ~4x a level (6: 0.009 s, 8: 0.24 s,
+#: 10: 1.8 s). At 12 the worst measured shape (nested maps) takes 0.07 s.
+MAX_PARSER_NESTING = 12
+_NESTING_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[^\sA-Za-z0-9_]")
 
 #: Rows the server may return per query at least (internal queries such as schema sampling rely on it).
 MIN_SERVER_RESULTSET = 10_001
@@ -54,7 +73,8 @@ class FalkorDBEngine(Engine):
     stands_in_for = "Neo4j"
 
     def __init__(self, host: str, port: int, password: str | None = None, *, socket_grace_s: float = 2.0,
-                 max_query_memory_mb: int = DEFAULT_QUERY_MEMORY_MB, load_batch_size: int = 2000):
+                 max_query_memory_mb: int = DEFAULT_QUERY_MEMORY_MB, load_batch_size: int = 2000,
+                 server: "FalkorDBServer | None" = None):
         if socket_grace_s <= 0:
             raise ValueError("socket_grace_s must be positive")
         if max_query_memory_mb < 1:
@@ -63,6 +83,7 @@ class FalkorDBEngine(Engine):
         self.socket_grace_s = socket_grace_s
         self.max_query_memory_mb = max_query_memory_mb
         self.load_batch_size = load_batch_size
+        self._server = server  # our own server: persisted after loads, restarted when stuck (see recover_after)
         self._admin = None
 
     # ---- connections
@@ -102,6 +123,12 @@ class FalkorDBEngine(Engine):
     def drop(self, name: str) -> None:
         if name in self.databases():
             self._command("GRAPH.DELETE", name)
+            self._persist()
+
+    def _persist(self) -> None:
+        if self._server is not None:
+            with _mapped_errors(self):
+                self._server.persist()
 
     def load(self, db: Database) -> None:
         if not isinstance(db, GraphDatabase):
@@ -120,10 +147,12 @@ class FalkorDBEngine(Engine):
                 if int(made) != stmt.count:
                     raise QueryFailed(f"loading {db.name}: {stmt.kind} {stmt.label} created {int(made)} of "
                                       f"{stmt.count} (an edge endpoint was not found by its key?)")
+        self._persist()
         log.info("loaded graph %s into FalkorDB: %d nodes, %d edges in %.2f s", db.name, len(db.nodes),
                  len(db.edges), time.monotonic() - t0)
 
     def execute(self, db: str, query: str, limits: ExecutionLimits = ExecutionLimits()) -> QueryResult:
+        check_cypher_text(query, limits)
         body = single_statement(query)
         self._ensure_server_caps(limits.max_rows + 1)
         timeout_ms = max(1, math.ceil(limits.timeout_s * 1000))
@@ -139,20 +168,30 @@ class FalkorDBEngine(Engine):
             with _mapped_errors(self, db, limits.timeout_s):
                 reply = graph.execute_command("GRAPH.RO_QUERY", db, body, "--compact", "timeout", timeout_ms)
                 columns, raw_rows = _raw_result(reply)
-                kept = [tuple(to_plain(parse_scalar(cell, graph)) for cell in raw)
-                        for raw in raw_rows[:limits.max_rows]]  # convert only the rows that are kept
+                kept, budget = [], ResultBudget(limits)
+                for raw in raw_rows[:limits.max_rows]:  # convert only the rows that are kept
+                    row = tuple(to_plain(parse_scalar(cell, graph)) for cell in raw)
+                    if not budget.take(row):
+                        return columns, kept, True
+                    kept.append(row)
             return columns, kept, len(raw_rows) > limits.max_rows
 
         t0 = time.monotonic()
         try:
             outcome = run_watched(run, budget_s, "momq-falkordb-query")
-            if outcome is None:
-                # a huge reply can take longer to transfer and decode than the server took to compute it
-                raise QueryTimeout(f"no complete answer from FalkorDB within {limits.timeout_s} s (+ "
-                                   f"{self.socket_grace_s} s grace); query abandoned")
         finally:
             client.connection.connection_pool.disconnect()  # also ends a worker still reading the reply
-        return outcome.query_result(t0)
+        try:
+            if outcome is None:
+                raise QueryTimeout(f"no complete answer from FalkorDB within {limits.timeout_s} s (+ "
+                                   f"{self.socket_grace_s} s grace); query abandoned")
+            return outcome.query_result(t0)
+        except (QueryTimeout, EngineUnavailable) as exc:
+            restarts = getattr(self._server, "restarts", 0)
+            error = recover_after(exc, self._server, db, stalled=outcome is None)
+            if getattr(self._server, "restarts", 0) != restarts:
+                self.close()  # the admin connection went with the old process
+            raise error from exc.__cause__
 
     def schema(self, db: str) -> GraphDatabase:
         if db not in self.databases():
@@ -192,6 +231,72 @@ def ensure_server_caps(connection: Any, rows_needed: int,
         connection.execute_command("GRAPH.CONFIG", "SET", "RESULTSET_SIZE", wanted)
     if int(config.get("QUERY_MEM_CAPACITY", 0)) <= 0:
         connection.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", max_query_memory_mb * 1024 * 1024)
+
+
+# ----------------------------------------------------------------------------------------------- input checks
+def parser_nesting(cypher: str) -> int:
+    """How deep FalkorDB's parser must nest for ``cypher``: brackets ``( [ {`` and ``CASE ... END`` count one level,
+    a bracket right after ``NOT`` or a sign (``-(``, ``+(``) counts two (measured ~4x slower per level)."""
+    stack: list[int] = []
+    depth = deepest = 0
+    prev = ""
+    for seg in scan(cypher, "cypher"):
+        if seg.kind != "code":
+            if seg.kind != "comment":
+                prev = "'"
+            continue
+        for tok in _NESTING_TOKEN.findall(cypher, seg.start, seg.end):
+            upper = tok.upper()
+            if tok in "([{" or upper == "CASE":
+                weight = 2 if tok in "([{" and prev in ("NOT", "-", "+") else 1
+                stack.append(weight)
+                depth += weight
+                deepest = max(deepest, depth)
+            elif (tok in ")]}" or upper == "END") and stack:
+                depth -= stack.pop()
+            prev = upper
+    return deepest
+
+
+def check_cypher_text(cypher: str, limits: ExecutionLimits | None = None) -> None:
+    """Refuse, before FalkorDB sees it, Cypher that its parser could stall on or that reaches files or URLs.
+
+    Raises :class:`UnsafeQueryError`. ``limits`` adds the caller's length and nesting limits (the nGQL emulation
+    checks its own source text against those and passes None for the translation).
+    """
+    if limits is not None:
+        limits.check_text(cypher, "cypher")
+    depth = parser_nesting(cypher)
+    if depth > MAX_PARSER_NESTING:
+        raise UnsafeQueryError(f"refused: expressions nest {depth} levels deep; FalkorDB's parser allows "
+                               f"{MAX_PARSER_NESTING} here (its parsing time grows exponentially with depth)")
+    clause = file_or_network_clause(cypher)
+    if clause:
+        raise UnsafeQueryError(f"refused: {clause} reads files or URLs from the server")
+
+
+def recover_after(error: EngineError, server: "FalkorDBServer | None", graph: str, *, stalled: bool) -> EngineError:
+    """After a query on our own ``server`` ended in ``error``, make sure the next query is answered; return the
+    error to raise. Shared by the Cypher engine and the nGQL emulation.
+
+    - ``stalled`` (no answer within the time limit plus a grace): FalkorDB did not return control, and its
+      threads may stay busy for minutes (parsing is not covered by its timeout): restart it;
+    - a timeout FalkorDB reported: restart only if a trivial query is not answered within a second;
+    - the connection broke and the server does not answer (an allocation past its address-space limit aborts
+      redis): restart it and report the query as failed (QueryFailed), since the server is available again.
+    """
+    if server is None:
+        return error
+    if isinstance(error, QueryTimeout):
+        if stalled or not server.answers(graph):
+            server.recover(f"a query got no answer within its limit ({error})")
+        return error
+    if not server.answers(graph):  # gone, or aborting (redis writes a crash report first)
+        server.recover(f"the server stopped answering during a query ({error})")
+        limit = f" of {server.memory_limit_mb} MB" if server.memory_limit_mb else ""
+        return QueryFailed(f"FalkorDB stopped while running this query (it may have crossed the server's memory "
+                           f"limit{limit}); it was restarted with its data")
+    return error
 
 
 # ----------------------------------------------------------------------------------------------- errors

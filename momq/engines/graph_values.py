@@ -5,14 +5,15 @@ Four small pieces used by the FalkorDB, Bolt and nGQL-emulation engines:
   label, then edges matched by their endpoints' key properties), with property values converted to what a
   graph engine stores (NULL -> property absent, DATE -> ISO string, DECIMAL -> float);
 - :func:`single_statement` refuses text with more than one statement (a ``;`` outside strings and comments), and
-  :func:`write_clause` finds write clauses and non-read procedure calls (a lexical defence in depth);
+  :func:`write_clause` finds write clauses and non-read procedure calls (a lexical defence in depth), and
+  :func:`file_or_network_clause` finds clauses that read files or URLs (LOAD CSV);
 - :func:`to_plain` converts driver values (falkordb's Node/Edge/Path, the neo4j driver's Node/Relationship/Path
   and temporal types) into the engine-neutral :class:`GraphNode` / :class:`GraphEdge` / :class:`GraphPath`;
 - :func:`introspect_graph` infers labels, relationship types and typed properties from a live graph through
   a caller-supplied read-only query runner.
 It holds no connection (introspection runs its queries through the caller's runner); index statements and
 write channels belong to each engine module. It is not a Cypher parser: the statement helpers only look at
-words outside strings and comments.
+words outside strings and comments, which the Cypher rule table of :mod:`momq.dialects.lexical` finds.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+from momq.dialects.lexical import scan
 from momq.engines.base import GraphEdge, GraphNode, GraphPath, QueryFailed, UnsafeQueryError
 from momq.schema.graph import EdgeType, GraphDatabase, NodeType, Property
 from momq.schema.types import ValueType, check_identifier
@@ -148,29 +150,24 @@ def _chunks(rows: list, size: int) -> Iterator[list]:
 def single_statement(query: str) -> str:
     """Return ``query`` without a trailing ``;``; raise UnsafeQueryError if a ``;`` separates two statements.
 
-    Strings ('...' and "..." with backslash escapes), back-quoted names and comments (``//`` and ``/* */``) are
-    skipped, so a ``;`` inside them is not a boundary. Text with no statement at all raises QueryFailed.
+    Strings, back-quoted names and comments are found by the Cypher rule table (:mod:`momq.dialects.lexical`), so
+    a ``;`` inside them is not a boundary. Text with no statement at all raises QueryFailed.
     """
     boundary = None  # index of the first top-level ';'
-    i, n = 0, len(query)
-    while i < n:
-        ch = query[i]
-        if ch in ("'", '"', "`"):
-            i = _skip_quoted(query, i)
+    for seg in scan(query, "cypher"):
+        if seg.kind == "comment":
             continue
-        after = _comment_end(query, i)
-        if after is not None:
-            i = after
-            continue
-        if ch == ";":
-            if boundary is None:
-                boundary = i
-            elif _has_code(query[boundary + 1:i]):
+        if seg.kind != "code":
+            if boundary is not None:
                 raise UnsafeQueryError("only one statement per call is allowed; the query has several")
-            # else ";;" with nothing between: keep the first boundary and look on
-        elif boundary is not None and not ch.isspace():
-            raise UnsafeQueryError("only one statement per call is allowed; the query has several")
-        i += 1
+            continue
+        for i in range(seg.start, seg.end):
+            ch = query[i]
+            if ch == ";":
+                if boundary is None:
+                    boundary = i
+            elif boundary is not None and not ch.isspace():
+                raise UnsafeQueryError("only one statement per call is allowed; the query has several")
     body = query if boundary is None else query[:boundary]
     if not _has_code(body):
         raise QueryFailed("the query is empty")
@@ -189,26 +186,15 @@ READ_PROCEDURES = frozenset({"db.labels", "db.relationshiptypes", "db.propertyke
 def cypher_words(query: str) -> list[str]:
     """The bare words and punctuation of ``query`` outside strings, back-quoted names and comments."""
     out: list[str] = []
-    i, n = 0, len(query)
-    while i < n:
-        ch = query[i]
-        if ch in ("'", '"', "`"):
-            i = _skip_quoted(query, i)
+    for seg in scan(query, "cypher"):
+        if seg.kind in ("string", "ident"):
             out.append("<quoted>")
-        elif (after := _comment_end(query, i)) is not None:
-            i = after
-        elif ch.isalnum() or ch == "_":
-            j = i
-            while j < n and (query[j].isalnum() or query[j] == "_"):
-                j += 1
-            out.append(query[i:j])
-            i = j
-        elif ch.isspace():
-            i += 1
-        else:
-            out.append(ch)
-            i += 1
+        elif seg.kind == "code":
+            out.extend(_CODE_WORD.findall(query, seg.start, seg.end))
     return out
+
+
+_CODE_WORD = re.compile(r"[^\W]+|[^\w\s]")
 
 
 def write_clause(query: str) -> str | None:
@@ -238,45 +224,19 @@ def write_clause(query: str) -> str | None:
     return None
 
 
-def _skip_quoted(text: str, start: int) -> int:
-    quote = text[start]
-    i = start + 1
-    while i < len(text):
-        if text[i] == "\\" and quote != "`":
-            i += 2
-            continue
-        if text[i] == quote:
-            if quote == "`" and text.startswith("``", i):  # doubled back-quote escapes itself
-                i += 2
-                continue
-            return i + 1
-        i += 1
-    return len(text)  # unterminated: the engine will report the syntax error
+def file_or_network_clause(query: str) -> str | None:
+    """``"LOAD CSV"`` when ``query`` would read a file or a URL (FalkorDB fetches ``https://`` itself, and a failed
+    fetch silently returns no rows), else None. Property names and map keys such as ``n.load`` do not count."""
+    words = cypher_words(query)
+    for k, word in enumerate(words[:-1]):
+        if word.upper() == "LOAD" and words[k + 1].upper() == "CSV" and (k == 0 or words[k - 1] not in ".$:"):
+            return "LOAD CSV"
+    return None
 
 
 def _has_code(text: str) -> bool:
     """Whether ``text`` holds anything but whitespace and comments."""
-    i, n = 0, len(text)
-    while i < n:
-        if text[i].isspace():
-            i += 1
-        elif (after := _comment_end(text, i)) is not None:
-            i = after
-        else:
-            return True
-    return False
-
-
-def _comment_end(text: str, start: int) -> int | None:
-    """Where the ``//`` or ``/* */`` comment that opens at ``start`` ends (the text's end when unterminated), or
-    None when no comment opens there."""
-    if text.startswith("//", start):
-        end = text.find("\n", start)
-        return len(text) if end < 0 else end + 1
-    if text.startswith("/*", start):
-        end = text.find("*/", start + 2)
-        return len(text) if end < 0 else end + 2
-    return None
+    return any(seg.kind != "comment" and text[seg.start:seg.end].strip() for seg in scan(text, "cypher"))
 
 
 # ----------------------------------------------------------------------------------------------- results

@@ -21,10 +21,13 @@ log = logging.getLogger(__name__)
 
 class LocalServer(Server):
     start_timeout_s: float = 60.0
+    #: the address-space limit (RLIMIT_AS) of the server's processes, in MB; None for no limit
+    default_memory_limit_mb: int | None = None
 
-    def __init__(self, root: Path | str, port: int | None = None):
+    def __init__(self, root: Path | str, port: int | None = None, *, memory_limit_mb: int | None = None):
         self.root = Path(root).resolve()
         self._requested_port = port
+        self.memory_limit_mb = memory_limit_mb if memory_limit_mb is not None else self.default_memory_limit_mb
 
     # ---- what subclasses provide
     @abc.abstractmethod
@@ -81,7 +84,7 @@ class LocalServer(Server):
         require_port_free(port, self.name)
         remembered = self._remembered_port()
         t0 = time.monotonic()
-        proc = spawn(self._argv(port), self.log_file, env=self._env())
+        proc = spawn(self._argv(port), self.log_file, env=self._env(), memory_limit_mb=self.memory_limit_mb)
         self.pid_file.write_text(str(proc.pid))
         self.port_file.write_text(str(port))
         try:

@@ -211,7 +211,7 @@ def dialect_engines(home: Path | str | None = None) -> dict[str, Engine]:
         engines["cypher"] = servers["falkordb"].connect()
         from momq.engines.ngql_emulation import NGQLEmulationEngine
 
-        engines["ngql"] = NGQLEmulationEngine(LOOPBACK, servers["falkordb"].port)
+        engines["ngql"] = NGQLEmulationEngine(LOOPBACK, servers["falkordb"].port, server=servers["falkordb"])
     except BaseException:
         for engine in engines.values():
             engine.close()

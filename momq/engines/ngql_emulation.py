@@ -15,11 +15,14 @@ never collides with the Cypher engine's graph of the same database:
 - DATE values are stored as ISO strings and DECIMAL values as floats (FalkorDB has neither type);
 - the schema (tags, edge types, typed properties) is kept as JSON under the Redis key ``ngql__meta:<db>``.
 
-Execution: parse -> refuse mutations (:class:`UnsafeQueryError`) -> refuse several statements unless the script is
+Execution: refuse text over the length or nesting limits and ``LOAD CSV`` (before our parser sees it) -> parse ->
+refuse mutations (:class:`UnsafeQueryError`) -> refuse several statements unless the script is
 ``[USE <db>;] ($var = <query>;)* <query>`` (NebulaGraph needs assignments for one logical query) -> translate ->
+check the translation as the Cypher engine checks Cypher (:func:`momq.engines.falkordb.check_cypher_text`) ->
 ``GRAPH.RO_QUERY`` with a server-side timeout, a client socket timeout and a ``LIMIT max_rows + 1``, after the
-same server-wide memory and result-size bounds as the Cypher engine (:func:`momq.engines.falkordb.ensure_server_caps`).
-It does not
+same server-wide memory and result-size bounds as the Cypher engine (:func:`momq.engines.falkordb.ensure_server_caps`);
+rows are kept up to ``max_result_bytes``. Given our own server, loads are persisted and a stuck or dead server
+is restarted with its data (:func:`momq.engines.falkordb.recover_after`). It does not
 emulate NebulaGraph's storage layout, the index requirements of LOOKUP/MATCH, or GET SUBGRAPH.
 """
 
@@ -31,12 +34,14 @@ import json
 import logging
 import time
 from collections import OrderedDict, defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from momq.engines.base import (
     Engine, EngineUnavailable, ExecutionLimits, GraphEdge, GraphNode, GraphPath, QueryFailed, QueryResult,
-    QueryTimeout, UnknownDatabase, UnsafeQueryError,
+    QueryTimeout, ResultBudget, UnknownDatabase, UnsafeQueryError,
 )
+from momq.dialects.lexical import code_text
+from momq.engines.graph_values import file_or_network_clause
 from momq.engines.process import LOOPBACK
 from momq.ngql import ast as A
 from momq.ngql.parser import NGQLSyntaxError, parse
@@ -44,6 +49,9 @@ from momq.ngql.safety import first_mutation, statement_leading_mutation
 from momq.ngql.translate import HIDDEN_PROPERTIES, RANK, VID, NGQLSemanticError, UnsupportedNGQL, translate
 from momq.schema.graph import EdgeType, GraphDatabase, NodeType, Property
 from momq.schema.types import ValueType
+
+if TYPE_CHECKING:
+    from momq.engines.falkordb_server import FalkorDBServer
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +105,11 @@ class NGQLEmulationEngine(Engine):
     stands_in_for = "NebulaGraph"
     display_name = DISPLAY_NAME
 
-    def __init__(self, host: str = LOOPBACK, port: int = 6379):
+    def __init__(self, host: str = LOOPBACK, port: int = 6379, *, server: "FalkorDBServer | None" = None):
         from falkordb import FalkorDB
 
         self.host, self.port = host, port
+        self._server = server  # our own server: persisted after loads, restarted when stuck
         try:
             self._client = FalkorDB(host=host, port=port, socket_connect_timeout=3)
             self._client.connection.ping()
@@ -108,9 +117,20 @@ class NGQLEmulationEngine(Engine):
             raise EngineUnavailable(f"FalkorDB at {host}:{port} is not reachable: {exc}") from exc
         self._schemas: dict[str, GraphDatabase] = {}
 
+    def _redis(self):
+        """Map redis errors of admin calls (schema, load, drop) to EngineErrors, as the Cypher engine does."""
+        return _redis_errors(self.host, self.port)
+
+    def _persist(self) -> None:
+        if self._server is not None:
+            with self._redis():
+                self._server.persist()
+
     # ---- introspection
     def version(self) -> str:
-        for entry in self._client.connection.execute_command("MODULE", "LIST"):
+        with self._redis():
+            modules = self._client.connection.execute_command("MODULE", "LIST")
+        for entry in modules:
             items = entry.items() if isinstance(entry, dict) else zip(entry[::2], entry[1::2])
             mod = {(k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
                    for k, v in items}
@@ -120,13 +140,15 @@ class NGQLEmulationEngine(Engine):
         raise EngineUnavailable("the FalkorDB module is not loaded on this server")
 
     def databases(self) -> list[str]:
-        keys = self._client.connection.keys(META_PREFIX + "*")
+        with self._redis():
+            keys = self._client.connection.keys(META_PREFIX + "*")
         return sorted((k.decode() if isinstance(k, bytes) else k)[len(META_PREFIX):] for k in keys)
 
     def schema(self, db: str) -> GraphDatabase:
         if db in self._schemas:
             return self._schemas[db]
-        raw = self._client.connection.get(META_PREFIX + db)
+        with self._redis():
+            raw = self._client.connection.get(META_PREFIX + db)
         if raw is None:
             raise UnknownDatabase(f"space {db!r} is not loaded in the nGQL emulation")
         out = _schema_from_json(json.loads(raw))
@@ -135,8 +157,14 @@ class NGQLEmulationEngine(Engine):
 
     # ---- loading
     def load(self, db: GraphDatabase) -> None:
+        with self._redis():
+            self._load(db)
+        self._persist()
+        log.info("nGQL emulation: loaded space %s (%d vertices, %d edges)", db.name, len(db.nodes), len(db.edges))
+
+    def _load(self, db: GraphDatabase) -> None:
         _validate(db)
-        self.drop(db.name)
+        self._drop(db.name)
         graph = self._client.select_graph(GRAPH_PREFIX + db.name)
         for nt in db.node_types:
             graph.query(f"CREATE INDEX FOR (n:`{nt.label}`) ON (n.{VID})")
@@ -164,9 +192,13 @@ class NGQLEmulationEngine(Engine):
                                        f"{type_} edges")
         self._client.connection.set(META_PREFIX + db.name, json.dumps(_schema_to_json(db)))
         self._schemas[db.name] = db.without_data()
-        log.info("nGQL emulation: loaded space %s (%d vertices, %d edges)", db.name, len(db.nodes), len(db.edges))
 
     def drop(self, name: str) -> None:
+        with self._redis():
+            self._drop(name)
+        self._persist()
+
+    def _drop(self, name: str) -> None:
         from redis.exceptions import ResponseError
 
         try:
@@ -177,16 +209,30 @@ class NGQLEmulationEngine(Engine):
         self._schemas.pop(name, None)
 
     # ---- execution
-    def translate(self, db: str, query: str):
-        """Parse, check and translate ``query``; return the :class:`~momq.ngql.translate.Translation`."""
-        script = read_only_script(query, note=" (nGQL is read-only here)")
-        schema = self.schema(db)
+    def translate(self, db: str, query: str, limits: ExecutionLimits | None = None):
+        """Parse, check and translate ``query``; return the :class:`~momq.ngql.translate.Translation`.
+
+        The text's length and nesting are checked first (``limits``, the defaults when None), so our parser and
+        translator only see bounded input; a translation FalkorDB's parser could stall on, or one that reads
+        files or URLs, is refused like the same Cypher sent to the Cypher engine.
+        """
+        from momq.engines.falkordb import check_cypher_text
+
+        (limits or ExecutionLimits()).check_text(query, "ngql")
+        if file_or_network_clause(code_text(query, "ngql")):
+            raise UnsafeQueryError("refused: LOAD CSV reads files or URLs from the server")
         try:
-            return translate(script, schema, space=db)
+            script = read_only_script(query, note=" (nGQL is read-only here)")
+            schema = self.schema(db)
+            tr = translate(script, schema, space=db)
         except UnsupportedNGQL as exc:
             raise QueryFailed(f"not supported by the {DISPLAY_NAME}: {exc}") from exc
         except NGQLSemanticError as exc:
             raise QueryFailed(f"nGQL semantic error: {exc}") from exc
+        except RecursionError as exc:  # e.g. hundreds of chained operators: a deep tree, without brackets
+            raise QueryFailed("the query's expressions nest too deeply for the nGQL parser and translator") from exc
+        check_cypher_text(tr.cypher)
+        return tr
 
     def execute(self, db: str, query: str, limits: ExecutionLimits = ExecutionLimits()) -> QueryResult:
         from falkordb import FalkorDB
@@ -194,42 +240,86 @@ class NGQLEmulationEngine(Engine):
         from redis.exceptions import ResponseError
         from redis.exceptions import TimeoutError as RedisTimeoutError
 
-        from momq.engines.falkordb import ensure_server_caps
+        from momq.engines.falkordb import ensure_server_caps, recover_after
 
         t0 = time.monotonic()
-        tr = self.translate(db, query)
+        tr = self.translate(db, query, limits)
         cypher = f"{tr.cypher} LIMIT {limits.max_rows + 1}"
         client = FalkorDB(host=self.host, port=self.port, socket_timeout=limits.timeout_s + 1.0,
                           socket_connect_timeout=3)
+        stalled = False
         try:
-            ensure_server_caps(client.connection, limits.max_rows + 1)
-            res = client.select_graph(GRAPH_PREFIX + db).ro_query(cypher, tr.params,
-                                                                 timeout=max(1, int(limits.timeout_s * 1000)))
-        except RedisTimeoutError as exc:
-            raise QueryTimeout(f"query exceeded {limits.timeout_s:g} s (client gave up waiting)") from exc
-        except ResponseError as exc:
-            msg = str(exc)
-            if "timed out" in msg.lower():
-                raise QueryTimeout(f"query exceeded {limits.timeout_s:g} s and was cancelled") from exc
-            if "read-only" in msg.lower():
-                raise UnsafeQueryError(f"refused by FalkorDB's read-only command: {msg}") from exc
-            raise QueryFailed(f"FalkorDB rejected the translated query: {msg}") from exc
-        except RedisConnectionError as exc:
-            raise EngineUnavailable(f"FalkorDB at {self.host}:{self.port} is not reachable: {exc}") from exc
-        finally:
-            client.connection.close()
+            try:
+                ensure_server_caps(client.connection, limits.max_rows + 1)
+                res = client.select_graph(GRAPH_PREFIX + db).ro_query(cypher, tr.params,
+                                                                     timeout=max(1, int(limits.timeout_s * 1000)))
+            except RedisTimeoutError as exc:
+                stalled = True
+                raise QueryTimeout(f"query exceeded {limits.timeout_s:g} s (client gave up waiting)") from exc
+            except ResponseError as exc:
+                msg = str(exc)
+                if "timed out" in msg.lower():
+                    raise QueryTimeout(f"query exceeded {limits.timeout_s:g} s and was cancelled") from exc
+                if "read-only" in msg.lower():
+                    raise UnsafeQueryError(f"refused by FalkorDB's read-only command: {msg}") from exc
+                raise QueryFailed(f"FalkorDB rejected the translated query: {msg}") from exc
+            except RedisConnectionError as exc:
+                raise EngineUnavailable(f"FalkorDB at {self.host}:{self.port} is not reachable: {exc}") from exc
+            finally:
+                client.connection.connection_pool.disconnect()
+        except (QueryTimeout, EngineUnavailable) as exc:
+            restarts = getattr(self._server, "restarts", 0)
+            error = recover_after(exc, self._server, GRAPH_PREFIX + db, stalled=stalled)
+            if getattr(self._server, "restarts", 0) != restarts:
+                self._reconnect()
+            raise error from exc.__cause__
         elapsed = time.monotonic() - t0
         if elapsed > limits.timeout_s:
             raise QueryTimeout(f"query took {elapsed:.1f} s, over its {limits.timeout_s:g} s limit")
-        rows = [tuple(_value(v) for v in row) for row in res.result_set]
-        truncated = len(rows) > limits.max_rows
-        return QueryResult(tr.columns, rows[:limits.max_rows], truncated, elapsed)
+        rows, budget = [], ResultBudget(limits)
+        truncated = len(res.result_set) > limits.max_rows
+        for raw in res.result_set[:limits.max_rows]:
+            row = tuple(_value(v) for v in raw)
+            if not budget.take(row):
+                truncated = True
+                break
+            rows.append(row)
+        return QueryResult(tr.columns, rows, truncated, elapsed)
+
+    def _reconnect(self) -> None:
+        """A new admin client after the server was restarted (the old one's socket went with the process)."""
+        from falkordb import FalkorDB
+
+        self.close()
+        self._client = FalkorDB(host=self.host, port=self.port, socket_connect_timeout=3)
 
     def close(self) -> None:
         try:
             self._client.connection.close()
         except Exception:  # noqa: BLE001 - closing is best effort and idempotent
             pass
+
+
+class _redis_errors:
+    """redis errors of an admin call as EngineErrors: unreachable -> EngineUnavailable, no answer in time ->
+    QueryTimeout, anything else the server said -> QueryFailed."""
+
+    def __init__(self, host: str, port: int):
+        self.where = f"FalkorDB at {host}:{port}"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        from redis import exceptions as rx
+
+        if isinstance(exc, rx.TimeoutError):
+            raise QueryTimeout(f"{self.where} did not answer in time: {exc}") from exc
+        if isinstance(exc, rx.ConnectionError):
+            raise EngineUnavailable(f"{self.where} is not reachable: {exc}") from exc
+        if isinstance(exc, rx.RedisError):
+            raise QueryFailed(f"{self.where}: {exc}") from exc
+        return False
 
 
 # ----------------------------------------------------------------------------------------------- values

@@ -14,14 +14,15 @@ pid we record is the server's own); that user cannot enter a private directory s
 cluster then lives in ``<tmp>/momq-postgres/<hash of the state dir>`` with a ``cluster`` link in the state dir.
 As any other user both run directly with the cluster in ``<state dir>/data``. On first start it creates the
 LOGIN role ``momq_reader``: not a superuser, SELECT only (granted per database at load),
-``default_transaction_read_only=on``, a default ``statement_timeout``, and no EXECUTE on backend-signalling and
-session-lock functions.
+``default_transaction_read_only=on``, a default ``statement_timeout``, and EXECUTE on no function with an effect
+outside its transaction (only the volatile functions in :data:`READER_VOLATILE_FUNCTIONS` stay executable).
 
 :class:`PostgresEngine` (psycopg 3) loads each benchmark database as its own PostgreSQL database (closest to
 MySQL's ``USE db`` and to how users keep separate databases; queries then need no schema prefix), with COPY for
 the rows. Untrusted queries run as the read-only role inside ``BEGIN READ ONLY`` with ``SET LOCAL
 statement_timeout``, through a server-side cursor (``DECLARE``, which psycopg sends with the extended protocol,
-so the server itself refuses a second statement) fetched up to ``max_rows + 1`` rows, then rolled back (which
+so the server itself refuses a second statement) fetched in batches sized to the bytes still allowed, up to
+``max_rows`` rows and ``max_result_bytes`` bytes, then rolled back (which
 also undoes any ``set_config`` a query made). A watchdog shuts the socket down if the server does not answer
 within the limit plus a margin. It does not translate other dialects.
 """
@@ -42,8 +43,8 @@ import time
 from pathlib import Path
 
 from momq.engines.base import (
-    EngineError, EngineUnavailable, ExecutionLimits, QueryFailed, QueryResult, QueryTimeout, UnknownDatabase,
-    UnsafeQueryError,
+    EngineError, EngineUnavailable, ExecutionLimits, QueryFailed, QueryResult, QueryTimeout, ResultBudget,
+    UnknownDatabase, UnsafeQueryError,
 )
 from momq.engines.local import LocalServer
 from momq.engines.process import LOOPBACK, pid_alive, terminate
@@ -69,6 +70,20 @@ REVOKED_FUNCTIONS = (
     "pg_notify(text, text)",
     "lo_creat(integer)", "lo_create(oid)", "lo_from_bytea(oid, bytea)",
 )
+
+#: The only volatile pg_catalog functions the read-only role keeps: what an analyst may call, whose effects end with
+#: the statement or with the transaction (rolled back after every query). Every other volatile function (WAL
+#: messages, the random seed, sequences, advisory locks, large objects, replication slots, snapshots, ...) is
+#: revoked from PUBLIC, as are the non-volatile functions in READER_REVOKED_STABLE.
+READER_VOLATILE_FUNCTIONS = frozenset({
+    "random", "clock_timestamp", "timeofday", "gen_random_uuid", "pg_sleep", "pg_sleep_for", "pg_sleep_until",
+    "set_config", "currval", "lastval",
+})
+#: not volatile, yet with an effect outside the transaction: each assigns a transaction id
+READER_REVOKED_STABLE = ("txid_current", "pg_current_xact_id")
+#: return types of functions SQL cannot call directly (triggers, access-method and language handlers)
+_UNCALLABLE_RETURN_TYPES = ("trigger", "event_trigger", "internal", "language_handler", "index_am_handler",
+                            "table_am_handler", "tsm_handler", "fdw_handler")
 
 COLUMN_TYPES = {
     ValueType.INTEGER: "BIGINT",
@@ -136,6 +151,9 @@ def _traversable_by(path: Path, uid: int, gids: list[int]) -> bool:
 class PostgresServer(LocalServer):
     name = "postgresql"
     start_timeout_s = 60.0
+    #: RLIMIT_AS of the postmaster and of every backend it forks: a query that allocates past it fails with
+    #: "out of memory" (53200) in its own backend. A backend here maps ~220 MB (shared buffers included).
+    default_memory_limit_mb = 1024
 
     @property
     def as_root(self) -> bool:
@@ -266,8 +284,18 @@ class PostgresServer(LocalServer):
 
 
 def _revoke_functions(conn) -> None:
+    """Revoke from PUBLIC, in the database ``conn`` is connected to, every function with an effect outside the
+    transaction: REVOKED_FUNCTIONS, READER_REVOKED_STABLE and every volatile pg_catalog function not in
+    READER_VOLATILE_FUNCTIONS."""
     for signature in REVOKED_FUNCTIONS:
         conn.execute(f"REVOKE EXECUTE ON FUNCTION pg_catalog.{signature} FROM PUBLIC")
+    rows = conn.execute(
+        "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'pg_catalog'::regnamespace "
+        "AND p.prokind <> 'p' AND p.prorettype::regtype::text <> ALL(%s) "
+        "AND ((p.provolatile = 'v' AND p.proname <> ALL(%s)) OR p.proname = ANY(%s))",
+        (list(_UNCALLABLE_RETURN_TYPES), sorted(READER_VOLATILE_FUNCTIONS), list(READER_REVOKED_STABLE))).fetchall()
+    if rows:
+        conn.execute("REVOKE EXECUTE ON FUNCTION " + ", ".join(f"pg_catalog.{r[0]}" for r in rows) + " FROM PUBLIC")
 
 
 # ============================================================================================== engine
@@ -373,12 +401,48 @@ class PostgresEngine(SQLEngine):
 
     # ---- untrusted execution
     def _reader(self, db: str, limits: ExecutionLimits):
+        """A read-only connection to ``db`` inside a fresh ``BEGIN READ ONLY`` with the statement timeout set.
+
+        A kept connection the server has dropped is found out here, by the first statement of the transaction,
+        and replaced, before the caller's statement is sent (so no statement is ever sent twice)."""
+        import psycopg
+
         conn = self._readers.pop(db, None)
-        if conn is None or conn.closed:
-            conn = self._connect(self.read_user or self.user, self.read_password, db, autocommit=False,
-                                 timeout_s=min(self.connect_timeout_s, limits.timeout_s + CLIENT_MARGIN_S))
-            conn.read_only = True  # psycopg opens each transaction with BEGIN READ ONLY
+        if conn is not None and not conn.closed:
+            try:
+                self._begin(conn, db, limits)
+                return conn
+            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                close_quietly(conn)
+                log.info("%s: the kept connection to %s was dropped (%s); reconnecting", self.name, db, exc)
+        conn = self._connect(self.read_user or self.user, self.read_password, db, autocommit=False,
+                             timeout_s=min(self.connect_timeout_s, limits.timeout_s + CLIENT_MARGIN_S))
+        conn.read_only = True  # psycopg opens each transaction with BEGIN READ ONLY
+        try:
+            self._begin(conn, db, limits)
+        except psycopg.Error as exc:
+            close_quietly(conn)
+            raise _map_error(exc, db, limits=limits) from exc
         return conn
+
+    @staticmethod
+    def _begin(conn, db: str, limits: ExecutionLimits) -> None:
+        """Open the transaction and set its statement timeout, under the same watchdog as the query: a server
+        that does not answer this is frozen (QueryTimeout), not gone."""
+        fired = threading.Event()
+        timer = threading.Timer(limits.timeout_s + CLIENT_MARGIN_S, _cut, (conn, fired))
+        timer.daemon = True
+        timer.start()
+        try:
+            conn.execute(f"SET LOCAL statement_timeout = {max(1, int(limits.timeout_s * 1000))}")
+        except Exception as exc:
+            if fired.is_set():
+                close_quietly(conn)
+                raise QueryTimeout(f"PostgreSQL did not answer within {limits.timeout_s:g} s "
+                                   f"(+{CLIENT_MARGIN_S:g} s client margin); connection dropped") from exc
+            raise
+        finally:
+            timer.cancel()
 
     def _run_once(self, db: str, statement: str, limits: ExecutionLimits) -> QueryResult:
         import psycopg
@@ -392,16 +456,14 @@ class PostgresEngine(SQLEngine):
         timer.start()
         keep = False
         try:
-            conn.execute(f"SET LOCAL statement_timeout = {max(1, int(limits.timeout_s * 1000))}")
             cur = conn.cursor(name="momq_untrusted")
             cur.execute(statement)
             columns = tuple(d.name for d in cur.description or ())
-            rows = [tuple(r) for r in cur.fetchmany(limits.max_rows + 1)]
-            truncated = len(rows) > limits.max_rows
+            rows, truncated = _fetch_bounded(cur, limits)
             cur.close()
             conn.rollback()
             keep = True
-            return QueryResult(columns, rows[:limits.max_rows], truncated, time.monotonic() - t0)
+            return QueryResult(columns, rows, truncated, time.monotonic() - t0)
         except psycopg.Error as exc:
             raise _map_error(exc, db, elapsed=time.monotonic() - t0, limits=limits, cut=fired.is_set()) from exc
         finally:
@@ -461,6 +523,28 @@ def _create_table(table: Table):
     return sql.SQL("CREATE TABLE {} ({})").format(sql.Identifier(table.name), sql.SQL(", ").join(parts))
 
 
+_MAX_BATCH = 512
+
+
+def _fetch_bounded(cur, limits: ExecutionLimits) -> tuple[list[tuple], bool]:
+    """Rows of the server-side cursor ``cur``, fetched in batches sized so that one batch cannot hold much more
+    than the bytes still allowed (one row at a time while rows are large), up to ``max_rows`` rows and
+    ``max_result_bytes``; and whether either cap cut the result."""
+    budget = ResultBudget(limits)
+    rows: list[tuple] = []
+    largest = 64
+    while True:
+        want = min(_MAX_BATCH, max(1, budget.left // largest), limits.max_rows + 1 - len(rows))
+        batch = cur.fetchmany(want)
+        for row in batch:
+            if len(rows) == limits.max_rows or not budget.take(row):
+                return rows, True
+            rows.append(tuple(row))
+            largest = max(largest, budget.last)
+        if len(batch) < want:
+            return rows, False
+
+
 def _cut(conn, fired: threading.Event) -> None:
     """Watchdog: the server did not answer in time; shut the socket down so the blocked call returns."""
     fired.set()
@@ -481,6 +565,8 @@ _MISSING_DB = re.compile(r'database "[^"]*" does not exist|permission denied for
 
 def _map_error(exc, db: str | None, *, connecting: bool = False, elapsed: float = 0.0,
                limits: ExecutionLimits | None = None, cut: bool = False) -> EngineError:
+    import psycopg
+
     state = getattr(exc, "sqlstate", None) or ""
     msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if state == "3D000" or (connecting and _MISSING_DB.search(str(exc))):
@@ -492,8 +578,11 @@ def _map_error(exc, db: str | None, *, connecting: bool = False, elapsed: float 
                             f"{how}")
     if state in ("25006", "42501") or (state == "0A000" and "data-modifying" in msg):
         return UnsafeQueryError(f"refused by PostgreSQL: the read-only role may not do this ({msg})")
-    if connecting or state.startswith("08") or state.startswith("57P") or (not state and limits is not None):
+    lost = not state and isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError))
+    if connecting or state.startswith("08") or state.startswith("57P") or lost:
         if limits is not None and elapsed >= limits.timeout_s:
             return QueryTimeout(f"PostgreSQL did not answer within {limits.timeout_s:g} s ({msg})")
         return EngineUnavailable(f"PostgreSQL is not reachable: {msg}")
+    if not state:  # raised by the client, e.g. a value Python cannot hold ('infinity'::date)
+        return QueryFailed(f"PostgreSQL returned what the client cannot read: {msg}")
     return QueryFailed(f"PostgreSQL error {state}: {msg}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -104,12 +105,24 @@ def terminate(pid: int, timeout_s: float = 10.0, what: str = "process") -> None:
     raise EngineUnavailable(f"could not stop {what} (pid {pid})")
 
 
-def spawn(argv: list[str], log_file: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """Start a server process detached from our terminal (its own session), output to ``log_file``."""
+def spawn(argv: list[str], log_file: Path, env: dict[str, str] | None = None,
+          memory_limit_mb: int | None = None) -> subprocess.Popen:
+    """Start a server process detached from our terminal (its own session), output to ``log_file``.
+
+    ``memory_limit_mb`` caps the address space of the process and of every process it forks (``RLIMIT_AS``,
+    set between fork and exec): an allocation past it fails inside the server instead of taking the machine's
+    memory. What the server does on a failed allocation is its own (PostgreSQL fails the query; redis aborts).
+    """
     log_file.parent.mkdir(parents=True, exist_ok=True)
+    limit = None if memory_limit_mb is None else memory_limit_mb * 1024 * 1024
+
+    def limit_memory() -> None:  # runs in the child, before exec
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
     with open(log_file, "ab") as out:
         try:
             return subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    start_new_session=True, env=env)
+                                    start_new_session=True, env=env,
+                                    preexec_fn=limit_memory if limit is not None else None)
         except FileNotFoundError as exc:
             raise EngineUnavailable(f"binary not found: {argv[0]} ({exc})") from exc

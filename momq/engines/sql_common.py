@@ -1,10 +1,10 @@
 """What the MariaDB and PostgreSQL engines share: kept read-only connections and the untrusted-query entry point.
 
 :class:`SQLEngine` is the base of :class:`momq.engines.mariadb.MariaDBEngine` and
-:class:`momq.engines.postgres.PostgresEngine`. It runs the textual pre-check
+:class:`momq.engines.postgres.PostgresEngine`. It checks the text's length and nesting
+(:meth:`ExecutionLimits.check_text`), runs the textual pre-check
 (:func:`momq.engines.sql_safety.check_read_query`) for the engine's dialect, keeps at most :data:`MAX_KEPT`
-read-only connections (one per database, least recently used dropped), and replaces once a kept connection the
-server has since dropped. Each engine supplies ``_run_once``: how its driver runs one statement read-only under
+read-only connections (one per database, least recently used dropped). Each engine supplies ``_run_once``: how its driver runs one statement read-only under
 the limits and maps its errors. This module imports no driver and holds no server, loading or introspection
 code: those differ between the two servers and stay in each engine's module.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import abc
 import logging
 
-from momq.engines.base import Engine, EngineUnavailable, ExecutionLimits, QueryResult
+from momq.engines.base import Engine, ExecutionLimits, QueryResult
 from momq.engines.sql_safety import check_read_query
 
 log = logging.getLogger(__name__)
@@ -33,20 +33,15 @@ class SQLEngine(Engine):
 
     # ---- untrusted execution
     def execute(self, db: str, query: str, limits: ExecutionLimits = ExecutionLimits()) -> QueryResult:
+        limits.check_text(query, self.dialect)
         statement = check_read_query(query, self.dialect)
         return self._run_read_only(db, statement, limits)
 
     def _run_read_only(self, db: str, statement: str, limits: ExecutionLimits) -> QueryResult:
         """Run ``statement`` read-only without the textual pre-check (tests use this to show that the server
-        itself refuses writes). A kept connection the server has since dropped is replaced once."""
-        reused = db in self._readers
-        try:
-            return self._run_once(db, statement, limits)
-        except EngineUnavailable:
-            if not reused:
-                raise
-            log.info("%s: the kept connection to %s was dropped by the server; reconnecting", self.name, db)
-            return self._run_once(db, statement, limits)
+        itself refuses writes). Never re-runs a statement: a kept connection the server has since dropped is
+        found out while the session is prepared, before the statement is sent, and replaced then."""
+        return self._run_once(db, statement, limits)
 
     @abc.abstractmethod
     def _run_once(self, db: str, statement: str, limits: ExecutionLimits) -> QueryResult:

@@ -1,9 +1,9 @@
 """A cheap pre-check of untrusted SQL before it reaches MariaDB or PostgreSQL: one read statement, no locking.
 
-A small lexer of our own that knows each dialect's strings, quoted identifiers and comments (MySQL ``#`` and
-``-- `` comments and *executable* comments ``/*! ... */`` / ``/*M! ... */``, whose content MariaDB runs as code;
-PostgreSQL nested ``/* */`` comments, ``E'...'`` strings and ``$tag$`` dollar quotes) splits the text into
-top-level statements. The check refuses, with :class:`UnsafeQueryError`, anything but exactly one statement
+The dialect's lexical rule table (:mod:`momq.dialects.lexical`: MySQL ``#`` and ``-- `` comments and
+*executable* comments ``/*! ... */`` / ``/*M! ... */``, whose content MariaDB runs as code; PostgreSQL nested
+``/* */`` comments, ``--`` comments that a bare ``\\r`` ends, ``E'...'`` strings and ``$tag$`` dollar quotes)
+splits the text into top-level statements. The check refuses, with :class:`UnsafeQueryError`, anything but exactly one statement
 that starts like a query (SELECT, WITH, VALUES, TABLE or a parenthesis) and carries no ``INTO`` (SELECT INTO a
 table, a file or a variable) and no row-locking clause (FOR UPDATE/SHARE, LOCK IN SHARE MODE).
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from momq.dialects.lexical import LexicalError, scan
 from momq.engines.base import QueryFailed, UnsafeQueryError
 
 DIALECTS = ("mysql", "postgresql")
@@ -24,8 +25,6 @@ READ_STARTS = frozenset({"SELECT", "WITH", "VALUES", "TABLE"})
 _LOCK_AFTER_FOR = frozenset({"UPDATE", "SHARE", "NO", "KEY"})
 _WORD = re.compile(r"[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*")
 _NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$")
-_EXEC_COMMENT = re.compile(r"/\*M?!\d*")
 
 
 @dataclass(frozen=True)
@@ -37,125 +36,41 @@ class Token:
 
 
 def tokenize(query: str, dialect: str) -> list[Token]:
-    """The code tokens of ``query`` (comments dropped). Raises :class:`QueryFailed` on an unterminated lexeme."""
+    """The code tokens of ``query`` (comments dropped). Raises :class:`QueryFailed` on an unterminated lexeme.
+
+    Strings, quoted names and comments are found by the dialect's rule table (:mod:`momq.dialects.lexical`);
+    this function only splits the code between them into words, numbers and punctuation.
+    """
     if dialect not in DIALECTS:
         raise ValueError(f"unknown SQL dialect {dialect!r}; expected one of {DIALECTS}")
-    mysql = dialect == "mysql"
     tokens: list[Token] = []
-    i, n = 0, len(query)
-    exec_comment_depth = 0  # MySQL: inside /*! ... */, whose body is code
-    while i < n:
+    try:
+        segments = list(scan(query, dialect, strict=True))
+    except LexicalError as exc:
+        raise QueryFailed(str(exc)) from exc
+    for seg in segments:
+        if seg.kind in ("string", "ident"):
+            tokens.append(Token(seg.kind, query[seg.start:seg.end], seg.start, seg.end))
+        elif seg.kind in ("exec_open", "exec_close"):  # MariaDB executes the body of /*! ... */: it is code
+            tokens.append(Token("marker", query[seg.start:seg.end], seg.start, seg.end))
+        elif seg.kind == "code":
+            _code_tokens(query, seg.start, seg.end, tokens)
+    return tokens
+
+
+def _code_tokens(query: str, i: int, end: int, out: list[Token]) -> None:
+    while i < end:
         ch = query[i]
         if ch.isspace():
             i += 1
             continue
-        # ---- comments
-        if ch == "-" and query.startswith("--", i) and (
-                not mysql or i + 2 >= n or query[i + 2].isspace() or ord(query[i + 2]) < 32):
-            j = query.find("\n", i)
-            i = n if j < 0 else j + 1
-            continue
-        if mysql and ch == "#":
-            j = query.find("\n", i)
-            i = n if j < 0 else j + 1
-            continue
-        if mysql and exec_comment_depth and query.startswith("*/", i):
-            exec_comment_depth -= 1
-            tokens.append(Token("marker", "*/", i, i + 2))
-            i += 2
-            continue
-        if ch == "/" and query.startswith("/*", i):
-            if mysql:
-                m = _EXEC_COMMENT.match(query, i)
-                if m:  # MariaDB executes the body of /*! ... */ and /*M! ... */: lex it as code
-                    exec_comment_depth += 1
-                    tokens.append(Token("marker", m.group(0), i, m.end()))
-                    i = m.end()
-                    continue
-                j = query.find("*/", i + 2)
-                if j < 0:
-                    raise QueryFailed("unterminated /* comment")
-                i = j + 2
-                continue
-            i = _skip_nested_comment(query, i)
-            continue
-        # ---- literals and quoted identifiers
-        if ch == "'" or (ch in "eE" and query.startswith("'", i + 1) and not mysql):
-            backslash = mysql or ch in "eE"
-            start = i
-            i = _skip_quoted(query, i + (1 if ch in "eE" else 0), "'", backslash)
-            tokens.append(Token("string", query[start:i], start, i))
-            continue
-        if ch == '"':
-            start = i
-            i = _skip_quoted(query, i, '"', backslash=mysql)
-            tokens.append(Token("string" if mysql else "ident", query[start:i], start, i))
-            continue
-        if ch == "`" and mysql:
-            start = i
-            i = _skip_quoted(query, i, "`", backslash=False)
-            tokens.append(Token("ident", query[start:i], start, i))
-            continue
-        if ch == "$" and not mysql:
-            m = _DOLLAR_TAG.match(query, i)
-            if m and not (i > 0 and (query[i - 1].isalnum() or query[i - 1] == "_")):
-                tag = m.group(0)
-                j = query.find(tag, m.end())
-                if j < 0:
-                    raise QueryFailed(f"unterminated dollar-quoted string {tag}")
-                tokens.append(Token("string", query[i:j + len(tag)], i, j + len(tag)))
-                i = j + len(tag)
-                continue
-        # ---- words, numbers, punctuation
-        m = _WORD.match(query, i)
+        m = _WORD.match(query, i, end) or _NUMBER.match(query, i, end)
         if m:
-            tokens.append(Token("word", m.group(0), i, m.end()))
+            out.append(Token("word" if _WORD.match(m.group(0)) else "number", m.group(0), i, m.end()))
             i = m.end()
             continue
-        m = _NUMBER.match(query, i)
-        if m:
-            tokens.append(Token("number", m.group(0), i, m.end()))
-            i = m.end()
-            continue
-        tokens.append(Token("punct", ch, i, i + 1))
+        out.append(Token("punct", ch, i, i + 1))
         i += 1
-    if exec_comment_depth:
-        raise QueryFailed("unterminated /*! executable comment")
-    return tokens
-
-
-def _skip_quoted(query: str, i: int, quote: str, backslash: bool) -> int:
-    """Index just after the literal opening at ``query[i] == quote`` (doubled quotes escape it)."""
-    j, n = i + 1, len(query)
-    while j < n:
-        c = query[j]
-        if backslash and c == "\\":
-            j += 2
-            continue
-        if c == quote:
-            if j + 1 < n and query[j + 1] == quote:
-                j += 2
-                continue
-            return j + 1
-        j += 1
-    raise QueryFailed(f"unterminated {quote}-quoted literal")
-
-
-def _skip_nested_comment(query: str, i: int) -> int:
-    """PostgreSQL block comments nest: ``/* a /* b */ c */`` is one comment."""
-    depth, j, n = 0, i, len(query)
-    while j < n:
-        if query.startswith("/*", j):
-            depth += 1
-            j += 2
-        elif query.startswith("*/", j):
-            depth -= 1
-            j += 2
-            if depth == 0:
-                return j
-        else:
-            j += 1
-    raise QueryFailed("unterminated /* comment")
 
 
 def split_statements(query: str, dialect: str) -> list[list[Token]]:

@@ -13,8 +13,8 @@ Only the ORDER BY that shapes the final result counts:
   that is not a bare ``LIMIT``/``OFFSET``/``SKIP`` (those keep the order they receive) is ``ORDER BY ...``, or
   is a MATCH whose final RETURN has ORDER BY, or contains a top-level ORDER BY.
 
-The Cypher and nGQL checks use a small hand-written tokenizer (strings, backquoted names and comments
-skipped; bracket depth tracked) rather than a grammar: there is no maintained Python parser for openCypher
+The Cypher and nGQL checks use a small tokenizer over the shared lexical scanner (strings, backquoted names and
+comments skipped by :mod:`momq.dialects.lexical`; bracket depth tracked) rather than a grammar: there is no maintained Python parser for openCypher
 or nGQL, and whether the final clause has ORDER BY needs only tokens and nesting depth, which a tokenizer
 gets right even for queries a full parser would reject.
 
@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 
 from momq.dialects.base import check_dialect
+from momq.dialects.lexical import LexicalError, scan
 
 __all__ = ["OrderingError", "query_orders"]
 
@@ -87,78 +88,55 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
 def _tokenize(query: str, *, ngql: bool) -> list[_Token]:
-    """Words, symbols and string placeholders with their bracket depth; comments and strings skipped."""
+    """Words, symbols and string placeholders with their bracket depth; strings, quoted names and comments are
+    found by the dialect's rule table (:mod:`momq.dialects.lexical`)."""
+    try:
+        segments = list(scan(query, "ngql" if ngql else "cypher", strict=True))
+    except LexicalError as exc:
+        raise OrderingError(str(exc)) from exc
     tokens: list[_Token] = []
     depth = 0
-    i, n = 0, len(query)
-    while i < n:
-        c = query[i]
-        if c.isspace():
-            i = _SPACE.match(query, i).end()
+    for seg in segments:
+        if seg.kind == "comment":
             continue
-        two = query[i:i + 2]
-        if two == "//" or (ngql and c == "#") or (ngql and two == "--" and _dash_comment(tokens)):
-            j = query.find("\n", i)
-            i = n if j < 0 else j + 1
-            continue
-        if two == "/*":
-            j = query.find("*/", i + 2)
-            if j < 0:
-                raise OrderingError(f"unterminated /* comment starting at offset {i}")
-            i = j + 2
-            continue
-        if c in "'\"`":
-            i = _skip_quoted(query, i)
+        if seg.kind != "code":
             tokens.append(_Token("'", depth, False))
             continue
-        m = _WORD.match(query, i)
-        if m:
-            after_dot = bool(tokens) and tokens[-1].text == "."
-            tokens.append(_Token(m.group().upper(), depth, after_dot))
-            i = m.end()
-            continue
-        m = _NUMBER.match(query, i)
-        if m:
-            tokens.append(_Token("0", depth, False))
-            i = m.end()
-            continue
-        if c in "([{":
-            tokens.append(_Token(c, depth, False))
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-            if depth < 0:
-                raise OrderingError(f"unbalanced {c!r} at offset {i}")
-            tokens.append(_Token(c, depth, False))
-        elif two == "||":
-            tokens.append(_Token("||", depth, False))
-            i += 2
-            continue
-        else:
-            tokens.append(_Token(c, depth, False))
-        i += 1
+        i, n = seg.start, seg.end
+        while i < n:
+            c = query[i]
+            if c.isspace():
+                i = _SPACE.match(query, i, n).end()
+                continue
+            m = _WORD.match(query, i, n)
+            if m:
+                after_dot = bool(tokens) and tokens[-1].text == "."
+                tokens.append(_Token(m.group().upper(), depth, after_dot))
+                i = m.end()
+                continue
+            m = _NUMBER.match(query, i, n)
+            if m:
+                tokens.append(_Token("0", depth, False))
+                i = m.end()
+                continue
+            if c in "([{":
+                tokens.append(_Token(c, depth, False))
+                depth += 1
+            elif c in ")]}":
+                depth -= 1
+                if depth < 0:
+                    raise OrderingError(f"unbalanced {c!r} at offset {i}")
+                tokens.append(_Token(c, depth, False))
+            elif query.startswith("||", i) and i + 1 < n:
+                tokens.append(_Token("||", depth, False))
+                i += 2
+                continue
+            else:
+                tokens.append(_Token(c, depth, False))
+            i += 1
     if depth != 0:
         raise OrderingError("unbalanced brackets: a '(' '[' or '{' is never closed")
     return tokens
-
-
-def _dash_comment(tokens: list[_Token]) -> bool:
-    """In nGQL ``--`` starts a comment, except in a MATCH pattern like ``(a)--(b)`` or ``(a)<--(b)``."""
-    return not (tokens and tokens[-1].text in (")", "<"))
-
-
-def _skip_quoted(query: str, start: int) -> int:
-    quote = query[start]
-    i = start + 1
-    while i < len(query):
-        c = query[i]
-        if c == "\\" and quote != "`":
-            i += 2
-            continue
-        if c == quote:
-            return i + 1
-        i += 1
-    raise OrderingError(f"unterminated {quote} quote starting at offset {start}")
 
 
 def _is_kw(tok: _Token, word: str) -> bool:
