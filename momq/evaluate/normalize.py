@@ -34,7 +34,6 @@ _GRAPH_KEYWORDS = frozenset("""
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
-_SPACE = re.compile(r"\s+")
 
 
 def normalize_query(query: str, dialect: str) -> str:
@@ -51,7 +50,7 @@ def _normal_form(query: str, dialect: str) -> str:
         sql = _sql_normal_form(query, _SQLGLOT_DIALECT[dialect])
         if sql is not None:
             return sql
-    return " ".join(_graph_tokens(query)).removesuffix(" ;").removesuffix(";")
+    return " ".join(_graph_tokens(query, dialect)).removesuffix(" ;").removesuffix(";")
 
 
 def exact_match(prediction: str, gold: str, dialect: str) -> bool:
@@ -74,59 +73,40 @@ def _sql_normal_form(query: str, read: str) -> str | None:
         return None
 
 
-def _graph_tokens(query: str) -> list[str]:
+def _graph_tokens(query: str, dialect: str) -> list[str]:
+    """Words (keywords and function names upper-cased), numbers, quoted strings and names, and symbols of a
+    Cypher/nGQL query; comments dropped. Strings and comments are found by the dialect's lexical rules."""
+    from momq.dialects.lexical import scan
+
     tokens: list[str] = []
-    i, n = 0, len(query)
-    while i < n:
-        c = query[i]
-        if c.isspace():
-            i = _SPACE.match(query, i).end()
+    for seg in scan(query, dialect):
+        if seg.kind == "comment":
             continue
-        two = query[i:i + 2]
-        if two == "//" or c == "#":
-            j = query.find("\n", i)
-            i = n if j < 0 else j + 1
+        if seg.kind != "code":
+            tokens.append(query[seg.start:seg.end])
             continue
-        if two == "/*":
-            j = query.find("*/", i + 2)
-            i = n if j < 0 else j + 2
-            continue
-        if c in "'\"`":
-            j = _end_of_quoted(query, i)
-            tokens.append(query[i:j])
-            i = j
-            continue
-        m = _WORD.match(query, i)
-        if m:
-            word = m.group()
-            after = query[m.end():].lstrip()[:1]
-            previous = tokens[-1] if tokens else ""
-            named = previous in (".", ":")  # a property name or a label: case-sensitive
-            if not named and (word.upper() in _GRAPH_KEYWORDS or after == "("):
-                word = word.upper()
-            tokens.append(word)
-            i = m.end()
-            continue
-        m = _NUMBER.match(query, i)
-        if m:
-            tokens.append(m.group())
-            i = m.end()
-            continue
-        tokens.append(c)
-        i += 1
+        i, n = seg.start, seg.end
+        while i < n:
+            c = query[i]
+            if c.isspace():
+                i += 1
+                continue
+            m = _WORD.match(query, i, n)
+            if m:
+                word = m.group()
+                after = query[m.end():].lstrip()[:1]
+                previous = tokens[-1] if tokens else ""
+                named = previous in (".", ":")  # a property name or a label: case-sensitive
+                if not named and (word.upper() in _GRAPH_KEYWORDS or after == "("):
+                    word = word.upper()
+                tokens.append(word)
+                i = m.end()
+                continue
+            m = _NUMBER.match(query, i, n)
+            if m:
+                tokens.append(m.group())
+                i = m.end()
+                continue
+            tokens.append(c)
+            i += 1
     return tokens
-
-
-def _end_of_quoted(query: str, start: int) -> int:
-    """The offset just after the quoted string or name starting at ``start`` (the end of text if unterminated)."""
-    quote = query[start]
-    i = start + 1
-    while i < len(query):
-        c = query[i]
-        if c == "\\" and quote != "`":
-            i += 2
-            continue
-        if c == quote:
-            return i + 1
-        i += 1
-    return len(query)
