@@ -22,13 +22,15 @@ def eval_perf(
     threads: int = typer.Option(2, "--threads", min=1, help="torch.set_num_threads."),
     naive: bool = typer.Option(True, "--naive/--no-naive", help="Also time the one-at-a-time loop (slowest)."),
     base: bool = typer.Option(True, "--base/--no-base", help="Also run the bare base model (decode comparison)."),
+    decode_steps: int = typer.Option(40, "--decode-steps", min=1, help="Alternating decode steps per model."),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
     """Items/s of naive loop vs plain batched generate vs the prefix-reusing Generator on SmolLM2-135M + MoMQ."""
     from momq.infer.perf import EvalPerfSettings, run
 
     result = run(EvalPerfSettings(bench=bench, split=split, items=items, batch_size=batch_size,
-                                  max_new_tokens=max_new_tokens, threads=threads, naive=naive, base=base))
+                                  max_new_tokens=max_new_tokens, threads=threads, naive=naive, base=base,
+                                  decode_steps=decode_steps))
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return
@@ -57,6 +59,11 @@ def eval_perf(
         line += f"   (iii)/(i) = {r['generator_over_naive']:.2f}x"
     if r.get("momq_decode_over_base") is not None:
         line += f"   decode MoMQ/base = {r['momq_decode_over_base']:.2f}x (target >= 0.9)"
+    if "decode_steps" in result:
+        ds = result["decode_steps"]
+        line += (f"   decode step median MoMQ/base = {ds['momq_over_base_tokens_per_s']:.2f}x "
+                 f"({1000 * ds['momq_step_s']:.0f} vs {1000 * ds['base_step_s']:.0f} ms, batch {ds['batch']}, "
+                 f"{ds['steps']} alternating steps)")
     console.print(line)
     console.print("identical token ids: " + ", ".join(f"{k} {v}" for k, v in result["identical_outputs"].items()))
     mach = result["machine"]

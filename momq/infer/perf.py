@@ -10,7 +10,8 @@ MoMQ adapter in known routing, merged (plain LoRAs and shared experts folded int
 all greedy with the same stops (closing fence, EOS, ``max_new_tokens``) and the same token ids in
 (``encode_prompt``), and checks whether the three produce the same tokens. It then runs the Generator batch by batch on MoMQ and on the bare
 base model, interleaved (ABBA), and compares decode throughput (tokens/s over the one-token forwards only,
-timed by hooks on each model). A fresh adapter is the identity, so the outputs of MoMQ and base must agree too.
+timed by hooks on each model), and, less exposed to load changes, the median time of single decode steps
+with the two models alternating step by step. A fresh adapter is the identity, so the outputs of MoMQ and base must agree too.
 
 What is not here: quality (the adapter is untrained), any assertion on speed (the issue's targets are printed
 next to the figures), GPU timing, and interleaving of the modes (they run one after the other, so a change in
@@ -45,6 +46,8 @@ class EvalPerfSettings:
     naive: bool = True
     #: Also run the bare base model for the decode comparison.
     base: bool = True
+    #: Alternating single decode steps per model for the step-median MoMQ/base comparison.
+    decode_steps: int = 40
     r: int = 8
     experts_per_dialect: int = 2
     seed: int = 0
@@ -192,6 +195,42 @@ def _decode_comparison(momq_gen, base_gen, requests) -> tuple[list, dict, dict]:
             {"wall_s": walls["base"], "items_per_s": n / walls["base"], **t_base.to_dict()})
 
 
+def _decode_step_medians(momq_gen, base_gen, request, batch_size: int, steps: int) -> dict:
+    """Median wall time of one decode step (batch ``batch_size``, KV cache of one full prompt copied to every row)
+    for MoMQ and for the base, the two models alternating step by step (ABBA) so that load drift cancels."""
+    import statistics
+
+    import torch
+
+    from momq.infer.generate import batch_cache
+
+    prefix, suffix = momq_gen.encode(request)
+    ids = torch.tensor([prefix + suffix], device=momq_gen.device)
+    state = {}
+    for name, g in (("momq", momq_gen), ("base", base_gen)):
+        extra = {"dialect_ids": [request.dialect]} if g.momq else {}
+        with torch.no_grad():
+            out = g.model(input_ids=ids, attention_mask=torch.ones_like(ids), use_cache=True, logits_to_keep=1,
+                          **extra)
+        token = out.logits[:, -1].argmax(-1).repeat(batch_size)[:, None]
+        state[name] = [g, batch_cache([out.cache] * batch_size, ids.shape[1], g.base.config), token, []]
+    length = ids.shape[1]
+    for step in range(steps):
+        order = ("momq", "base") if step % 2 == 0 else ("base", "momq")
+        mask = torch.ones(batch_size, length + step + 1, dtype=torch.long, device=ids.device)
+        for name in order:
+            g, cache, token, times = state[name]
+            extra = {"dialect_ids": [request.dialect] * batch_size} if g.momq else {}
+            t0 = time.perf_counter()
+            with torch.no_grad():
+                out = g.model(input_ids=token, attention_mask=mask, cache=cache, use_cache=True, **extra)
+            times.append(time.perf_counter() - t0)
+            state[name][2] = out.logits[:, -1].argmax(-1)[:, None]
+    med = {name: statistics.median(state[name][3]) for name in state}
+    return {"steps": steps, "batch": batch_size, "context_tokens": length, "momq_step_s": med["momq"],
+            "base_step_s": med["base"], "momq_over_base_tokens_per_s": med["base"] / med["momq"]}
+
+
 def _same(a: list, b: list) -> int:
     return sum(x.token_ids == y.token_ids for x, y in zip(a, b))
 
@@ -257,6 +296,10 @@ def run(settings: EvalPerfSettings, load: Callable[[], tuple[Any, Any]] | None =
         m_dec, b_dec = modes["decode_momq"]["decode_tokens_per_s"], modes["decode_base"]["decode_tokens_per_s"]
         result["ratios"]["momq_decode_over_base"] = m_dec / b_dec if m_dec and b_dec else None
         result["identical_outputs"]["momq_vs_base"] = f"{_same(outputs['base'], outputs['generator'])}/{n}"
+        log.info("decode steps: MoMQ vs base, %d steps alternating", settings.decode_steps)
+        steps = _decode_step_medians(gen, bare_gen, requests[0], settings.batch_size, settings.decode_steps)
+        result["decode_steps"] = steps
+        result["ratios"]["momq_decode_over_base_step_median"] = steps["momq_over_base_tokens_per_s"]
     result["machine"] = {"torch": torch.__version__, "threads": torch.get_num_threads(),
                          "cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
                          "loadavg_before": load_before, "loadavg_after": os.getloadavg()}

@@ -25,13 +25,14 @@ def _toy_build(tmp_path):
 
 def test_eval_perf_runs_every_mode_and_compares_outputs(tmp_path):
     bench = _toy_build(tmp_path)
-    settings = EvalPerfSettings(bench=bench, items=4, batch_size=2, max_new_tokens=3, threads=1)
+    settings = EvalPerfSettings(bench=bench, items=4, batch_size=2, max_new_tokens=3, threads=1, decode_steps=3)
     result = run(settings, load=lambda: (tiny_tokenizer(), tiny_base("llama")))
     assert list(result["modes"]) == ["naive", "batched", "generator", "decode_momq", "decode_base"]
     assert result["data"]["items"] == 4 and result["data"]["distinct_prefixes"] == 2
     # a fresh adapter is the identity and every mode is greedy with the same stops: all outputs agree
     assert set(result["identical_outputs"].values()) == {"4/4"}
-    assert set(result["ratios"]) == {"generator_over_batched", "generator_over_naive", "momq_decode_over_base"}
+    assert set(result["ratios"]) == {"generator_over_batched", "generator_over_naive", "momq_decode_over_base",
+                                    "momq_decode_over_base_step_median"}
     assert all(v > 0 for v in result["ratios"].values())
     assert result["modes"]["generator"]["prefill_calls"] == 2 + 2  # two prefixes, two batch prefills
     assert result["modes"]["naive"]["prefill_calls"] == 4
