@@ -29,7 +29,7 @@ from momq.engines.cli import app as engines_app
 from momq.evaluate.cli import eval_cmd
 from momq.experiment.cli import experiment_cmd
 from momq.infer.cli import eval_perf
-from momq.serve.cli import ask_cmd
+from momq.serve.cli import ask_cmd, serve_cmd
 from momq.train.cli import card_app, train_cmd
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,7 @@ KNOWN_ERRORS: tuple[KnownError, ...] = (
     KnownError("momq.train.ship", "ShipError", EXIT_BAD_INPUT),
     KnownError("momq.serve.connections", "ConnectionURLError", EXIT_BAD_INPUT),
     KnownError("momq.dialects.base", "UnknownDialectError", EXIT_BAD_INPUT),
+    KnownError("momq.serve.config", "ServerConfigError", EXIT_BAD_INPUT),
     # a driver error that escaped its engine unwrapped (it should be EngineUnavailable): the server went away
     KnownError("redis.exceptions", "ConnectionError", EXIT_ENGINE,
                "the FalkorDB server stopped answering; check `momq engines status`"),
@@ -118,6 +119,7 @@ app.command("train")(train_cmd)
 app.command("eval")(eval_cmd)
 app.command("experiment")(experiment_cmd)
 app.command("ask")(ask_cmd)
+app.command("serve")(serve_cmd)
 app.add_typer(card_app, name="card", help="Shipped adapters: package with a model card, check, reproduce.")
 
 

@@ -53,9 +53,10 @@ def ask_cmd(
                       limits=ExecutionLimits(timeout_s=timeout, max_rows=max_rows))
     try:
         session.check()
-        session.schema(refresh)
+        _spec, introspection_s, _cached = session.schema(refresh)
         model = QueryModel.load(base, adapter, max_new_tokens=max_new_tokens)
         answer = session.ask(question, model.proposer(connection.dialect), retries=retries, budget=model.budget)
+        answer.timings["introspection"] = introspection_s  # the schema was read (or introspected) above
     finally:
         session.close()
         if linter is not None:
@@ -83,3 +84,55 @@ def open_linter():
     except CypherLinterUnavailable as exc:
         log.warning("Cypher linter unavailable (%s); validating without it", exc)
         return None
+
+
+def serve_cmd(
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="YAML file naming connections and limits."),
+    connection: list[str] = typer.Option([], "--connection", help="NAME=URL (repeatable); adds to --config's."),
+    api_key: Optional[str] = typer.Option(None, "--api-key", envvar="MOMQ_API_KEY", help="Require this API key."),
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port", min=1, max=65535),
+    adapter: Optional[Path] = typer.Option(None, "--adapter", help="Adapter folder (default: the shipped adapter)."),
+    base: Optional[str] = typer.Option(None, "--base", help="Base model."),
+    max_new_tokens: int = typer.Option(160, "--max-new-tokens", min=1),
+    no_lint: bool = typer.Option(False, "--no-lint", help="Do not use Neo4j's Cypher linter."),
+) -> None:
+    """Serve the HTTP API and the web page: the model loaded once, connections named by the server's config."""
+    import uvicorn
+
+    from momq.engines.manager import momq_home
+    from momq.serve.api import create_app
+    from momq.serve.model import QueryModel
+
+    settings = server_config(config, connection, api_key)
+    linter = None if no_lint or not any(c.dialect == "cypher" for c in settings.connections.values()) \
+        else open_linter()
+    model = QueryModel.load(base, adapter, max_new_tokens=max_new_tokens)
+    app = create_app(settings, model, home=momq_home(), linter=linter)
+    log.info("serving %d connection(s) on http://%s:%d/ (API key %s)", len(settings.connections), host, port,
+             "required" if settings.api_key else "not required")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        if linter is not None:
+            linter.close()
+
+
+def server_config(config: Optional[Path], connection: list[str], api_key: Optional[str]):
+    from momq.serve.config import ServerConfig, ServerConfigError
+
+    settings = ServerConfig.from_file(config) if config else ServerConfig()
+    extra = {}
+    for item in connection:
+        name, sep, url = item.partition("=")
+        if not sep or not name.strip():
+            raise ServerConfigError(f"--connection {item!r}: expected NAME=URL")
+        extra[name.strip()] = url.strip()
+    if extra:
+        merged = ServerConfig.from_mapping({"connections": extra}, "--connection")
+        settings.connections.update(merged.connections)
+    if api_key:
+        settings.api_key = api_key
+    if not settings.connections:
+        raise ServerConfigError("no connections: name at least one with --config or --connection NAME=URL")
+    return settings
