@@ -84,3 +84,12 @@ def test_demo_database_end_to_end_through_the_command(tmp_path, tiny_llama_dir, 
         assert "attempt 1:" in shown.stdout
     finally:
         EngineManager(home).down()
+
+
+def test_serve_refuses_bad_configuration_before_loading_a_model(tmp_path):
+    assert_one_error_line(momq(tmp_path, "serve"), EXIT_BAD_INPUT, "no connections")
+    assert_one_error_line(momq(tmp_path, "serve", "--connection", "x=oracle://h/db"), EXIT_BAD_INPUT,
+                          "connection 'x'", "unknown URL scheme")
+    bad = tmp_path / "serve.yaml"
+    bad.write_text("connections: {shop: 'mysql://h/db'}\nlisten: everywhere\n")
+    assert_one_error_line(momq(tmp_path, "serve", "--config", str(bad)), EXIT_BAD_INPUT, "unknown field")
