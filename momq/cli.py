@@ -29,7 +29,7 @@ from momq.engines.cli import app as engines_app
 from momq.evaluate.cli import eval_cmd
 from momq.experiment.cli import experiment_cmd
 from momq.infer.cli import eval_perf
-from momq.serve.cli import ask_cmd, serve_cmd
+from momq.serve.cli import ask_cmd, mcp_cmd, serve_cmd
 from momq.train.cli import card_app, train_cmd
 
 log = logging.getLogger(__name__)
@@ -120,6 +120,7 @@ app.command("eval")(eval_cmd)
 app.command("experiment")(experiment_cmd)
 app.command("ask")(ask_cmd)
 app.command("serve")(serve_cmd)
+app.command("mcp")(mcp_cmd)
 app.add_typer(card_app, name="card", help="Shipped adapters: package with a model card, check, reproduce.")
 
 

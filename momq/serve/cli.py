@@ -136,3 +136,30 @@ def server_config(config: Optional[Path], connection: list[str], api_key: Option
     if not settings.connections:
         raise ServerConfigError("no connections: name at least one with --config or --connection NAME=URL")
     return settings
+
+
+def mcp_cmd(
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="YAML file naming connections and limits."),
+    connection: list[str] = typer.Option([], "--connection", help="NAME=URL (repeatable); adds to --config's."),
+    adapter: Optional[Path] = typer.Option(None, "--adapter", help="Adapter folder (default: the shipped adapter)."),
+    base: Optional[str] = typer.Option(None, "--base", help="Base model."),
+    max_new_tokens: int = typer.Option(160, "--max-new-tokens", min=1),
+    no_lint: bool = typer.Option(False, "--no-lint", help="Do not use Neo4j's Cypher linter."),
+) -> None:
+    """Serve the ask and schema tools to an MCP client over stdio (stdout carries only the protocol)."""
+    from momq.engines.manager import momq_home
+    from momq.serve.mcp import create_mcp
+    from momq.serve.model import QueryModel
+
+    settings = server_config(config, connection, None)
+    linter = None if no_lint or not any(c.dialect == "cypher" for c in settings.connections.values()) \
+        else open_linter()
+    model = QueryModel.load(base, adapter, max_new_tokens=max_new_tokens)
+    server = create_mcp(settings, model, home=momq_home(), linter=linter)
+    try:
+        server.run("stdio")
+    finally:
+        for session in server.sessions.values():
+            session.close()
+        if linter is not None:
+            linter.close()
