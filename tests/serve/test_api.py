@@ -124,3 +124,45 @@ def test_bad_configurations_are_refused():
         ServerConfig.from_mapping({"connections": {"x": "oracle://h/db"}})
     with pytest.raises(ServerConfigError, match="unknown field"):
         ServerConfig.from_mapping({"conections": {}})
+
+
+def test_chunked_bodies_are_bounded_too(client):
+    import json as _json
+
+    def chunks(body: bytes):
+        for k in range(0, len(body), 100):
+            yield body[k:k + 100]
+
+    big = _json.dumps({"connection": "shop_mysql", "question": "x" * 5000}).encode()
+    r = client.post("/ask", content=chunks(big), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    small = _json.dumps({"connection": "nowhere", "question": "q?"}).encode()
+    r = client.post("/ask", content=chunks(small), headers={"content-type": "application/json"})
+    assert r.status_code == 404  # a small chunked body still reaches the endpoint intact
+
+
+class _SlowSource:
+    base, adapter, budget = "slow", None, None
+
+    def proposer(self, dialect):
+        import time
+
+        return lambda parts, attempt: (time.sleep(2), "SELECT 1\n```")[1]
+
+
+def test_engine_down_and_time_limit(config):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    limited = ServerConfig(connections={**config.connections,
+                                        "down": ServerConfig.from_mapping(
+                                            {"connections": {"d": f"falkordb://127.0.0.1:{dead}/g"}}).connections["d"]},
+                           request_timeout_s=0.5)
+    with TestClient(create_app(limited, _SlowSource())) as c:
+        r = c.post("/ask", json={"connection": "down", "question": "q?"})
+        assert r.status_code == 503, r.text
+        assert f"127.0.0.1:{dead}" in r.json()["detail"]
+        r = c.post("/ask", json={"connection": "shop_mysql", "question": "q?"})
+        assert r.status_code == 504
