@@ -1,12 +1,13 @@
 """The ``momq`` command line: one entry point that gathers each area's sub-commands and reports their failures.
 
-Each area (engines, benchmark, adapter, inference, training, evaluation) owns its own Typer app in ``<area>/cli.py``; this module mounts them,
+Each area (engines, benchmark, adapter, inference, training, evaluation, serving) owns its own Typer app in ``<area>/cli.py``; this module mounts them,
 sets up logging, and is the one place where an expected failure becomes one line on stderr (``error: ...``)
 and an exit status; ``-v`` also logs the traceback. Expected failures are momq's typed errors (see
 :data:`KNOWN_ERRORS`) and ``OSError`` (a missing or unwritable path); anything else is a bug and keeps its
 traceback. Sub-commands therefore raise typed errors instead of catching and printing them.
 
-Exit statuses: 0 done; 1 the command ran and its check failed (``bench verify`` found disagreeing gold queries);
+Exit statuses: 0 done; 1 the command ran and its check failed (``bench verify`` found disagreeing gold queries;
+``ask`` found no answer within its retries);
 2 bad input (options, files, folders, ``$MOMQ_HOME``); 3 an engine or tool could not be used (not running,
 stopped during the run, linter missing). It holds no command logic and never retries or hides a failure.
 Sub-command modules must import heavy libraries (torch, transformers) lazily.
