@@ -1,12 +1,13 @@
 """The ``momq`` command line: one entry point that gathers each area's sub-commands and reports their failures.
 
-Each area (engines, benchmark, adapter, inference, training, evaluation) owns its own Typer app in ``<area>/cli.py``; this module mounts them,
+Each area (engines, benchmark, adapter, inference, training, evaluation, serving) owns its own Typer app in ``<area>/cli.py``; this module mounts them,
 sets up logging, and is the one place where an expected failure becomes one line on stderr (``error: ...``)
 and an exit status; ``-v`` also logs the traceback. Expected failures are momq's typed errors (see
 :data:`KNOWN_ERRORS`) and ``OSError`` (a missing or unwritable path); anything else is a bug and keeps its
 traceback. Sub-commands therefore raise typed errors instead of catching and printing them.
 
-Exit statuses: 0 done; 1 the command ran and its check failed (``bench verify`` found disagreeing gold queries);
+Exit statuses: 0 done; 1 the command ran and its check failed (``bench verify`` found disagreeing gold queries;
+``ask`` found no answer within its retries);
 2 bad input (options, files, folders, ``$MOMQ_HOME``); 3 an engine or tool could not be used (not running,
 stopped during the run, linter missing). It holds no command logic and never retries or hides a failure.
 Sub-command modules must import heavy libraries (torch, transformers) lazily.
@@ -29,6 +30,7 @@ from momq.engines.cli import app as engines_app
 from momq.evaluate.cli import eval_cmd
 from momq.experiment.cli import experiment_cmd
 from momq.infer.cli import eval_perf
+from momq.serve.cli import ask_cmd, mcp_cmd, serve_cmd
 from momq.train.cli import card_app, train_cmd
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,9 @@ KNOWN_ERRORS: tuple[KnownError, ...] = (
     KnownError("momq.train.trainer", "RunFolderError", EXIT_BAD_INPUT),
     KnownError("momq.train.model", "BaseModelError", EXIT_BAD_INPUT),
     KnownError("momq.train.ship", "ShipError", EXIT_BAD_INPUT),
+    KnownError("momq.serve.connections", "ConnectionURLError", EXIT_BAD_INPUT),
+    KnownError("momq.dialects.base", "UnknownDialectError", EXIT_BAD_INPUT),
+    KnownError("momq.serve.config", "ServerConfigError", EXIT_BAD_INPUT),
     # a driver error that escaped its engine unwrapped (it should be EngineUnavailable): the server went away
     KnownError("redis.exceptions", "ConnectionError", EXIT_ENGINE,
                "the FalkorDB server stopped answering; check `momq engines status`"),
@@ -114,6 +119,9 @@ app.add_typer(adapter_app, name="perf", help="Speed and memory benchmarks.")
 app.command("train")(train_cmd)
 app.command("eval")(eval_cmd)
 app.command("experiment")(experiment_cmd)
+app.command("ask")(ask_cmd)
+app.command("serve")(serve_cmd)
+app.command("mcp")(mcp_cmd)
 app.add_typer(card_app, name="card", help="Shipped adapters: package with a model card, check, reproduce.")
 
 

