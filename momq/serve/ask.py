@@ -139,12 +139,8 @@ def ask(question: str, *, engine: Any, db: str, dialect: str, schema: Database, 
                 raise ValidationError("repeat", "the corrected query already failed; it was not run again")
         except ValidationError as exc:
             attempt.status, attempt.error = "invalid", str(exc)
-        except UnsafeQueryError as exc:
-            attempt.status, attempt.error = "refused", str(exc)
-        except QueryTimeout as exc:
-            attempt.status, attempt.error = "timeout", str(exc)
-        except (QueryFailed, UnknownDatabase) as exc:
-            attempt.status, attempt.error = "invalid", str(exc)
+        except (UnsafeQueryError, QueryTimeout, QueryFailed, UnknownDatabase) as exc:
+            attempt.status, attempt.error = _status_of(exc, "invalid"), str(exc)
         val_s = time.monotonic() - t1
         attempt.seconds["validation"] = round(val_s, 4)
         totals["validation"] += val_s
@@ -154,12 +150,8 @@ def ask(question: str, *, engine: Any, db: str, dialect: str, schema: Database, 
                 result = engine.execute(db, attempt.ran, limits)
             except EngineUnavailable:
                 raise
-            except UnsafeQueryError as exc:
-                attempt.status, attempt.error = "refused", str(exc)
-            except QueryTimeout as exc:
-                attempt.status, attempt.error = "timeout", str(exc)
-            except (QueryFailed, UnknownDatabase) as exc:
-                attempt.status, attempt.error = "failed", str(exc)
+            except (UnsafeQueryError, QueryTimeout, QueryFailed, UnknownDatabase) as exc:
+                attempt.status, attempt.error = _status_of(exc, "failed"), str(exc)
             exe_s = time.monotonic() - t2
             attempt.seconds["execution"] = round(exe_s, 4)
             totals["execution"] += exe_s
@@ -172,3 +164,12 @@ def ask(question: str, *, engine: Any, db: str, dialect: str, schema: Database, 
         failures.append((attempt.ran or query, attempt.error or attempt.status))
         result = None
     return Answer(question, dialect, db, attempts, result, totals)
+
+
+def _status_of(exc: Exception, otherwise: str) -> str:
+    """An attempt's status for a typed engine error: refused (unsafe), timeout, or ``otherwise``."""
+    if isinstance(exc, UnsafeQueryError):
+        return "refused"
+    if isinstance(exc, QueryTimeout):
+        return "timeout"
+    return otherwise

@@ -60,8 +60,8 @@ def sql_checksum(engine, db: str, dialect: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def engines(mariadb_engine, postgres_engine, falkordb_engine, ngql_engine):
-    return {"mysql": mariadb_engine, "postgresql": postgres_engine, "cypher": falkordb_engine, "ngql": ngql_engine}
+def engines(all_engines):
+    return all_engines
 
 
 @pytest.fixture(scope="module")
