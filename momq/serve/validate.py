@@ -52,7 +52,7 @@ def validate(query: str, dialect: str, schema: Database, engine: Engine, db: str
     if dialect == "cypher":
         return _validate_cypher(query, schema, linter)
     if dialect == "ngql":
-        return _validate_ngql(query)
+        return _validate_ngql(query, schema)
     raise ValueError(f"no validation for dialect {dialect!r}")
 
 
@@ -204,8 +204,11 @@ def _node_after(text: str, pos: int, node_start: dict[int, re.Match]) -> re.Matc
 
 
 # ----------------------------------------------------------------------------------------------- nGQL
-def _validate_ngql(query: str) -> Validated:
+def _validate_ngql(query: str, schema: Database | None = None) -> Validated:
+    """Our parser, the mutation check, then names: the translation against the space's schema refuses unknown
+    tags, edge types and properties (and misplaced references) as NebulaGraph would after parsing."""
     from momq.ngql import NGQLSyntaxError, first_mutation, parse
+    from momq.ngql.translate import NGQLSemanticError, UnsupportedNGQL, translate
 
     try:
         script = parse(query)
@@ -214,4 +217,11 @@ def _validate_ngql(query: str) -> Validated:
     kind = first_mutation(script)
     if kind:
         raise UnsafeQueryError(f"refused: {kind} changes data; only read statements run")
+    if isinstance(schema, GraphDatabase):
+        try:
+            translate(script, schema)
+        except NGQLSemanticError as exc:
+            raise ValidationError("names", str(exc)) from None
+        except UnsupportedNGQL:
+            pass  # valid nGQL the emulation cannot run; a real NebulaGraph may, so it is not refused here
     return Validated(query)

@@ -90,3 +90,17 @@ def test_ngql_parser_and_mutations():
         validate("GO FROM OVER YIELD", "ngql", GRAPH, None, "g", LIMITS)
     with pytest.raises(UnsafeQueryError):
         validate('DELETE VERTEX "p1"', "ngql", GRAPH, None, "g", LIMITS)
+
+
+@pytest.mark.parametrize("query, message", [
+    ('GO FROM "p1" OVER EMPLOYS YIELD dst(edge)', "no edge type 'EMPLOYS'"),
+    ('MATCH (p:Employee) RETURN p.Employee.name', "no tag 'Employee'"),
+    ('MATCH (p:Person) RETURN p.Person.salary', "tag 'Person' has no property 'salary'"),
+    ('GO FROM "p1" OVER WORKS_AT YIELD WORKS_AT.until', "edge type 'WORKS_AT' has no property 'until'"),
+])
+def test_ngql_names_are_checked_against_the_space(query, message):
+    with pytest.raises(ValidationError, match=message):
+        validate(query, "ngql", GRAPH, None, "g", LIMITS)
+    # the same shapes with the space's own names pass
+    validate('MATCH (p:Person) RETURN p.Person.name', "ngql", GRAPH, None, "g", LIMITS)
+    validate('GO FROM "p1" OVER WORKS_AT YIELD WORKS_AT.since', "ngql", GRAPH, None, "g", LIMITS)
