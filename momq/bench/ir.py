@@ -5,7 +5,8 @@ after hop ``i`` is node ``i`` (the root is node 0). Attributes are addressed as 
 attributes of a many-to-many relationship (junction columns, edge properties) as ``Col(i, attribute, edge=True)``,
 the link walked by hop ``i`` into node ``i``. Such edge columns may be filtered, projected and aggregated, not
 grouped or ranked, and only on ``hops`` (not on special shapes). On top
-of that path a query projects columns or aggregates, filters with AND, groups (with HAVING), orders with a
+of that path a query projects columns or aggregates, filters with AND
+(comparisons, ranges, lists, prefixes, case-insensitive substrings, the year of a date, NULL and flag tests), groups (with HAVING), orders with a
 LIMIT, or takes one of three special shapes: an anti-join (``without``), a nested comparison with the average
 (``above_average``) and top-k per group (``per_group``).
 
@@ -46,6 +47,8 @@ class Op(enum.Enum):
     NOT_NULL = "not_null"
     IS_TRUE = "is_true"  # flags
     IS_FALSE = "is_false"
+    YEAR = "year"  # one integer: the calendar year of a date equals it
+    CONTAINS = "contains"  # one lower-case text value: a case-insensitive substring test
 
     @property
     def arity(self) -> int | None:
@@ -119,6 +122,11 @@ class Filter:
             raise ValueError("filter values cannot be None; use IS_NULL")
         if self.op is Op.PREFIX and not isinstance(self.values[0], str):
             raise ValueError("PREFIX needs a text value")
+        if self.op is Op.CONTAINS and not (isinstance(self.values[0], str) and self.values[0]
+                                           and self.values[0] == self.values[0].lower()):
+            raise ValueError("CONTAINS needs a non-empty lower-case text value")
+        if self.op is Op.YEAR and (isinstance(self.values[0], bool) or not isinstance(self.values[0], int)):
+            raise ValueError("YEAR needs an integer year")
 
 
 @dataclass(frozen=True)
@@ -291,6 +299,11 @@ class Query:
             attr = ents[0].attribute(self.above_average.attribute)
             if attr.role is not Role.NUMBER or self.above_average.node != 0:
                 raise ValueError("above_average takes a numeric root attribute")
+        for f in self.filters:
+            if f.op is Op.YEAR and self.attribute(domain, f.col).role is not Role.DATE:
+                raise ValueError(f"the year of non-date {f.col}")
+            if f.op is Op.CONTAINS and self.attribute(domain, f.col).role not in (Role.NAME, Role.TEXT):
+                raise ValueError(f"a substring test on non-text {f.col}")
         for agg in self.aggregates + ((self.having.agg,) if self.having else ()):
             if agg.func in (Func.SUM, Func.AVG):
                 attr = self.attribute(domain, agg.col)
@@ -319,6 +332,10 @@ class Query:
             feats.append("null")
         if ops & {Op.IS_TRUE, Op.IS_FALSE}:
             feats.append("flag")
+        if Op.YEAR in ops:
+            feats.append("date_part")
+        if Op.CONTAINS in ops:
+            feats.append("contains")
         if self.distinct:
             feats.append("distinct")
         funcs = {a.func for a in self.aggregates}
@@ -468,5 +485,5 @@ def _value_back(v: Any) -> Value:
 ALL_FEATURES: tuple[str, ...] = (
     "projection", "filter", "comparison", "range", "in", "like", "null", "flag", "distinct", "count",
     "count_distinct", "aggregate", "group_by", "having", "order_limit", "join1", "join2", "anti_join", "nested",
-    "topk_per_group", "edge_filter", "edge_attr",
+    "topk_per_group", "edge_filter", "edge_attr", "date_part", "contains",
 )

@@ -122,6 +122,12 @@ class _Renderer:
             return self.pick([f"marked as {p}", f"with the {p} flag set", f"(flagged as {p})"])
         if op is Op.IS_FALSE:
             return self.pick([f"not marked as {p}", f"without the {p} flag", f"(not flagged as {p})"])
+        if op is Op.YEAR:
+            y = f.values[0]
+            return self.pick([f"with the {p} in {y}", f"(the {p} falling in {y})", f"dated {y} for the {p}"])
+        if op is Op.CONTAINS:
+            x = f.values[0]
+            return self.pick([f'with the {p} containing "{x}"', f'(the {p} containing "{x}" in any letter case)'])
         if op is Op.IN:
             either = " or ".join(val)
             return self.pick([f"with {a(p)} of {either}", f"(the {p} being {either})",
@@ -178,6 +184,15 @@ class _Renderer:
             x = f.values[0]
             return self.pick([f'whose {p} starts with "{x}"', f'with {a(p)} beginning with "{x}"',
                               f'whose {p} begins with the letters "{x}"'])
+        if op is Op.CONTAINS:
+            x = f.values[0]
+            return self.pick([f'whose {p} contains "{x}"', f'with "{x}" somewhere in the {p}',
+                              f'whose {p} contains "{x}", ignoring case',
+                              f'whose {p} includes the letters "{x}" in upper or lower case'])
+        if op is Op.YEAR:
+            y = f.values[0]
+            return self.pick([f"whose {p} is in {y}", f"with {a(p)} in {y}", f"whose {p} falls in {y}",
+                              f"with {a(p)} some time in {y}"])
         if op is Op.IN:
             listed = join_words(val) if len(val) > 2 else " or ".join(val)
             return self.pick([f"whose {p} is {listed}" if len(val) == 2 else f"whose {p} is one of {listed}",

@@ -119,6 +119,10 @@ def _test(value: Any, f: Filter, fold: bool = False) -> bool:
         return value in vals
     if op is Op.PREFIX:
         return value.startswith(vals[0])
+    if op is Op.CONTAINS:  # case-insensitive (lower-case on both sides; folded already when ``fold``)
+        return vals[0] in (value if fold else value.lower())
+    if op is Op.YEAR:
+        return value.year == vals[0]
     raise AssertionError(op)
 
 
@@ -348,8 +352,37 @@ class _Gen:
         v = self.value(ent, attr)
         return None if v is None else Filter(Col(node, attr.name), self.rng.choice([Op.EQ, Op.EQ, Op.NE]), (v,))
 
+    def year_filter(self, ent: Entity, node: int = 0) -> Filter | None:
+        """'hired in 2019': the year of a date some row has."""
+        cands = self.attrs(ent, Role.DATE)
+        if not cands:
+            return None
+        attr = self.rng.choice(cands)
+        v = self.value(ent, attr)
+        return None if v is None else Filter(Col(node, attr.name), Op.YEAR, (v.year,))
+
+    def text_match(self, ent: Entity, node: int = 0) -> Filter | None:
+        """'whose title contains "war"': a word (or a word's first letters) of a name or text some row has,
+        lower-cased, as a person searching in any letter case would type it."""
+        cands = self.attrs(ent, Role.NAME, Role.TEXT)
+        if not cands:
+            return None
+        attr = self.rng.choice(cands)
+        v = self.value(ent, attr)
+        if not v:
+            return None
+        words = [w.lower() for w in v.split() if len(w) >= 3 and w.isascii() and w.isalpha()]
+        if not words:
+            return None
+        word = self.rng.choice(words)
+        if self.rng.random() < 0.3 and len(word) > 4:
+            word = word[: self.rng.choice([3, 4])]
+        return Filter(Col(node, attr.name), Op.CONTAINS, (word,))
+
     def any_filter(self, ent: Entity, node: int = 0) -> Filter | None:
-        return self.rng.choice([self.comparison, self.category_eq])(ent, node)
+        make = self.rng.choice([self.comparison, self.comparison, self.category_eq, self.category_eq,
+                                self.year_filter, self.text_match])
+        return make(ent, node) or self.rng.choice([self.comparison, self.category_eq])(ent, node)
 
     def projection(self, ent: Entity, extra: Attribute | None = None, node: int = 0) -> tuple[Col, ...]:
         cols = [self.label(ent, node)]
@@ -421,6 +454,30 @@ class _Gen:
         if self.rng.random() < 0.4 and (g := self.any_filter(ent)) is not None:
             filters.append(g)
         return Query(ent.name, (self.label(ent),), filters=tuple(filters))
+
+    def g_year(self):
+        """Rows, or a count of them, whose date falls in a given year."""
+        pick = self.pick_entity(Role.DATE)
+        if pick is None:
+            return None
+        ent, attr = pick
+        f = self.year_filter(ent)
+        if f is None:
+            return None
+        if self.rng.random() < 0.4:
+            return Query(ent.name, (Agg(Func.COUNT),), filters=(f,))
+        return Query(ent.name, self.projection(ent, attr), filters=(f,))
+
+    def g_contains(self):
+        """Rows whose name or text contains a piece of text, in any letter case (optionally with a second filter)."""
+        ent = self.rng.choice(self.entities())
+        f = self.text_match(ent)
+        if f is None:
+            return None
+        filters = [f]
+        if self.rng.random() < 0.3 and (g := self.any_filter(ent)) is not None and g.col != f.col:
+            filters.append(g)
+        return Query(ent.name, self.projection(ent, ent.attribute(f.col.attribute)), filters=tuple(filters))
 
     def g_distinct(self):
         if self.rng.random() < 0.5:

@@ -134,3 +134,25 @@ def test_relationship_attribute_queries_agree_across_four_engines(engines, datas
     stats = summarize(verdicts)
     assert stats["items"] >= 40 and go > 0, (stats, go)
     assert stats["agreement"] == 1.0, (stats, failures[:5])
+
+
+def test_dialect_idiom_queries_agree_across_four_engines(engines, datasets, cypher_linter):
+    """The year of a date, case-insensitive substrings, flags and date literals: each dialect writes its own idiom
+    (YEAR / EXTRACT, LIKE / ILIKE / toLower CONTAINS, = TRUE / bare boolean, '...' / DATE '...'), the engines agree."""
+    idioms = {"date_part", "contains", "flag"}
+    verdicts, failures, seen = [], [], set()
+    differ = 0
+    for data in datasets:
+        queries = [q for q in sample_queries(data, 300, 29) if idioms & set(q.features())]
+        for q in queries[:30]:
+            texts = compile_all(q, data.domain)
+            differ += texts["mysql"] != texts["postgresql"]
+            seen |= idioms & set(q.features())
+            v = verify(texts, data.domain.name, engines, linter=cypher_linter)
+            verdicts.append(v)
+            if not v.ok:
+                failures.append((data.domain.name, q.features(), v.reason, v.detail, texts))
+    stats = summarize(verdicts)
+    assert seen == idioms and stats["items"] >= 60, (seen, stats)
+    assert differ == stats["items"], "every idiom query reads differently in MySQL and PostgreSQL"
+    assert stats["agreement"] == 1.0, (stats, failures[:5])

@@ -121,6 +121,18 @@ class Compiler(abc.ABC):
     def prefix(self, c: str, text: str) -> str:
         """A test that ``c`` starts with the (unquoted) ``text``."""
 
+    @abc.abstractmethod
+    def contains(self, c: str, text: str) -> str:
+        """A case-insensitive test that ``c`` contains the (unquoted, lower-case) ``text``."""
+
+    @abc.abstractmethod
+    def year_equals(self, c: str, year: int) -> str:
+        """A test that the calendar year of the date ``c`` is ``year``."""
+
+    def flag(self, c: str, value: bool) -> str:
+        """A test that the boolean ``c`` is ``value``."""
+        return f"{c} {self.op_text(Op.EQ)} {self.literal(value)}"
+
     # ----------------------------------------------------------------- shared pieces
     def agg(self, a: Agg, rounded: bool = True) -> str:
         count = self.functions[Func.COUNT]
@@ -153,9 +165,13 @@ class Compiler(abc.ABC):
         if op is Op.NOT_NULL:
             return f"{c} IS NOT NULL"
         if op is Op.IS_TRUE:
-            return f"{c} {self.op_text(Op.EQ)} {self.literal(True)}"
+            return self.flag(c, True)
         if op is Op.IS_FALSE:
-            return f"{c} {self.op_text(Op.EQ)} {self.literal(False)}"
+            return self.flag(c, False)
+        if op is Op.CONTAINS:
+            return self.contains(c, f.values[0])
+        if op is Op.YEAR:
+            return self.year_equals(c, f.values[0])
         raise AssertionError(op)
 
     def entities(self, query: Query) -> list[Entity]:

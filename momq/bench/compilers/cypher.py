@@ -112,6 +112,16 @@ class PatternCompiler(Compiler):
     def prefix(self, c: str, text: str) -> str:
         return f"{c} STARTS WITH {self.string(text)}"
 
+    #: the lower-casing function of the dialect
+    lower_function = "toLower"
+
+    def contains(self, c: str, text: str) -> str:
+        return f"{self.lower_function}({c}) CONTAINS {self.string(text)}"
+
+    def year_equals(self, c: str, year: int) -> str:
+        # graph dates are ISO strings 'YYYY-MM-DD': the year is their first four characters
+        return f"{c} STARTS WITH {self.string(f'{int(year):04d}')}"
+
     def edge(self, hop: Hop, var: str = "") -> str:
         rel = self.domain.relationship(hop.relationship)
         return f"-[{var}:{rel.edge_type}]->" if hop.forward else f"<-[{var}:{rel.edge_type}]-"

@@ -1,4 +1,8 @@
-"""MySQL 8: backticks only for reserved words; backslash is an escape character inside string literals."""
+"""MySQL 8: backticks only for reserved words; backslash is an escape character inside string literals.
+
+Idioms: ``YEAR(d)`` for the year of a date, plain ``LIKE '%x%'`` for a case-insensitive substring (MySQL's
+default collations are case-insensitive), ``flag = TRUE`` and quoted date strings compared to DATE columns.
+"""
 
 from __future__ import annotations
 
@@ -32,3 +36,6 @@ class MySQLCompiler(SqlCompiler):
 
     def string(self, text: str) -> str:
         return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    def year_of(self, c: str) -> str:
+        return f"YEAR({c})"

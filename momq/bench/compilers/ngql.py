@@ -44,6 +44,8 @@ class NGQLCompiler(PatternCompiler):
     def op_text(self, op: Op) -> str:
         return {Op.EQ: "==", Op.NE: "!="}.get(op, op.value)
 
+    lower_function = "lower"
+
     # ----------------------------------------------------------------- compile
     def compile(self, query: Query) -> str:
         ents = self.entities(query)

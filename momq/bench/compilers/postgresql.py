@@ -1,6 +1,13 @@
-"""PostgreSQL: double quotes only for reserved words; standard strings (a backslash is an ordinary character)."""
+"""PostgreSQL: double quotes only for reserved words; standard strings (a backslash is an ordinary character).
+
+Idioms: ``EXTRACT(YEAR FROM d)`` for the year of a date, ``ILIKE`` for a case-insensitive substring (``LIKE``
+is case-sensitive here), typed ``DATE '...'`` literals, bare boolean tests (``WHERE flag`` / ``WHERE NOT flag``)
+and ``ROUND(x::numeric, 2)`` where an average of a double would have no two-argument ROUND.
+"""
 
 from __future__ import annotations
+
+import datetime as _dt
 
 from momq.bench.compilers.sql import SqlCompiler
 from momq.schema.types import ValueType
@@ -30,3 +37,16 @@ class PostgreSQLCompiler(SqlCompiler):
             if self.attribute(a.col).type is ValueType.FLOAT:
                 text = f"ROUND({text[len('ROUND('):-len(', 2)')]}::numeric, 2)"
         return text
+
+    like_ci = "ILIKE"
+
+    def year_of(self, c: str) -> str:
+        return f"EXTRACT(YEAR FROM {c})"
+
+    def literal(self, value) -> str:
+        if isinstance(value, _dt.date):
+            return f"DATE '{value.isoformat()}'"
+        return super().literal(value)
+
+    def flag(self, c: str, value: bool) -> str:
+        return c if value else f"NOT {c}"

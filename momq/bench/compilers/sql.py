@@ -1,7 +1,8 @@
 """The relational compiler shared by MySQL and PostgreSQL: SELECT with joins, NOT EXISTS, subqueries, windows.
 
-The two dialects differ here only in identifier quoting and string-literal escaping, which the subclasses in
-``mysql.py`` and ``postgresql.py`` define. Single-table queries use bare column names; joins use short table
+The two dialects differ in identifier quoting, string-literal escaping and their idioms (date literals, date
+parts, boolean tests, case-insensitive matching, rounding), which the subclasses in ``mysql.py`` and
+``postgresql.py`` define. Single-table queries use bare column names; joins use short table
 aliases (initials of the table name). It does not handle dialect features the IR does not need.
 """
 
@@ -103,6 +104,20 @@ class SqlCompiler(Compiler):
 
     def prefix(self, c: str, text: str) -> str:
         return f"{c} LIKE {self.string(_like_escape(text) + '%')}"
+
+    def contains(self, c: str, text: str) -> str:
+        return f"{c} {self.like_ci} {self.string('%' + _like_escape(text) + '%')}"
+
+    def year_equals(self, c: str, year: int) -> str:
+        return f"{self.year_of(c)} = {int(year)}"
+
+    # ----------------------------------------------------------------- dialect idioms
+    #: the operator of a case-insensitive LIKE
+    like_ci: str = "LIKE"
+
+    def year_of(self, c: str) -> str:
+        """The calendar year of a date expression."""
+        raise NotImplementedError
 
     # ----------------------------------------------------------------- joins
     def _hop_join(self, hop: Hop, here: str, there: str, ents_here: Entity, ents_there: Entity,

@@ -52,6 +52,15 @@ CASES: dict[str, Query] = {
     "edge_sum": Query("project", (Col(0, "title"), Agg(Func.SUM, Col(1, "hours", edge=True))),
                       hops=(Hop("works_on", False),), group_by=(Col(0, "title"),),
                       order_by=Order(Agg(Func.SUM, Col(1, "hours", edge=True))), limit=3),
+    # dialect idioms: the year of a date, a case-insensitive substring, a false flag next to a date comparison
+    "year_contains": Query("employee", (Col(0, "name"),), filters=(
+        Filter(Col(0, "hire_date"), Op.YEAR, (2011,)), Filter(Col(0, "name"), Op.CONTAINS, ("ann",)))),
+    "neighbours_contains": Query("department", (Col(1, "name"),), hops=(Hop("works_in", False),),
+                                 filters=(Filter(Col(0, "id"), Op.EQ, (3,)), Filter(Col(1, "name"), Op.CONTAINS, ("li",)))),
+    "flag_false_date": Query("employee", (Col(0, "name"),), filters=(
+        Filter(Col(0, "is_remote"), Op.IS_FALSE), Filter(Col(0, "hire_date"), Op.LT, (dt.date(2012, 1, 1),)))),
+    "join_year_count": Query("department", (Col(0, "name"), Agg(Func.COUNT)), hops=(Hop("works_in", False),),
+                             filters=(Filter(Col(1, "hire_date"), Op.YEAR, (2012,)),), group_by=(Col(0, "name"),)),
 }
 
 

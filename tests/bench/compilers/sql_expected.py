@@ -1,7 +1,8 @@
 """The expected text of the toy compile cases in both SQL dialects.
 
-On the toy domain (no reserved identifiers, no rounding of doubles) MySQL and PostgreSQL text is the same, so one
-table serves both dialect files; where the dialects differ (quoting, casts before ROUND) each file tests it.
+``SQL_EXPECTED`` holds the text the two dialects share; ``MYSQL_ONLY`` and ``POSTGRES_ONLY`` the cases whose
+idioms differ (date parts, case-insensitive matching, date literals, boolean tests). Quoting and casts before
+ROUND are tested in each dialect's file.
 """
 
 SQL_EXPECTED = {
@@ -93,4 +94,56 @@ JOIN employee AS e ON e.id = wo.employee_id
 GROUP BY p.title
 ORDER BY SUM(wo.hours), p.title
 LIMIT 3""",
+}
+
+MYSQL_ONLY = {
+    "year_contains": """\
+SELECT name
+FROM employee
+WHERE YEAR(hire_date) = 2011 AND name LIKE '%ann%'""",
+    "neighbours_contains": """\
+SELECT e.name
+FROM department AS d
+JOIN employee AS e ON e.department_id = d.id
+WHERE d.id = 3 AND e.name LIKE '%li%'""",
+    "flag_false_date": """\
+SELECT name
+FROM employee
+WHERE is_remote = FALSE AND hire_date < '2012-01-01'""",
+    "join_year_count": """\
+SELECT d.name, COUNT(*)
+FROM department AS d
+JOIN employee AS e ON e.department_id = d.id
+WHERE YEAR(e.hire_date) = 2012
+GROUP BY d.name""",
+}
+
+POSTGRES_ONLY = {
+    "apostrophe_and_flag": """\
+SELECT name
+FROM employee
+WHERE name = 'Ann O''Brien' AND is_remote""",
+    "count_range": """\
+SELECT COUNT(*)
+FROM employee
+WHERE hire_date BETWEEN DATE '2011-01-01' AND DATE '2012-12-31'""",
+    "year_contains": """\
+SELECT name
+FROM employee
+WHERE EXTRACT(YEAR FROM hire_date) = 2011 AND name ILIKE '%ann%'""",
+    "neighbours_contains": """\
+SELECT e.name
+FROM department AS d
+JOIN employee AS e ON e.department_id = d.id
+WHERE d.id = 3 AND e.name ILIKE '%li%'""",
+    "flag_false_date": """\
+SELECT name
+FROM employee
+WHERE NOT is_remote AND hire_date < DATE '2012-01-01'""",
+    "join_year_count": """\
+SELECT d.name, COUNT(*)
+FROM department AS d
+JOIN employee AS e ON e.department_id = d.id
+WHERE EXTRACT(YEAR FROM e.hire_date) = 2012
+GROUP BY d.name""",
 }

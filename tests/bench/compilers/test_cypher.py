@@ -82,6 +82,22 @@ MATCH (p:Project)<-[wo:WORKS_ON]-(e:Employee)
 RETURN p.title AS title, sum(wo.hours) AS sum_hours
 ORDER BY sum_hours, title
 LIMIT 3""",
+    "year_contains": """\
+MATCH (e:Employee)
+WHERE e.hire_date STARTS WITH '2011' AND toLower(e.name) CONTAINS 'ann'
+RETURN e.name AS name""",
+    "neighbours_contains": """\
+MATCH (d:Department {id: 3})<-[:WORKS_IN]-(e:Employee)
+WHERE toLower(e.name) CONTAINS 'li'
+RETURN e.name AS name""",
+    "flag_false_date": """\
+MATCH (e:Employee)
+WHERE e.is_remote = false AND e.hire_date < '2012-01-01'
+RETURN e.name AS name""",
+    "join_year_count": """\
+MATCH (d:Department)<-[:WORKS_IN]-(e:Employee)
+WHERE e.hire_date STARTS WITH '2012'
+RETURN d.name AS name, count(*) AS num_departments""",
 }
 
 

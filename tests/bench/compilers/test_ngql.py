@@ -76,6 +76,21 @@ MATCH (p:Project)<-[wo:WORKS_ON]-(e:Employee)
 RETURN p.Project.title AS title, sum(wo.hours) AS sum_hours
 ORDER BY sum_hours, title
 LIMIT 3""",
+    "year_contains": """\
+MATCH (e:Employee)
+WHERE e.Employee.hire_date STARTS WITH "2011" AND lower(e.Employee.name) CONTAINS "ann"
+RETURN e.Employee.name AS name""",
+    "neighbours_contains": \
+        'GO FROM "department_3" OVER WORKS_IN REVERSELY WHERE lower($$.Employee.name) CONTAINS "li" '
+        'YIELD $$.Employee.name AS name',
+    "flag_false_date": """\
+MATCH (e:Employee)
+WHERE e.Employee.is_remote == false AND e.Employee.hire_date < "2012-01-01"
+RETURN e.Employee.name AS name""",
+    "join_year_count": """\
+MATCH (d:Department)<-[:WORKS_IN]-(e:Employee)
+WHERE e.Employee.hire_date STARTS WITH "2012"
+RETURN d.Department.name AS name, count(*) AS num_departments""",
 }
 
 
