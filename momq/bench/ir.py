@@ -487,3 +487,6 @@ ALL_FEATURES: tuple[str, ...] = (
     "count_distinct", "aggregate", "group_by", "having", "order_limit", "join1", "join2", "anti_join", "nested",
     "topk_per_group", "edge_filter", "edge_attr", "date_part", "contains",
 )
+
+#: Features whose constructs each dialect writes in its own idiom (the data card counts their questions).
+DIALECT_FEATURES: tuple[str, ...] = ("date_part", "contains", "flag")
