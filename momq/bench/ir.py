@@ -18,7 +18,7 @@ Difficulty rule (:meth:`Query.difficulty`), in points:
   one per hop; one per filter beyond the first; one for any aggregate; one for GROUP BY; one for HAVING;
   one for ORDER BY/LIMIT; one for DISTINCT over a join; two for an anti-join; two for a nested average;
   four for top-k per group (its ranking, grouping and hop); one for reading relationship attributes (filtering
-  or projecting edge columns, counted once per query).
+  or projecting edge columns, counted once per query); one for a percentage (a conditional count over a total).
   0-1 points: easy; 2-3: medium; 4-5: hard; 6 or more: extra.
 """
 
@@ -72,6 +72,7 @@ class Func(enum.Enum):
     AVG = "avg"
     MIN = "min"
     MAX = "max"
+    PERCENT = "percent"  # the share of rows meeting ``Agg.cond``, in percent, rounded to one decimal
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,17 @@ class Col:
 class Agg:
     func: Func
     col: Col | None = None
+    cond: "Filter | None" = None  # PERCENT only: the condition whose share of the rows is asked for
 
     def __post_init__(self) -> None:
+        if self.func is Func.PERCENT:
+            if self.cond is None or self.col is not None:
+                raise ValueError("percent takes a condition and no column")
+            if self.cond.col.edge:
+                raise ValueError("percent of an edge condition is not part of the IR")
+            return
+        if self.cond is not None:
+            raise ValueError(f"{self.func.value} takes no condition")
         if self.col is None and self.func is not Func.COUNT:
             raise ValueError(f"{self.func.value} needs a column")
 
@@ -246,7 +256,14 @@ class Query:
             col = item.col if isinstance(item, Agg) else item
             if col is not None:
                 cols.append(col)
+            if isinstance(item, Agg) and item.cond is not None:
+                cols.append(item.cond.col)
         return cols
+
+    @property
+    def conditions(self) -> tuple["Filter", ...]:
+        """The filters and the conditions inside PERCENT aggregates."""
+        return self.filters + tuple(a.cond for a in self.aggregates if a.cond is not None)
 
     @property
     def edge_columns(self) -> tuple[Col, ...]:
@@ -299,7 +316,7 @@ class Query:
             attr = ents[0].attribute(self.above_average.attribute)
             if attr.role is not Role.NUMBER or self.above_average.node != 0:
                 raise ValueError("above_average takes a numeric root attribute")
-        for f in self.filters:
+        for f in self.conditions:
             if f.op is Op.YEAR and self.attribute(domain, f.col).role is not Role.DATE:
                 raise ValueError(f"the year of non-date {f.col}")
             if f.op is Op.CONTAINS and self.attribute(domain, f.col).role not in (Role.NAME, Role.TEXT):
@@ -317,7 +334,7 @@ class Query:
     # ------------------------------------------------------------------ labels
     def features(self) -> tuple[str, ...]:
         feats: list[str] = []
-        ops = {f.op for f in self.filters}
+        ops = {f.op for f in self.conditions}
         if self.filters:
             feats.append("filter")
         if ops & {Op.LT, Op.LE, Op.GT, Op.GE, Op.NE}:
@@ -345,6 +362,10 @@ class Query:
             feats.append("count_distinct")
         if funcs & {Func.SUM, Func.AVG, Func.MIN, Func.MAX}:
             feats.append("aggregate")
+        if Func.PERCENT in funcs:
+            feats.append("percentage")
+        if len(self.aggregates) > 1:
+            feats.append("multi_aggregate")
         if self.group_by:
             feats.append("group_by")
         if self.having is not None:
@@ -377,6 +398,7 @@ class Query:
         pts += 2 * (self.without is not None) + 2 * (self.above_average is not None)
         pts += 4 * (self.per_group is not None)
         pts += bool(self.edge_columns)
+        pts += any(a.func is Func.PERCENT for a in self.aggregates)
         return pts
 
     def difficulty(self) -> str:
@@ -395,8 +417,7 @@ class Query:
             "root": self.root,
             "select": [_item_dict(i) for i in self.select],
             "hops": [_hop_dict(h) for h in self.hops],
-            "filters": [{"col": _col_dict(f.col), "op": f.op.value, "values": [_value_json(v) for v in f.values]}
-                        for f in self.filters],
+            "filters": [_filter_dict(f) for f in self.filters],
             "distinct": self.distinct,
             "group_by": [_col_dict(c) for c in self.group_by],
             "having": None if self.having is None else {
@@ -420,9 +441,13 @@ class Query:
         def col(x):
             return Col(x["node"], x["attribute"], x.get("edge", False))
 
+        def filt(f):
+            return Filter(col(f["col"]), Op(f["op"]), tuple(_value_back(v) for v in f["values"]))
+
         def item(x):
             if "func" in x:
-                return Agg(Func(x["func"]), col(x["col"]) if x.get("col") else None)
+                return Agg(Func(x["func"]), col(x["col"]) if x.get("col") else None,
+                           filt(x["cond"]) if x.get("cond") else None)
             return col(x)
 
         def hop(x):
@@ -432,8 +457,7 @@ class Query:
             root=d["root"],
             select=tuple(item(i) for i in d["select"]),
             hops=tuple(hop(h) for h in d.get("hops", [])),
-            filters=tuple(Filter(col(f["col"]), Op(f["op"]), tuple(_value_back(v) for v in f["values"]))
-                          for f in d.get("filters", [])),
+            filters=tuple(filt(f) for f in d.get("filters", [])),
             distinct=d.get("distinct", False),
             group_by=tuple(col(c) for c in d.get("group_by", [])),
             having=None if not d.get("having") else Having(
@@ -459,7 +483,13 @@ def _hop_dict(h: Hop) -> dict:
     return {"relationship": h.relationship, "forward": h.forward}
 
 
+def _filter_dict(f: Filter) -> dict:
+    return {"col": _col_dict(f.col), "op": f.op.value, "values": [_value_json(v) for v in f.values]}
+
+
 def _item_dict(i: Item) -> dict:
+    if isinstance(i, Agg) and i.cond is not None:  # written only when set, so other aggregates stay as they were
+        return {"func": i.func.value, "col": None, "cond": _filter_dict(i.cond)}
     if isinstance(i, Agg):
         return {"func": i.func.value, "col": None if i.col is None else _col_dict(i.col)}
     return _col_dict(i)
@@ -485,8 +515,8 @@ def _value_back(v: Any) -> Value:
 ALL_FEATURES: tuple[str, ...] = (
     "projection", "filter", "comparison", "range", "in", "like", "null", "flag", "distinct", "count",
     "count_distinct", "aggregate", "group_by", "having", "order_limit", "join1", "join2", "anti_join", "nested",
-    "topk_per_group", "edge_filter", "edge_attr", "date_part", "contains",
+    "topk_per_group", "edge_filter", "edge_attr", "date_part", "contains", "percentage", "multi_aggregate",
 )
 
 #: Features whose constructs each dialect writes in its own idiom (the data card counts their questions).
-DIALECT_FEATURES: tuple[str, ...] = ("date_part", "contains", "flag")
+DIALECT_FEATURES: tuple[str, ...] = ("date_part", "contains", "flag", "percentage")

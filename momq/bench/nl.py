@@ -344,9 +344,35 @@ class _Renderer:
                           f"What are {cols} of the {subj}?", f"Give me {cols} of every {subj_one}.",
                           f"For each {subj_one}, find {cols}.", f"Find {cols} of {subj}."])
 
+    def percentage(self, agg: Agg) -> str:
+        """The question for the share of the root's rows meeting a condition, which says how it is rounded."""
+        p, c = self.noun(0, True), self.condition(agg.cond)
+        return self.pick([f"What is the percentage of {p} {c} among all {p}, rounded to one decimal place?",
+                          f"Out of all {p}, what percentage are {p} {c}? Round to one decimal place.",
+                          f"Compute the percentage of {p} {c}, relative to all {p}, to one decimal place."])
+
+    def grouped_percent(self) -> str:
+        """Per category: the share meeting a condition, with the group's size before it when asked."""
+        q = self.q
+        p = self.noun(0, True)
+        group = self.attr(q.group_by[0]).phrase
+        pct = next(a for a in q.aggregates if a.func is Func.PERCENT)
+        c = self.condition(pct.cond)
+        if len(q.aggregates) > 1:
+            return self.pick([f"For each {group}, give the number of {p} and the percentage of them {c}, "
+                              "rounded to one decimal place.",
+                              f"List every {group} with its number of {p} and, to one decimal place, the "
+                              f"percentage of those {p} {c}.",
+                              f"Per {group}, how many {p} are there, and what percentage of them are {p} {c} "
+                              "(to one decimal place)?"])
+        return self.pick([f"For each {group}, what is the percentage of {p} {c}, rounded to one decimal place?",
+                          f"Show, per {group}, the percentage of {p} {c}, to one decimal place."])
+
     def aggregate(self) -> str:
         q = self.q
         agg = q.aggregates[0]
+        if agg.func is Func.PERCENT:
+            return self.percentage(agg)
         if agg.func is Func.COUNT and agg.col is None:
             if q.hops and any(f.col.node == 0 for f in q.filters):
                 # a known root: count its neighbours
@@ -436,6 +462,8 @@ class _Renderer:
         q = self.q
         key = q.group_by[0]
         agg = q.aggregates[0]
+        if any(a.func is Func.PERCENT for a in q.aggregates):
+            return self.grouped_percent()
         if agg.col is not None and agg.col.edge and len(q.hops) == 1 and q.having is None:
             return self.grouped_edge()
         roots = self.noun(0, True) + self.conds(0)
@@ -443,12 +471,13 @@ class _Renderer:
             group = self.attr(key).phrase
             per = self.pick([f"for each {group}", f"per {group}", f"by {group}"])
             group_plural = pluralize(group)
-            measure = self.agg_phrase(agg, roots)
+            measure = join_words([self.agg_phrase(x, roots) for x in q.aggregates])
         else:
             group = self.noun(key.node)
             per = self.pick([f"for each {group}", f"for every {group}"])
             group_plural = self.noun(key.node, True)
-            measure = self.agg_phrase(agg, f"{roots} that {self.link(True, 'it')}")
+            measure = join_words([self.agg_phrase(x, f"{roots} that {self.link(True, 'it')}")
+                                  for x in q.aggregates])
         distinct = agg.func is Func.COUNT_DISTINCT
         counted = (lambda n: ("different " if distinct else "") + (self.noun(0) if n == 1 else self.noun(0, True))
                    + self.conds(0, n == 1))

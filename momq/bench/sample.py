@@ -127,6 +127,11 @@ def _test(value: Any, f: Filter, fold: bool = False) -> bool:
 
 
 def _aggregate(agg: Agg, paths: list[tuple[dict, ...]]):
+    if agg.func is Func.PERCENT:
+        if not paths:
+            return None
+        met = sum(_test(_cell(p, agg.cond.col), agg.cond) for p in paths)
+        return Decimal(100 * met) / len(paths)
     if agg.col is None:
         return len(paths)
     vals = [_cell(p, agg.col) for p in paths]
@@ -196,6 +201,8 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
             for item, v in zip(q.select, row):
                 if isinstance(item, Agg) and item.func is Func.AVG and v is not None and _on_rounding_edge(v):
                     raise Rejected("an average on a rounding boundary")
+                if isinstance(item, Agg) and item.func is Func.PERCENT and _on_rounding_edge(v / 10):
+                    raise Rejected("a percentage on a rounding boundary")
             rows.append(row)
         if q.order_by is not None:
             idx = q.select.index(q.order_by.item)
@@ -479,6 +486,32 @@ class _Gen:
             filters.append(g)
         return Query(ent.name, self.projection(ent, ent.attribute(f.col.attribute)), filters=tuple(filters))
 
+    def g_percent(self):
+        """The share of rows meeting a condition, in percent to one decimal, overall or per category (with the
+        group's size next to it). Conditions read non-nullable attributes only: MySQL's SUM(condition) over
+        nothing but NULLs is NULL where the other dialects count zero."""
+        ent = self.rng.choice(self.entities())
+        attrs = self.attrs(ent, Role.FLAG, Role.NUMBER, Role.DATE, nullable=False)
+        if not attrs:
+            return None
+        attr = self.rng.choice(attrs)
+        v = self.value(ent, attr)
+        if v is None:
+            return None
+        if attr.role is Role.FLAG:
+            cond = Filter(Col(0, attr.name), self.rng.choice([Op.IS_TRUE, Op.IS_FALSE]))
+        elif attr.role is Role.DATE and self.rng.random() < 0.5:
+            cond = Filter(Col(0, attr.name), Op.YEAR, (v.year,))
+        else:
+            cond = Filter(Col(0, attr.name), self.rng.choice([Op.LT, Op.LE, Op.GT, Op.GE]), (v,))
+        agg = Agg(Func.PERCENT, cond=cond)
+        cats = self.attrs(ent, Role.CATEGORY)
+        if cats and self.rng.random() < 0.5:
+            key = Col(0, self.rng.choice(cats).name)
+            select = (key, Agg(Func.COUNT), agg) if self.rng.random() < 0.5 else (key, agg)
+            return Query(ent.name, select, group_by=(key,))
+        return Query(ent.name, (agg,))
+
     def g_distinct(self):
         if self.rng.random() < 0.5:
             pick = self.pick_entity(Role.CATEGORY)
@@ -519,6 +552,12 @@ class _Gen:
             return None
         ent, cat = pick
         nums = self.attrs(ent, Role.NUMBER)
+        if nums and self.rng.random() < 0.4:  # several aggregates: the group's size and a measure, or a spread
+            num = Col(0, self.rng.choice(nums).name)
+            pairs = [(Agg(Func.COUNT), Agg(Func.AVG, num)), (Agg(Func.COUNT), Agg(Func.SUM, num)),
+                     (Agg(Func.MIN, num), Agg(Func.MAX, num))]
+            aggs = self.rng.choice(pairs)
+            return Query(ent.name, (Col(0, cat.name),) + aggs, group_by=(Col(0, cat.name),))
         if nums and self.rng.random() < 0.6:
             num = self.rng.choice(nums)
             agg = Agg(self.rng.choice([Func.SUM, Func.AVG, Func.MIN, Func.MAX]), Col(0, num.name))

@@ -129,6 +129,10 @@ class Compiler(abc.ABC):
     def year_equals(self, c: str, year: int) -> str:
         """A test that the calendar year of the date ``c`` is ``year``."""
 
+    @abc.abstractmethod
+    def percent(self, cond: str) -> str:
+        """The percentage of the rows (of the group) meeting the condition ``cond``, rounded to one decimal."""
+
     def flag(self, c: str, value: bool) -> str:
         """A test that the boolean ``c`` is ``value``."""
         return f"{c} {self.op_text(Op.EQ)} {self.literal(value)}"
@@ -136,6 +140,8 @@ class Compiler(abc.ABC):
     # ----------------------------------------------------------------- shared pieces
     def agg(self, a: Agg, rounded: bool = True) -> str:
         count = self.functions[Func.COUNT]
+        if a.func is Func.PERCENT:
+            return self.percent(self.condition(a.cond))
         if a.col is None:
             text = f"{count}(*)"
         elif a.func is Func.COUNT_DISTINCT:

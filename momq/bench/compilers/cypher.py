@@ -73,6 +73,10 @@ class PatternCompiler(Compiler):
         # round(x, 2) is Neo4j-only (FalkorDB's round takes one argument): scale, round, scale back
         return f"round({text} * 100) / 100.0"
 
+    def percent(self, cond: str) -> str:
+        # count() skips the NULL of an unmatched CASE; one decimal with the same scaling as round2
+        return f"round(1000.0 * count(CASE WHEN {cond} THEN 1 END) / count(*)) / 10.0"
+
     def alias(self, i) -> str:
         return self._alias[i]
 
@@ -90,6 +94,8 @@ class PatternCompiler(Compiler):
                 base = f"{rel}_{i.attribute}" if i.attribute in clash else i.attribute
             elif isinstance(i, Col):
                 base = f"{self._ents[i.node].name}_{i.attribute}" if i.attribute in clash else i.attribute
+            elif i.func is Func.PERCENT:
+                base = f"percent_{i.cond.col.attribute}"
             elif i.col is None:
                 base = "num_" + self._ents[0].plural.replace(" ", "_").replace("-", "_")
                 base = "".join(ch for ch in base if ch.isalnum() or ch == "_")

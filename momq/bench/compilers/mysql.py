@@ -1,7 +1,8 @@
 """MySQL 8: backticks only for reserved words; backslash is an escape character inside string literals.
 
 Idioms: ``YEAR(d)`` for the year of a date, plain ``LIKE '%x%'`` for a case-insensitive substring (MySQL's
-default collations are case-insensitive), ``flag = TRUE`` and quoted date strings compared to DATE columns.
+default collations are case-insensitive), ``flag = TRUE`` and quoted date strings compared to DATE columns,
+``SUM(condition)`` to count the rows meeting a condition (a comparison is 0 or 1) and ``/`` that never truncates.
 """
 
 from __future__ import annotations
@@ -39,3 +40,6 @@ class MySQLCompiler(SqlCompiler):
 
     def year_of(self, c: str) -> str:
         return f"YEAR({c})"
+
+    def percent(self, cond: str) -> str:
+        return f"ROUND(100 * SUM({cond}) / COUNT(*), 1)"

@@ -2,7 +2,8 @@
 
 Idioms: ``EXTRACT(YEAR FROM d)`` for the year of a date, ``ILIKE`` for a case-insensitive substring (``LIKE``
 is case-sensitive here), typed ``DATE '...'`` literals, bare boolean tests (``WHERE flag`` / ``WHERE NOT flag``)
-and ``ROUND(x::numeric, 2)`` where an average of a double would have no two-argument ROUND.
+``COUNT(*) FILTER (WHERE ...)`` for the rows meeting a condition, ``100.0 *`` before a division of counts (integer
+division truncates here) and ``ROUND(x::numeric, 2)`` where an average of a double would have no two-argument ROUND.
 """
 
 from __future__ import annotations
@@ -50,3 +51,6 @@ class PostgreSQLCompiler(SqlCompiler):
 
     def flag(self, c: str, value: bool) -> str:
         return c if value else f"NOT {c}"
+
+    def percent(self, cond: str) -> str:
+        return f"ROUND(100.0 * COUNT(*) FILTER (WHERE {cond}) / COUNT(*), 1)"

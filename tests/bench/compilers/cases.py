@@ -61,6 +61,11 @@ CASES: dict[str, Query] = {
         Filter(Col(0, "is_remote"), Op.IS_FALSE), Filter(Col(0, "hire_date"), Op.LT, (dt.date(2012, 1, 1),)))),
     "join_year_count": Query("department", (Col(0, "name"), Agg(Func.COUNT)), hops=(Hop("works_in", False),),
                              filters=(Filter(Col(1, "hire_date"), Op.YEAR, (2012,)),), group_by=(Col(0, "name"),)),
+    # a percentage of the rows meeting a condition, overall and per group next to the group's size
+    "percent_flag": Query("employee", (Agg(Func.PERCENT, cond=Filter(Col(0, "is_remote"), Op.IS_TRUE)),)),
+    "percent_grouped": Query("employee", (Col(0, "title"), Agg(Func.COUNT),
+                                          Agg(Func.PERCENT, cond=Filter(Col(0, "hire_date"), Op.YEAR, (2011,)))),
+                             group_by=(Col(0, "title"),)),
 }
 
 

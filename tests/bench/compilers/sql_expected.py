@@ -116,6 +116,13 @@ FROM department AS d
 JOIN employee AS e ON e.department_id = d.id
 WHERE YEAR(e.hire_date) = 2012
 GROUP BY d.name""",
+    "percent_flag": """\
+SELECT ROUND(100 * SUM(is_remote = TRUE) / COUNT(*), 1)
+FROM employee""",
+    "percent_grouped": """\
+SELECT title, COUNT(*), ROUND(100 * SUM(YEAR(hire_date) = 2011) / COUNT(*), 1)
+FROM employee
+GROUP BY title""",
 }
 
 POSTGRES_ONLY = {
@@ -146,4 +153,11 @@ FROM department AS d
 JOIN employee AS e ON e.department_id = d.id
 WHERE EXTRACT(YEAR FROM e.hire_date) = 2012
 GROUP BY d.name""",
+    "percent_flag": """\
+SELECT ROUND(100.0 * COUNT(*) FILTER (WHERE is_remote) / COUNT(*), 1)
+FROM employee""",
+    "percent_grouped": """\
+SELECT title, COUNT(*), ROUND(100.0 * COUNT(*) FILTER (WHERE EXTRACT(YEAR FROM hire_date) = 2011) / COUNT(*), 1)
+FROM employee
+GROUP BY title""",
 }

@@ -91,6 +91,14 @@ RETURN e.Employee.name AS name""",
 MATCH (d:Department)<-[:WORKS_IN]-(e:Employee)
 WHERE e.Employee.hire_date STARTS WITH "2012"
 RETURN d.Department.name AS name, count(*) AS num_departments""",
+    "percent_flag": """\
+MATCH (e:Employee)
+RETURN round(1000.0 * count(CASE WHEN e.Employee.is_remote == true THEN 1 END) / count(*)) / 10.0 AS percent_is_remote""",
+    "percent_grouped": """\
+MATCH (e:Employee)
+RETURN e.Employee.title AS title, count(*) AS num_employees, \
+round(1000.0 * count(CASE WHEN e.Employee.hire_date STARTS WITH "2011" THEN 1 END) / count(*)) / 10.0 \
+AS percent_hire_date""",
 }
 
 
