@@ -1,7 +1,8 @@
 """The benchmark's query IR: one typed, frozen description of a question over an ER domain.
 
 A :class:`Query` starts at a root entity and may walk one or two relationships (``hops``); the entity reached
-after hop ``i`` is node ``i`` (the root is node 0). Attributes are addressed as ``Col(node, attribute)``; the
+after hop ``i`` is node ``i`` (the root is node 0). Attributes are addressed as ``Col(node, attribute)`` (a selected or grouped date
+may be cut to its year or month: ``Col(node, attribute, part="year")``); the
 attributes of a many-to-many relationship (junction columns, edge properties) as ``Col(i, attribute, edge=True)``,
 the link walked by hop ``i`` into node ``i``. Such edge columns may be filtered, projected and aggregated, not
 grouped or ranked, and only on ``hops`` (not on special shapes). On top
@@ -81,15 +82,22 @@ class Hop:
     forward: bool = True  # True: from the relationship's source to its target
 
 
+#: Parts of a date a query may select and group by: its year (a number) and its month ('YYYY-MM' text).
+DATE_PARTS: tuple[str, ...] = ("year", "month")
+
+
 @dataclass(frozen=True)
 class Col:
     node: int  # 0 = root, i = the entity reached after hop i
     attribute: str
     edge: bool = False  # True: an attribute of the relationship walked by hop ``node`` (into node ``node``)
+    part: str | None = None  # a part of a date attribute (one of DATE_PARTS) instead of the whole value
 
     def __post_init__(self) -> None:
         if self.edge and self.node < 1:
             raise ValueError("an edge column names the hop into its node: node >= 1")
+        if self.part is not None and (self.part not in DATE_PARTS or self.edge):
+            raise ValueError(f"a date part is one of {DATE_PARTS} of a node attribute, not {self.part!r}")
 
 
 @dataclass(frozen=True)
@@ -223,6 +231,10 @@ class Query:
                 raise ValueError(f"{col} refers to node {col.node}, the query has {self.node_count} node(s)")
             if col.edge and col.node > len(self.hops):
                 raise ValueError(f"{col} names no hop of the query")
+        parted = [c for c in self.columns() if c.part is not None]
+        allowed = set(self.group_by) | {i for i in self.select if isinstance(i, Col)}
+        if any(c not in allowed for c in parted):
+            raise ValueError("a date part is only selected, grouped or ordered by, not filtered or aggregated")
         if any(c.edge for c in self.group_by):
             raise ValueError("grouping by an edge attribute is not part of the IR")
         if self.order_by is not None and isinstance(self.order_by.item, Col) and self.order_by.item.edge:
@@ -316,6 +328,9 @@ class Query:
             attr = ents[0].attribute(self.above_average.attribute)
             if attr.role is not Role.NUMBER or self.above_average.node != 0:
                 raise ValueError("above_average takes a numeric root attribute")
+        for c in self.columns():
+            if c.part is not None and self.attribute(domain, c).role is not Role.DATE:
+                raise ValueError(f"the {c.part} of non-date {c}")
         for f in self.conditions:
             if f.op is Op.YEAR and self.attribute(domain, f.col).role is not Role.DATE:
                 raise ValueError(f"the year of non-date {f.col}")
@@ -349,8 +364,11 @@ class Query:
             feats.append("null")
         if ops & {Op.IS_TRUE, Op.IS_FALSE}:
             feats.append("flag")
-        if Op.YEAR in ops:
+        parts = {c.part for c in self.columns()}
+        if Op.YEAR in ops or "year" in parts:
             feats.append("date_part")
+        if "month" in parts:
+            feats.append("date_format")
         if Op.CONTAINS in ops:
             feats.append("contains")
         if self.distinct:
@@ -439,7 +457,7 @@ class Query:
     def from_dict(cls, d: dict) -> "Query":
         """Inverse of :meth:`to_dict` (dates come back as ISO strings only where they were strings)."""
         def col(x):
-            return Col(x["node"], x["attribute"], x.get("edge", False))
+            return Col(x["node"], x["attribute"], x.get("edge", False), x.get("part"))
 
         def filt(f):
             return Filter(col(f["col"]), Op(f["op"]), tuple(_value_back(v) for v in f["values"]))
@@ -476,6 +494,8 @@ class Query:
 def _col_dict(c: Col) -> dict:
     if c.edge:  # written only when set, so dictionaries of node columns stay as they were
         return {"node": c.node, "attribute": c.attribute, "edge": True}
+    if c.part is not None:
+        return {"node": c.node, "attribute": c.attribute, "part": c.part}
     return {"node": c.node, "attribute": c.attribute}
 
 
@@ -516,7 +536,8 @@ ALL_FEATURES: tuple[str, ...] = (
     "projection", "filter", "comparison", "range", "in", "like", "null", "flag", "distinct", "count",
     "count_distinct", "aggregate", "group_by", "having", "order_limit", "join1", "join2", "anti_join", "nested",
     "topk_per_group", "edge_filter", "edge_attr", "date_part", "contains", "percentage", "multi_aggregate",
+    "date_format",
 )
 
 #: Features whose constructs each dialect writes in its own idiom (the data card counts their questions).
-DIALECT_FEATURES: tuple[str, ...] = ("date_part", "contains", "flag", "percentage")
+DIALECT_FEATURES: tuple[str, ...] = ("date_part", "date_format", "contains", "flag", "percentage")

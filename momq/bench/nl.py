@@ -368,6 +368,28 @@ class _Renderer:
         return self.pick([f"For each {group}, what is the percentage of {p} {c}, rounded to one decimal place?",
                           f"Show, per {group}, the percentage of {p} {c}, to one decimal place."])
 
+    def timeline(self) -> str:
+        """Per year or month of a date, in chronological order when the query orders."""
+        q = self.q
+        key = q.group_by[0]
+        p = self.attr(key).phrase
+        roots = self.noun(0, True) + self.conds(0)
+        measure = f"the number of {roots}"
+        for x in q.aggregates[1:]:
+            measure += f" and their {self.func_words(x)} {self.attr(x.col).phrase}"
+        if key.part == "year":
+            period = self.pick([f"year of the {p}", f"{p} year"])
+        else:
+            period = self.pick([f"month of the {p} (written as year-month, like 2021-03)",
+                                f"{p} month, given as YYYY-MM"])
+        order = ""
+        if q.order_by is not None:
+            order = self.pick([", latest first", ", most recent first"] if q.order_by.descending
+                              else [", in chronological order", ", earliest first"])
+        return self.pick([f"For each {period}, what is {measure}{order}?",
+                          f"Break down {measure} by {period}{order}.",
+                          f"Show {measure} per {period}{order}."])
+
     def aggregate(self) -> str:
         q = self.q
         agg = q.aggregates[0]
@@ -464,6 +486,8 @@ class _Renderer:
         agg = q.aggregates[0]
         if any(a.func is Func.PERCENT for a in q.aggregates):
             return self.grouped_percent()
+        if key.part is not None:
+            return self.timeline()
         if agg.col is not None and agg.col.edge and len(q.hops) == 1 and q.having is None:
             return self.grouped_edge()
         roots = self.noun(0, True) + self.conds(0)

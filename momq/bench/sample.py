@@ -76,8 +76,11 @@ class _Path(tuple):
 
 
 def _cell(p: _Path, c: Col):
-    """The value of column ``c`` on path ``p`` (None when missing)."""
-    return (p.edges[c.node - 1] if c.edge else p[c.node]).get(c.attribute)
+    """The value of column ``c`` on path ``p`` (None when missing; a date's year or 'YYYY-MM' for a part)."""
+    value = (p.edges[c.node - 1] if c.edge else p[c.node]).get(c.attribute)
+    if c.part is None or value is None:
+        return value
+    return value.year if c.part == "year" else f"{value:%Y-%m}"
 
 
 def _fold(text: str) -> str:
@@ -511,6 +514,22 @@ class _Gen:
             select = (key, Agg(Func.COUNT), agg) if self.rng.random() < 0.5 else (key, agg)
             return Query(ent.name, select, group_by=(key,))
         return Query(ent.name, (agg,))
+
+    def g_timeline(self):
+        """A breakdown by year or month of a (non-nullable) date: a count, or a count and an average, per period,
+        sometimes in chronological order."""
+        pick = self.pick_entity(Role.DATE, nullable=False)
+        if pick is None:
+            return None
+        ent, attr = pick
+        key = Col(0, attr.name, part=self.rng.choice(["year", "month"]))
+        nums = self.attrs(ent, Role.NUMBER)
+        aggs: tuple = (Agg(Func.COUNT),)
+        if nums and self.rng.random() < 0.4:
+            aggs += (Agg(Func.AVG, Col(0, self.rng.choice(nums).name)),)
+        f = self.category_eq(ent) if self.rng.random() < 0.3 else None
+        order = Order(key, self.rng.random() < 0.3) if self.rng.random() < 0.5 else None
+        return Query(ent.name, (key,) + aggs, filters=(f,) if f else (), group_by=(key,), order_by=order)
 
     def g_distinct(self):
         if self.rng.random() < 0.5:

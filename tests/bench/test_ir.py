@@ -30,6 +30,13 @@ NAME = Col(0, "name")
     (lambda: Having(Agg(Func.COUNT), Op.IN, 3), "comparisons only"),
     (lambda: Agg(Func.SUM), "needs a column"),
     (lambda: Col(0, "hours", edge=True), "node >= 1"),
+    (lambda: Filter(NAME, Op.CONTAINS, ("Ann",)), "lower-case"),
+    (lambda: Filter(Col(0, "hire_date"), Op.YEAR, ("2011",)), "integer year"),
+    (lambda: Agg(Func.PERCENT), "takes a condition"),
+    (lambda: Agg(Func.COUNT, cond=Filter(NAME, Op.NOT_NULL)), "takes no condition"),
+    (lambda: Col(0, "hire_date", part="week"), "date part"),
+    (lambda: Query("employee", (NAME,), filters=(Filter(Col(0, "hire_date", part="year"), Op.EQ, (2011,)),)),
+     "only selected, grouped or ordered"),
     (lambda: Query("employee", (Col(1, "hours", edge=True),)), "refers to node 1"),
     (lambda: Query("employee", (Col(2, "hours", edge=True),), hops=(Hop("works_on"), Hop("owned_by")))
      .check(TOY_DOMAIN), "no attribute 'hours'"),
@@ -49,6 +56,9 @@ def test_invalid_queries_are_refused(build, message):
     (Query("employee", (Agg(Func.SUM, Col(0, "name")),)), "non-numeric"),
     (Query("department", (NAME,), above_average=Col(0, "city")), "numeric root attribute"),
     (Query("employee", (Col(1, "title"), NAME), per_group=PerGroup(Hop("works_on"), "salary")), "N:1"),
+    (Query("employee", (NAME,), filters=(Filter(Col(0, "salary"), Op.YEAR, (2011,)),)), "year of non-date"),
+    (Query("employee", (NAME,), filters=(Filter(Col(0, "salary"), Op.CONTAINS, ("1",)),)), "non-text"),
+    (Query("employee", (Col(0, "name", part="year"),)), "year of non-date"),
 ])
 def test_check_against_the_domain(query, message):
     with pytest.raises((ValueError, KeyError), match=message):
@@ -71,6 +81,13 @@ def test_check_against_the_domain(query, message):
     ("edge_of_key", ("filter", "comparison", "join1", "edge_filter", "edge_attr"), "medium"),
     ("edge_filter", ("filter", "range", "join1", "edge_filter", "edge_attr"), "medium"),
     ("edge_sum", ("aggregate", "group_by", "order_limit", "join1", "edge_attr"), "hard"),
+    ("year_contains", ("filter", "date_part", "contains"), "easy"),
+    ("neighbours_contains", ("filter", "contains", "join1"), "medium"),
+    ("join_year_count", ("filter", "date_part", "count", "group_by", "join1"), "medium"),
+    ("percent_flag", ("flag", "percentage"), "medium"),
+    ("percent_grouped", ("date_part", "count", "percentage", "multi_aggregate", "group_by"), "medium"),
+    ("by_year", ("date_part", "count", "aggregate", "multi_aggregate", "group_by", "order_limit"), "medium"),
+    ("by_month", ("filter", "date_format", "count", "group_by"), "medium"),
 ])
 def test_features_and_difficulty(name, features, difficulty):
     q = CASES[name]

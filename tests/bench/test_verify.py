@@ -138,9 +138,10 @@ def test_relationship_attribute_queries_agree_across_four_engines(engines, datas
 
 def test_dialect_idiom_queries_agree_across_four_engines(engines, datasets, cypher_linter):
     """The year of a date, case-insensitive substrings, flags, date literals and percentages: each dialect writes its
-    own idiom (YEAR / EXTRACT, LIKE / ILIKE / toLower CONTAINS, = TRUE / bare boolean, '...' / DATE '...',
+    own idiom (YEAR / EXTRACT, DATE_FORMAT / to_char / left, LIKE / ILIKE / toLower CONTAINS, = TRUE / bare boolean,
+    '...' / DATE '...',
     SUM(cond) / COUNT(*) FILTER / count(CASE ...)), and the engines agree."""
-    idioms = {"date_part", "contains", "flag", "percentage"}
+    idioms = {"date_part", "date_format", "contains", "flag", "percentage"}
     verdicts, failures, seen = [], [], set()
     differ = 0
     for data in datasets:

@@ -130,6 +130,10 @@ class Compiler(abc.ABC):
         """A test that the calendar year of the date ``c`` is ``year``."""
 
     @abc.abstractmethod
+    def date_part(self, c: str, part: str) -> str:
+        """The ``part`` (``year``: a number; ``month``: 'YYYY-MM' text) of the date ``c``."""
+
+    @abc.abstractmethod
     def percent(self, cond: str) -> str:
         """The percentage of the rows (of the group) meeting the condition ``cond``, rounded to one decimal."""
 

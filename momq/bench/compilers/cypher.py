@@ -61,7 +61,12 @@ class PatternCompiler(Compiler):
     def col(self, c: Col) -> str:
         if c.edge:  # edge properties are read on the relationship variable in both Cypher and nGQL MATCH
             return f"{self._edge_vars[c.node - 1]}.{c.attribute}"
-        return self.prop(self._vars[c.node], self._ents[c.node], c.attribute)
+        text = self.prop(self._vars[c.node], self._ents[c.node], c.attribute)
+        return text if c.part is None else self.date_part(text, c.part)
+
+    def date_part(self, c: str, part: str) -> str:
+        # graph dates are ISO strings 'YYYY-MM-DD': the year is their first four characters, the month seven
+        return f"toInteger(left({c}, 4))" if part == "year" else f"left({c}, 7)"
 
     def _bind_edges(self, query: Query) -> None:
         """Name the relationship of every hop whose attributes the query reads (and only those)."""
@@ -92,6 +97,8 @@ class PatternCompiler(Compiler):
             if isinstance(i, Col) and i.edge:
                 rel = query.hops[i.node - 1].relationship
                 base = f"{rel}_{i.attribute}" if i.attribute in clash else i.attribute
+            elif isinstance(i, Col) and i.part is not None:
+                base = f"{i.attribute}_{i.part}"
             elif isinstance(i, Col):
                 base = f"{self._ents[i.node].name}_{i.attribute}" if i.attribute in clash else i.attribute
             elif i.func is Func.PERCENT:

@@ -1,6 +1,6 @@
 """MySQL 8: backticks only for reserved words; backslash is an escape character inside string literals.
 
-Idioms: ``YEAR(d)`` for the year of a date, plain ``LIKE '%x%'`` for a case-insensitive substring (MySQL's
+Idioms: ``YEAR(d)`` for the year of a date, ``DATE_FORMAT(d, '%Y-%m')`` for its month, plain ``LIKE '%x%'`` for a case-insensitive substring (MySQL's
 default collations are case-insensitive), ``flag = TRUE`` and quoted date strings compared to DATE columns,
 ``SUM(condition)`` to count the rows meeting a condition (a comparison is 0 or 1) and ``/`` that never truncates.
 """
@@ -43,3 +43,6 @@ class MySQLCompiler(SqlCompiler):
 
     def percent(self, cond: str) -> str:
         return f"ROUND(100 * SUM({cond}) / COUNT(*), 1)"
+
+    def year_month(self, c: str) -> str:
+        return f"DATE_FORMAT({c}, '%Y-%m')"

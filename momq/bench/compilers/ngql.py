@@ -137,7 +137,8 @@ class NGQLCompiler(PatternCompiler):
     def col(self, c: Col) -> str:
         var = self._vars[c.node]
         if var in ("$^", "$$") and not c.edge:
-            return f"{var}.{self._ents[c.node].label}.{c.attribute}"
+            text = f"{var}.{self._ents[c.node].label}.{c.attribute}"
+            return text if c.part is None else self.date_part(text, c.part)
         return super().col(c)
 
     def _anti(self, query: Query) -> str:

@@ -1,6 +1,6 @@
 """PostgreSQL: double quotes only for reserved words; standard strings (a backslash is an ordinary character).
 
-Idioms: ``EXTRACT(YEAR FROM d)`` for the year of a date, ``ILIKE`` for a case-insensitive substring (``LIKE``
+Idioms: ``EXTRACT(YEAR FROM d)`` for the year of a date, ``to_char(d, 'YYYY-MM')`` for its month, ``ILIKE`` for a case-insensitive substring (``LIKE``
 is case-sensitive here), typed ``DATE '...'`` literals, bare boolean tests (``WHERE flag`` / ``WHERE NOT flag``)
 ``COUNT(*) FILTER (WHERE ...)`` for the rows meeting a condition, ``100.0 *`` before a division of counts (integer
 division truncates here) and ``ROUND(x::numeric, 2)`` where an average of a double would have no two-argument ROUND.
@@ -54,3 +54,6 @@ class PostgreSQLCompiler(SqlCompiler):
 
     def percent(self, cond: str) -> str:
         return f"ROUND(100.0 * COUNT(*) FILTER (WHERE {cond}) / COUNT(*), 1)"
+
+    def year_month(self, c: str) -> str:
+        return f"to_char({c}, 'YYYY-MM')"

@@ -87,7 +87,8 @@ class SqlCompiler(Compiler):
             return f"{self._junctions[c.node - 1]}.{self.ident(c.attribute)}"
         alias = self._aliases[c.node]
         name = self.ident(c.attribute)
-        return name if alias is None else f"{alias}.{name}"
+        text = name if alias is None else f"{alias}.{name}"
+        return text if c.part is None else self.date_part(text, c.part)
 
     def round2(self, text: str) -> str:
         return f"ROUND({text}, 2)"
@@ -117,6 +118,13 @@ class SqlCompiler(Compiler):
 
     def year_of(self, c: str) -> str:
         """The calendar year of a date expression."""
+        raise NotImplementedError
+
+    def date_part(self, c: str, part: str) -> str:
+        return self.year_of(c) if part == "year" else self.year_month(c)
+
+    def year_month(self, c: str) -> str:
+        """A date expression formatted as 'YYYY-MM' text."""
         raise NotImplementedError
 
     # ----------------------------------------------------------------- joins

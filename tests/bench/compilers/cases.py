@@ -66,6 +66,12 @@ CASES: dict[str, Query] = {
     "percent_grouped": Query("employee", (Col(0, "title"), Agg(Func.COUNT),
                                           Agg(Func.PERCENT, cond=Filter(Col(0, "hire_date"), Op.YEAR, (2011,)))),
                              group_by=(Col(0, "title"),)),
+    # breakdowns by a date's year (in order, with an average) and by its month
+    "by_year": Query("employee", (Col(0, "hire_date", part="year"), Agg(Func.COUNT), Agg(Func.AVG, Col(0, "salary"))),
+                     group_by=(Col(0, "hire_date", part="year"),), order_by=Order(Col(0, "hire_date", part="year"))),
+    "by_month": Query("project", (Col(0, "start_date", part="month"), Agg(Func.COUNT)),
+                      filters=(Filter(Col(0, "status"), Op.EQ, ("active",)),),
+                      group_by=(Col(0, "start_date", part="month"),)),
 }
 
 

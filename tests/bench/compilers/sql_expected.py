@@ -123,6 +123,16 @@ FROM employee""",
 SELECT title, COUNT(*), ROUND(100 * SUM(YEAR(hire_date) = 2011) / COUNT(*), 1)
 FROM employee
 GROUP BY title""",
+    "by_year": """\
+SELECT YEAR(hire_date), COUNT(*), ROUND(AVG(salary), 2)
+FROM employee
+GROUP BY YEAR(hire_date)
+ORDER BY YEAR(hire_date)""",
+    "by_month": """\
+SELECT DATE_FORMAT(start_date, '%Y-%m'), COUNT(*)
+FROM project
+WHERE status = 'active'
+GROUP BY DATE_FORMAT(start_date, '%Y-%m')""",
 }
 
 POSTGRES_ONLY = {
@@ -160,4 +170,14 @@ FROM employee""",
 SELECT title, COUNT(*), ROUND(100.0 * COUNT(*) FILTER (WHERE EXTRACT(YEAR FROM hire_date) = 2011) / COUNT(*), 1)
 FROM employee
 GROUP BY title""",
+    "by_year": """\
+SELECT EXTRACT(YEAR FROM hire_date), COUNT(*), ROUND(AVG(salary), 2)
+FROM employee
+GROUP BY EXTRACT(YEAR FROM hire_date)
+ORDER BY EXTRACT(YEAR FROM hire_date)""",
+    "by_month": """\
+SELECT to_char(start_date, 'YYYY-MM'), COUNT(*)
+FROM project
+WHERE status = 'active'
+GROUP BY to_char(start_date, 'YYYY-MM')""",
 }

@@ -99,6 +99,15 @@ MATCH (e:Employee)
 RETURN e.Employee.title AS title, count(*) AS num_employees, \
 round(1000.0 * count(CASE WHEN e.Employee.hire_date STARTS WITH "2011" THEN 1 END) / count(*)) / 10.0 \
 AS percent_hire_date""",
+    "by_year": """\
+MATCH (e:Employee)
+RETURN toInteger(left(e.Employee.hire_date, 4)) AS hire_date_year, count(*) AS num_employees, \
+round(avg(e.Employee.salary) * 100) / 100.0 AS avg_salary
+ORDER BY hire_date_year""",
+    "by_month": """\
+MATCH (p:Project)
+WHERE p.Project.status == "active"
+RETURN left(p.Project.start_date, 7) AS start_date_month, count(*) AS num_projects""",
 }
 
 
