@@ -1,6 +1,7 @@
 """The benchmark's query IR: one typed, frozen description of a question over an ER domain.
 
-A :class:`Query` starts at a root entity and may walk one or two relationships (``hops``); the entity reached
+A :class:`Query` starts at a root entity and may walk one or two relationships (``hops``), or one
+relationship from an entity to itself 1 to N times from a known root (a variable-length hop); the entity reached
 after hop ``i`` is node ``i`` (the root is node 0). Attributes are addressed as ``Col(node, attribute)`` (a selected or grouped date
 may be cut to its year or month: ``Col(node, attribute, part="year")``); the
 attributes of a many-to-many relationship (junction columns, edge properties) as ``Col(i, attribute, edge=True)``,
@@ -19,7 +20,8 @@ Difficulty rule (:meth:`Query.difficulty`), in points:
   one per hop; one per filter beyond the first; one for any aggregate; one for GROUP BY; one for HAVING;
   one for ORDER BY/LIMIT; one for DISTINCT over a join; two for an anti-join; two for a nested average;
   four for top-k per group (its ranking, grouping and hop); one for reading relationship attributes (filtering
-  or projecting edge columns, counted once per query); one for a percentage (a conditional count over a total).
+  or projecting edge columns, counted once per query); one for a percentage (a conditional count over a total);
+  two for a variable-length hop (a recursive walk).
   0-1 points: easy; 2-3: medium; 4-5: hard; 6 or more: extra.
 """
 
@@ -80,6 +82,16 @@ class Func(enum.Enum):
 class Hop:
     relationship: str
     forward: bool = True  # True: from the relationship's source to its target
+    #: above 1: a variable-length hop, 1 to ``max_length`` links of a relationship from an entity to itself
+    max_length: int = 1
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_length <= 5:
+            raise ValueError("a hop walks 1 to 5 links")
+
+    @property
+    def variable(self) -> bool:
+        return self.max_length > 1
 
 
 #: Parts of a date a query may select and group by: its year (a number) and its month ('YYYY-MM' text).
@@ -239,6 +251,24 @@ class Query:
             raise ValueError("grouping by an edge attribute is not part of the IR")
         if self.order_by is not None and isinstance(self.order_by.item, Col) and self.order_by.item.edge:
             raise ValueError("ordering by an edge attribute is not part of the IR")
+        if any(h.variable for h in self.path) or (self.without is not None and self.without.variable):
+            self._check_reach()
+
+    def _check_reach(self) -> None:
+        """A variable-length hop: the one hop from one known root (a key filter), to a distinct set of the
+        entities reached (their columns, DISTINCT, or the number of different ones)."""
+        if len(self.hops) != 1 or self.without or self.above_average or self.per_group:
+            raise ValueError("a variable-length hop is the query's only hop")
+        if self.group_by or self.having or self.order_by or self.limit:
+            raise ValueError("a variable-length hop is not grouped or ordered")
+        if len(self.filters) != 1 or self.filters[0].col.node != 0 or self.filters[0].op is not Op.EQ:
+            raise ValueError("a variable-length hop starts from one root known by its key")
+        cols = all(isinstance(i, Col) and i.node == 1 and not i.edge for i in self.select) and self.distinct
+        count = (len(self.select) == 1 and isinstance(self.select[0], Agg)
+                 and self.select[0].func is Func.COUNT_DISTINCT and self.select[0].col.node == 1)
+        if not (cols or count):
+            raise ValueError("a variable-length hop returns DISTINCT columns of the reached entities or counts "
+                             "different ones")
 
     # ------------------------------------------------------------------ structure
     @property
@@ -310,6 +340,12 @@ class Query:
             rel = domain.relationship(self.per_group.hop.relationship)
             if rel.cardinality is not Cardinality.MANY_TO_ONE or not self.per_group.hop.forward:
                 raise ValueError("per_group walks an N:1 relationship forward")
+        for hop in self.hops:
+            rel = domain.relationship(hop.relationship)
+            if hop.variable and rel.source != rel.target:
+                raise ValueError(f"a variable-length hop needs a relationship from an entity to itself, not {rel.name}")
+            if hop.variable and self.filters and ents[0].attribute(self.filters[0].col.attribute).role is not Role.KEY:
+                raise ValueError("a variable-length hop starts from one root known by its key")
         for col in self.columns():
             if col.edge:
                 self.attribute(domain, col)
@@ -394,6 +430,8 @@ class Query:
             feats.append("join1")
         if len(self.hops) == 2:
             feats.append("join2")
+        if any(h.variable for h in self.hops):
+            feats.append("variable_length")
         if self.without is not None:
             feats.append("anti_join")
         if self.above_average is not None:
@@ -417,6 +455,7 @@ class Query:
         pts += 4 * (self.per_group is not None)
         pts += bool(self.edge_columns)
         pts += any(a.func is Func.PERCENT for a in self.aggregates)
+        pts += 2 * any(h.variable for h in self.hops)
         return pts
 
     def difficulty(self) -> str:
@@ -469,7 +508,7 @@ class Query:
             return col(x)
 
         def hop(x):
-            return Hop(x["relationship"], x["forward"])
+            return Hop(x["relationship"], x["forward"], x.get("max_length", 1))
 
         return cls(
             root=d["root"],
@@ -500,6 +539,8 @@ def _col_dict(c: Col) -> dict:
 
 
 def _hop_dict(h: Hop) -> dict:
+    if h.variable:  # written only when set, so dictionaries of ordinary hops stay as they were
+        return {"relationship": h.relationship, "forward": h.forward, "max_length": h.max_length}
     return {"relationship": h.relationship, "forward": h.forward}
 
 
@@ -536,8 +577,9 @@ ALL_FEATURES: tuple[str, ...] = (
     "projection", "filter", "comparison", "range", "in", "like", "null", "flag", "distinct", "count",
     "count_distinct", "aggregate", "group_by", "having", "order_limit", "join1", "join2", "anti_join", "nested",
     "topk_per_group", "edge_filter", "edge_attr", "date_part", "contains", "percentage", "multi_aggregate",
-    "date_format",
+    "date_format", "variable_length",
 )
 
 #: Features whose constructs each dialect writes in its own idiom (the data card counts their questions).
-DIALECT_FEATURES: tuple[str, ...] = ("date_part", "date_format", "contains", "flag", "percentage")
+DIALECT_FEATURES: tuple[str, ...] = ("date_part", "date_format", "contains", "flag", "percentage",
+                                     "variable_length")

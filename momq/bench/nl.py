@@ -285,6 +285,8 @@ class _Renderer:
     # ------------------------------------------------------------------ shapes
     def render(self) -> str:
         q = self.q
+        if q.hops and q.hops[0].variable:
+            return self.reach()
         if q.per_group is not None:
             return self.per_group()
         if q.without is not None:
@@ -367,6 +369,23 @@ class _Renderer:
                               "(to one decimal place)?"])
         return self.pick([f"For each {group}, what is the percentage of {p} {c}, rounded to one decimal place?",
                           f"Show, per {group}, the percentage of {p} {c}, to one decimal place."])
+
+    def reach(self) -> str:
+        """Entities 1..N links away from a known one: the chain is said in words, with its longest length."""
+        q = self.q
+        n = q.hops[0].max_length
+        many = self.noun(1, True)
+        verb = self.verb(0, False)
+        chain = self.pick([f"directly or through a chain of up to {n} such links",
+                           f"directly or indirectly, at most {n} steps away",
+                           f"within {n} steps, directly or through others"])
+        if isinstance(q.select[0], Agg):
+            return self.pick([f"Count the different {many} that {self.pinned()} {verb}, {chain}.",
+                              f"How many different {many} are there that {self.pinned()} {verb}, {chain}?"])
+        cols = join_words([self.col_phrase(c, False) for c in q.select])
+        return self.pick([f"List the {many} that {self.pinned()} {verb}, {chain}.",
+                          f"Which {many} are there that {self.pinned()} {verb}, {chain}?",
+                          f"Give {cols} of every {self.noun(1)} that {self.pinned()} {verb}, {chain}."])
 
     def timeline(self) -> str:
         """Per year or month of a date, in chronological order when the query orders."""

@@ -49,6 +49,10 @@ class _Data:
             self.adj[(rel.name, True)] = fwd
             self.adj[(rel.name, False)] = back
 
+    @staticmethod
+    def reach(adj, start, n: int) -> set:
+        return _reach_from(adj, start, n)
+
     def paths(self, root: str, hops: tuple[Hop, ...]) -> list["_Path"]:
         ents = [self.domain.entity(root)]
         out = [_Path((r,), ()) for r in self.rows[root].values()]
@@ -57,6 +61,11 @@ class _Data:
             ent = self.domain.entity(rel.target if hop.forward else rel.source)
             adj = self.adj[(hop.relationship, hop.forward)]
             here = ents[-1]
+            if hop.variable:  # one path per different entity reached in 1..max_length links (no link attributes)
+                out = [_Path(p + (self.rows[ent.name][k],), p.edges + ({},))
+                       for p in out for k in sorted(self.reach(adj, p[-1][here.key.name], hop.max_length))]
+                ents.append(ent)
+                continue
             nxt = []
             for p in out:
                 for k, attrs in adj.get(p[-1][here.key.name], ()):
@@ -64,6 +73,16 @@ class _Data:
             ents.append(ent)
             out = nxt
         return out
+
+
+def _reach_from(adj, start, n: int) -> set:
+    """The keys reached from ``start`` by walks of 1..n links (the start itself when a cycle comes back)."""
+    reached: set = set()
+    frontier = {start}
+    for _ in range(n):
+        frontier = {k for here in frontier for k, _ in adj.get(here, ())}
+        reached |= frontier
+    return reached
 
 
 class _Path(tuple):
@@ -530,6 +549,26 @@ class _Gen:
         f = self.category_eq(ent) if self.rng.random() < 0.3 else None
         order = Order(key, self.rng.random() < 0.3) if self.rng.random() < 0.5 else None
         return Query(ent.name, (key,) + aggs, filters=(f,) if f else (), group_by=(key,), order_by=order)
+
+    def g_reach(self):
+        """Entities 1 to N links away from a known one along a relationship from the entity to itself: 'everyone
+        in X's reporting line up to three levels down', 'papers that a paper cites, directly or indirectly'."""
+        cands = [(h, a) for h, a, b in self.hops() if a.name == b.name]
+        if not cands:
+            return None
+        hop, ent = self.rng.choice(cands)
+        adj = self.d.adj[(hop.relationship, hop.forward)]
+        n = self.rng.choice([2, 3, 3])
+        # prefer starts where the longer chain reaches more than one link does (the data may be flat)
+        starts = [k for k in adj if len(_reach_from(adj, k, n)) > len(_reach_from(adj, k, 1))] or sorted(adj)
+        if not starts:
+            return None
+        start = self.rng.choice(sorted(starts))
+        var = Hop(hop.relationship, hop.forward, n)
+        key = Filter(Col(0, ent.key.name), Op.EQ, (start,))
+        if self.rng.random() < 0.3:
+            return Query(ent.name, (Agg(Func.COUNT_DISTINCT, Col(1, ent.key.name)),), hops=(var,), filters=(key,))
+        return Query(ent.name, self.projection(ent, node=1), hops=(var,), filters=(key,), distinct=True)
 
     def g_distinct(self):
         if self.rng.random() < 0.5:

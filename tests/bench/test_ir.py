@@ -35,6 +35,13 @@ NAME = Col(0, "name")
     (lambda: Agg(Func.PERCENT), "takes a condition"),
     (lambda: Agg(Func.COUNT, cond=Filter(NAME, Op.NOT_NULL)), "takes no condition"),
     (lambda: Col(0, "hire_date", part="week"), "date part"),
+    (lambda: Hop("reports_to", True, 9), "1 to 5 links"),
+    (lambda: Query("employee", (Col(1, "name"),), hops=(Hop("reports_to", True, 2),), distinct=True),
+     "one root known by its key"),
+    (lambda: Query("employee", (Col(1, "name"),), hops=(Hop("reports_to", True, 2),), distinct=False,
+                   filters=(Filter(Col(0, "id"), Op.EQ, (1,)),)), "DISTINCT columns"),
+    (lambda: Query("employee", (Col(2, "name"),), hops=(Hop("reports_to", True, 2), Hop("works_in")),
+                   filters=(Filter(Col(0, "id"), Op.EQ, (1,)),), distinct=True), "only hop"),
     (lambda: Query("employee", (NAME,), filters=(Filter(Col(0, "hire_date", part="year"), Op.EQ, (2011,)),)),
      "only selected, grouped or ordered"),
     (lambda: Query("employee", (Col(1, "hours", edge=True),)), "refers to node 1"),
@@ -59,6 +66,10 @@ def test_invalid_queries_are_refused(build, message):
     (Query("employee", (NAME,), filters=(Filter(Col(0, "salary"), Op.YEAR, (2011,)),)), "year of non-date"),
     (Query("employee", (NAME,), filters=(Filter(Col(0, "salary"), Op.CONTAINS, ("1",)),)), "non-text"),
     (Query("employee", (Col(0, "name", part="year"),)), "year of non-date"),
+    (Query("employee", (Col(1, "name"),), hops=(Hop("works_in", True, 2),), distinct=True,
+           filters=(Filter(Col(0, "id"), Op.EQ, (1,)),)), "from an entity to itself"),
+    (Query("employee", (Col(1, "name"),), hops=(Hop("reports_to", True, 2),), distinct=True,
+           filters=(Filter(Col(0, "name"), Op.EQ, ("Ann",)),)), "known by its key"),
 ])
 def test_check_against_the_domain(query, message):
     with pytest.raises((ValueError, KeyError), match=message):
@@ -88,6 +99,8 @@ def test_check_against_the_domain(query, message):
     ("percent_grouped", ("date_part", "count", "percentage", "multi_aggregate", "group_by"), "medium"),
     ("by_year", ("date_part", "count", "aggregate", "multi_aggregate", "group_by", "order_limit"), "medium"),
     ("by_month", ("filter", "date_format", "count", "group_by"), "medium"),
+    ("reach_down", ("filter", "distinct", "join1", "variable_length"), "hard"),
+    ("reach_up_count", ("filter", "count", "count_distinct", "join1", "variable_length"), "hard"),
 ])
 def test_features_and_difficulty(name, features, difficulty):
     q = CASES[name]

@@ -137,13 +137,19 @@ class PatternCompiler(Compiler):
 
     def edge(self, hop: Hop, var: str = "") -> str:
         rel = self.domain.relationship(hop.relationship)
-        return f"-[{var}:{rel.edge_type}]->" if hop.forward else f"<-[{var}:{rel.edge_type}]-"
+        length = f"*1..{hop.max_length}" if hop.variable else ""
+        return (f"-[{var}:{rel.edge_type}{length}]->" if hop.forward
+                else f"<-[{var}:{rel.edge_type}{length}]-")
 
     def pattern(self, query: Query, path: tuple[Hop, ...], pinned: dict[int, object]) -> str:
         parts = [self.node(self._vars[0], self._ents[0], pinned.get(0))]
         for i, hop in enumerate(path, start=1):
             parts.append(self.edge(hop, self._edge_vars.get(i - 1, "")))
             parts.append(self.node(self._vars[i], self._ents[i], pinned.get(i)))
+        if any(h.variable for h in path):
+            # a named path: FalkorDB 4.16 returns wrong end nodes for an unnamed *1..N pattern (it merges paths
+            # whose ends it does not need to tell apart); Neo4j reads both forms the same
+            return unique_names(["p"], set(self._vars))[0] + " = " + "".join(parts)
         return "".join(parts)
 
     def _split_filters(self, query: Query) -> tuple[dict[int, object], list[str]]:

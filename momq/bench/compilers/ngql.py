@@ -2,7 +2,8 @@
 
 - The properties of one vertex known by its VID: ``FETCH PROP ON Tag "vid" YIELD Tag.prop AS ...``.
 - Neighbours of one known vertex along one edge type: ``GO FROM "vid" OVER EDGE [REVERSELY] WHERE $$... YIELD``,
-  piped into ``| YIELD count(*)`` for counts; the edge's own properties as ``EDGE.prop`` in WHERE and YIELD.
+  piped into ``| YIELD count(*)`` for counts; the edge's own properties as ``EDGE.prop`` in WHERE and YIELD;
+  vertices 1 to N links away: ``GO 1 TO N STEPS FROM "vid" OVER EDGE [REVERSELY] YIELD DISTINCT $$...``.
 - Attribute filters on one tag: ``LOOKUP ON Tag WHERE Tag.prop ... YIELD Tag.prop AS ...`` (only operators
   LOOKUP supports: comparisons, ranges and STARTS WITH; no IN, no NULL tests, no flags).
 - Everything else: MATCH with ``v.Tag.prop`` access, ``e.prop`` on a bound edge variable, ``id(v) == "vid"`` for
@@ -85,7 +86,9 @@ class NGQLCompiler(PatternCompiler):
         if any(f.col.node != 1 for f in query.filters if f is not key):
             return None
         counts = query.select == (Agg(Func.COUNT),)
-        if not counts and not all(isinstance(i, Col) and i.node == 1 for i in query.select):
+        reached = query.hops[0].variable and len(query.select) == 1 and isinstance(query.select[0], Agg) \
+            and query.select[0].func is Func.COUNT_DISTINCT
+        if not counts and not reached and not all(isinstance(i, Col) and i.node == 1 for i in query.select):
             return None
         if any(f.col.node == 1 and not f.col.edge and ents[1].attribute(f.col.attribute).role is Role.KEY
                for f in query.filters if f is not key):
@@ -93,7 +96,8 @@ class NGQLCompiler(PatternCompiler):
         self._native_aliases(query)
         hop = query.hops[0]
         rel = self.domain.relationship(hop.relationship)
-        text = f"GO FROM {self.vid(ents[0], key.values[0])} OVER {rel.edge_type}"
+        steps = f"1 TO {hop.max_length} STEPS " if hop.variable else ""
+        text = f"GO {steps}FROM {self.vid(ents[0], key.values[0])} OVER {rel.edge_type}"
         text += "" if hop.forward else " REVERSELY"
         self._vars = ["$^", "$$"]
         self._edge_vars = {0: rel.edge_type}  # GO reads edge properties as EDGE_TYPE.prop
@@ -102,6 +106,8 @@ class NGQLCompiler(PatternCompiler):
             text += " WHERE " + " AND ".join(conds)
         if counts:
             return text + f" YIELD id($$) AS vid | YIELD count(*) AS {self.alias(query.select[0])}"
+        if reached:  # GO yields one row per edge walked: count the different destinations
+            return text + f" YIELD DISTINCT id($$) AS vid | YIELD count(*) AS {self.alias(query.select[0])}"
         distinct = "DISTINCT " if query.distinct else ""
         return text + f" YIELD {distinct}{self._yield_cols(query, self.col)}"
 

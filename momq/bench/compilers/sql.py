@@ -48,6 +48,8 @@ class SqlCompiler(Compiler):
         ents = self.entities(query)
         if query.per_group is not None:
             return self._per_group(query, ents)
+        if query.hops and query.hops[0].variable:
+            return self._reach(query, ents)
         single = len(ents) == 1 and query.without is None
         self._aliases = [None] if single else self._alias_nodes(ents)
         self._junctions = self._junction_aliases(query)
@@ -188,6 +190,45 @@ class SqlCompiler(Compiler):
         else:  # rows: break ties by every node's key
             terms += [self.col(Col(i, e.key.name)) for i, e in enumerate(ents)]
         return terms
+
+    # ----------------------------------------------------------------- variable-length hops
+    def _reach(self, query: Query, ents: list[Entity]) -> str:
+        """A recursive CTE of the entities reached in 1..N links from the known root (with their depth, so that
+        it stops), joined back to the table for their columns or counted."""
+        hop = query.hops[0]
+        rel = self.domain.relationship(hop.relationship)
+        ent = ents[0]
+        q = self.ident
+        table, key = q(ent.name), q(ent.key.name)
+        start = self.literal(query.filters[0].values[0])
+        n = hop.max_length
+        if rel.cardinality is Cardinality.MANY_TO_ONE:
+            fk = q(rel.fk_column)
+            if hop.forward:  # up the foreign key: from a row to the row it points at
+                seed = f"SELECT {fk}, 1 FROM {table} WHERE {key} = {start} AND {fk} IS NOT NULL"
+                step = (f"SELECT x.{fk}, r.depth + 1 FROM reach AS r JOIN {table} AS x ON x.{key} = r.id "
+                        f"WHERE r.depth < {n} AND x.{fk} IS NOT NULL")
+            else:  # down the foreign key: the rows that point at the current ones
+                seed = f"SELECT {key}, 1 FROM {table} WHERE {fk} = {start}"
+                step = (f"SELECT x.{key}, r.depth + 1 FROM reach AS r JOIN {table} AS x ON x.{fk} = r.id "
+                        f"WHERE r.depth < {n}")
+        else:
+            near, far = (rel.source_column, rel.target_column) if hop.forward else (rel.target_column,
+                                                                                    rel.source_column)
+            link = q(rel.name)
+            seed = f"SELECT {q(far)}, 1 FROM {link} WHERE {q(near)} = {start}"
+            step = (f"SELECT x.{q(far)}, r.depth + 1 FROM reach AS r JOIN {link} AS x ON x.{q(near)} = r.id "
+                    f"WHERE r.depth < {n}")
+        lines = ["WITH RECURSIVE reach (id, depth) AS (", f"  {seed}", "  UNION ALL", f"  {step}", ")"]
+        if query.distinct:
+            t = unique_names([initials(ent.name)], {"r", "x"})[0]
+            self._ents, self._aliases, self._junctions = ents, [None, t], [None]
+            lines.append("SELECT DISTINCT " + ", ".join(self.col(c) for c in query.select))
+            lines.append(f"FROM reach AS r JOIN {table} AS {t} ON {t}.{key} = r.id")
+        else:
+            lines.append("SELECT COUNT(DISTINCT id)")
+            lines.append("FROM reach")
+        return "\n".join(lines)
 
     # ----------------------------------------------------------------- top-k per group
     def _per_group(self, query: Query, ents: list[Entity]) -> str:

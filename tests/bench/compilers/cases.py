@@ -72,6 +72,11 @@ CASES: dict[str, Query] = {
     "by_month": Query("project", (Col(0, "start_date", part="month"), Agg(Func.COUNT)),
                       filters=(Filter(Col(0, "status"), Op.EQ, ("active",)),),
                       group_by=(Col(0, "start_date", part="month"),)),
+    # variable-length hops from a known employee: down the reporting line (names), up it (a count)
+    "reach_down": Query("employee", (Col(1, "name"),), hops=(Hop("reports_to", False, 3),),
+                        filters=(Filter(Col(0, "id"), Op.EQ, (1,)),), distinct=True),
+    "reach_up_count": Query("employee", (Agg(Func.COUNT_DISTINCT, Col(1, "id")),), hops=(Hop("reports_to", True, 2),),
+                            filters=(Filter(Col(0, "id"), Op.EQ, (40,)),)),
 }
 
 

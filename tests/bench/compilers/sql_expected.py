@@ -94,6 +94,22 @@ JOIN employee AS e ON e.id = wo.employee_id
 GROUP BY p.title
 ORDER BY SUM(wo.hours), p.title
 LIMIT 3""",
+    "reach_down": """\
+WITH RECURSIVE reach (id, depth) AS (
+  SELECT id, 1 FROM employee WHERE manager_id = 1
+  UNION ALL
+  SELECT x.id, r.depth + 1 FROM reach AS r JOIN employee AS x ON x.manager_id = r.id WHERE r.depth < 3
+)
+SELECT DISTINCT e.name
+FROM reach AS r JOIN employee AS e ON e.id = r.id""",
+    "reach_up_count": """\
+WITH RECURSIVE reach (id, depth) AS (
+  SELECT manager_id, 1 FROM employee WHERE id = 40 AND manager_id IS NOT NULL
+  UNION ALL
+  SELECT x.manager_id, r.depth + 1 FROM reach AS r JOIN employee AS x ON x.id = r.id WHERE r.depth < 2 AND x.manager_id IS NOT NULL
+)
+SELECT COUNT(DISTINCT id)
+FROM reach""",
 }
 
 MYSQL_ONLY = {

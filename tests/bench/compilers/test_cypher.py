@@ -114,6 +114,12 @@ ORDER BY hire_date_year""",
 MATCH (p:Project)
 WHERE p.status = 'active'
 RETURN left(p.start_date, 7) AS start_date_month, count(*) AS num_projects""",
+    "reach_down": """\
+MATCH p = (e:Employee {id: 1})<-[:REPORTS_TO*1..3]-(e2:Employee)
+RETURN DISTINCT e2.name AS name""",
+    "reach_up_count": """\
+MATCH p = (e:Employee {id: 40})-[:REPORTS_TO*1..2]->(e2:Employee)
+RETURN count(DISTINCT e2.id) AS count_distinct_id""",
 }
 
 

@@ -108,6 +108,9 @@ ORDER BY hire_date_year""",
 MATCH (p:Project)
 WHERE p.Project.status == "active"
 RETURN left(p.Project.start_date, 7) AS start_date_month, count(*) AS num_projects""",
+    "reach_down": 'GO 1 TO 3 STEPS FROM "employee_1" OVER REPORTS_TO REVERSELY YIELD DISTINCT $$.Employee.name AS name',
+    "reach_up_count": 'GO 1 TO 2 STEPS FROM "employee_40" OVER REPORTS_TO YIELD DISTINCT id($$) AS vid '
+                      '| YIELD count(*) AS count_distinct_id',
 }
 
 
