@@ -20,7 +20,7 @@ Difficulty rule (:meth:`Query.difficulty`), in points:
   one per hop; one per filter beyond the first; one for any aggregate; one for GROUP BY; one for HAVING;
   one for ORDER BY/LIMIT; one for DISTINCT over a join; two for an anti-join; two for a nested average;
   four for top-k per group (its ranking, grouping and hop); one for reading relationship attributes (filtering
-  or projecting edge columns, counted once per query); one for a percentage (a conditional count over a total);
+  or projecting edge columns, counted once per query); one for a percentage or a ratio of counts;
   two for a variable-length hop (a recursive walk).
   0-1 points: easy; 2-3: medium; 4-5: hard; 6 or more: extra.
 """
@@ -76,6 +76,7 @@ class Func(enum.Enum):
     MIN = "min"
     MAX = "max"
     PERCENT = "percent"  # the share of rows meeting ``Agg.cond``, in percent, rounded to one decimal
+    PER = "per"  # rows per different value of the column (COUNT(*) / COUNT(DISTINCT col)), rounded to two decimals
 
 
 @dataclass(frozen=True)
@@ -418,6 +419,8 @@ class Query:
             feats.append("aggregate")
         if Func.PERCENT in funcs:
             feats.append("percentage")
+        if Func.PER in funcs:
+            feats.append("ratio")
         if len(self.aggregates) > 1:
             feats.append("multi_aggregate")
         if self.group_by:
@@ -454,7 +457,7 @@ class Query:
         pts += 2 * (self.without is not None) + 2 * (self.above_average is not None)
         pts += 4 * (self.per_group is not None)
         pts += bool(self.edge_columns)
-        pts += any(a.func is Func.PERCENT for a in self.aggregates)
+        pts += any(a.func in (Func.PERCENT, Func.PER) for a in self.aggregates)
         pts += 2 * any(h.variable for h in self.hops)
         return pts
 
@@ -577,9 +580,9 @@ ALL_FEATURES: tuple[str, ...] = (
     "projection", "filter", "comparison", "range", "in", "like", "null", "flag", "distinct", "count",
     "count_distinct", "aggregate", "group_by", "having", "order_limit", "join1", "join2", "anti_join", "nested",
     "topk_per_group", "edge_filter", "edge_attr", "date_part", "contains", "percentage", "multi_aggregate",
-    "date_format", "variable_length",
+    "date_format", "variable_length", "ratio",
 )
 
 #: Features whose constructs each dialect writes in its own idiom (the data card counts their questions).
-DIALECT_FEATURES: tuple[str, ...] = ("date_part", "date_format", "contains", "flag", "percentage",
+DIALECT_FEATURES: tuple[str, ...] = ("date_part", "date_format", "contains", "flag", "percentage", "ratio",
                                      "variable_length")

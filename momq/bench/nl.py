@@ -353,6 +353,17 @@ class _Renderer:
                           f"Out of all {p}, what percentage are {p} {c}? Round to one decimal place.",
                           f"Compute the percentage of {p} {c}, relative to all {p}, to one decimal place."])
 
+    def ratio(self) -> str:
+        """Rows per entity reached, among the entities that have at least one; says how it is rounded."""
+        roots, one, many = self.noun(0, True) + self.conds(0), self.noun(1), self.noun(1, True)
+        verb = self.verb(0, True)
+        return self.pick([f"On average, how many {roots} does {a(one)} have, counting only {many} with at least "
+                          f"one? Round to two decimal places.",
+                          f"What is the average number of {roots} per {one}, over the {many} that have any, "
+                          "rounded to two decimals?",
+                          f"How many {roots} {verb} each {one} on average (among {many} with at least one), to two "
+                          "decimal places?"])
+
     def grouped_percent(self) -> str:
         """Per category: the share meeting a condition, with the group's size before it when asked."""
         q = self.q
@@ -414,6 +425,8 @@ class _Renderer:
         agg = q.aggregates[0]
         if agg.func is Func.PERCENT:
             return self.percentage(agg)
+        if agg.func is Func.PER:
+            return self.ratio()
         if agg.func is Func.COUNT and agg.col is None:
             if q.hops and any(f.col.node == 0 for f in q.filters):
                 # a known root: count its neighbours

@@ -154,6 +154,9 @@ def _aggregate(agg: Agg, paths: list[tuple[dict, ...]]):
             return None
         met = sum(_test(_cell(p, agg.cond.col), agg.cond) for p in paths)
         return Decimal(100 * met) / len(paths)
+    if agg.func is Func.PER:
+        groups = {_cell(p, agg.col) for p in paths} - {None}
+        return Decimal(len(paths)) / len(groups) if groups else None
     if agg.col is None:
         return len(paths)
     vals = [_cell(p, agg.col) for p in paths]
@@ -225,6 +228,8 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
                     raise Rejected("an average on a rounding boundary")
                 if isinstance(item, Agg) and item.func is Func.PERCENT and _on_rounding_edge(v / 10):
                     raise Rejected("a percentage on a rounding boundary")
+                if isinstance(item, Agg) and item.func is Func.PER and (v is None or _on_rounding_edge(v)):
+                    raise Rejected("a ratio on a rounding boundary or of nothing")
             rows.append(row)
         if q.order_by is not None:
             idx = q.select.index(q.order_by.item)
@@ -569,6 +574,18 @@ class _Gen:
         if self.rng.random() < 0.3:
             return Query(ent.name, (Agg(Func.COUNT_DISTINCT, Col(1, ent.key.name)),), hops=(var,), filters=(key,))
         return Query(ent.name, self.projection(ent, node=1), hops=(var,), filters=(key,), distinct=True)
+
+    def g_ratio(self):
+        """'On average, how many employees does a department have?': rows along an N:1 hop per different entity
+        reached (those that have at least one), to two decimals, overall or per category of the root."""
+        cands = [(h, a, b) for h, a, b in self.hops() if h.forward and a.name != b.name
+                 and self.dom.relationship(h.relationship).cardinality is Cardinality.MANY_TO_ONE]
+        if not cands:
+            return None
+        hop, a, b = self.rng.choice(cands)
+        agg = Agg(Func.PER, Col(1, b.key.name))
+        f = self.any_filter(a) if self.rng.random() < 0.3 else None
+        return Query(a.name, (agg,), hops=(hop,), filters=(f,) if f else ())
 
     def g_distinct(self):
         if self.rng.random() < 0.5:

@@ -100,6 +100,7 @@ def test_check_against_the_domain(query, message):
     ("by_year", ("date_part", "count", "aggregate", "multi_aggregate", "group_by", "order_limit"), "medium"),
     ("by_month", ("filter", "date_format", "count", "group_by"), "medium"),
     ("reach_down", ("filter", "distinct", "join1", "variable_length"), "hard"),
+    ("per_department", ("filter", "flag", "ratio", "join1"), "medium"),
     ("reach_up_count", ("filter", "count", "count_distinct", "join1", "variable_length"), "hard"),
 ])
 def test_features_and_difficulty(name, features, difficulty):

@@ -140,8 +140,8 @@ def test_dialect_idiom_queries_agree_across_four_engines(engines, datasets, cyph
     """The year of a date, case-insensitive substrings, flags, date literals and percentages: each dialect writes its
     own idiom (YEAR / EXTRACT, DATE_FORMAT / to_char / left, LIKE / ILIKE / toLower CONTAINS, = TRUE / bare boolean,
     '...' / DATE '...',
-    SUM(cond) / COUNT(*) FILTER / count(CASE ...)), and the engines agree."""
-    idioms = {"date_part", "date_format", "contains", "flag", "percentage"}
+    SUM(cond) / COUNT(*) FILTER / count(CASE ...), COUNT(*) / COUNT(*)::numeric), and the engines agree."""
+    idioms = {"date_part", "date_format", "contains", "flag", "percentage", "ratio"}
     verdicts, failures, seen = [], [], set()
     differ = 0
     for data in datasets:

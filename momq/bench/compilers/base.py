@@ -137,6 +137,10 @@ class Compiler(abc.ABC):
     def percent(self, cond: str) -> str:
         """The percentage of the rows (of the group) meeting the condition ``cond``, rounded to one decimal."""
 
+    @abc.abstractmethod
+    def per(self, rows: str, groups: str) -> str:
+        """The count ``rows`` divided by the count ``groups``, rounded to two decimals."""
+
     def flag(self, c: str, value: bool) -> str:
         """A test that the boolean ``c`` is ``value``."""
         return f"{c} {self.op_text(Op.EQ)} {self.literal(value)}"
@@ -146,6 +150,8 @@ class Compiler(abc.ABC):
         count = self.functions[Func.COUNT]
         if a.func is Func.PERCENT:
             return self.percent(self.condition(a.cond))
+        if a.func is Func.PER:
+            return self.per(f"{count}(*)", f"{count}(DISTINCT {self.col(a.col)})")
         if a.col is None:
             text = f"{count}(*)"
         elif a.func is Func.COUNT_DISTINCT:

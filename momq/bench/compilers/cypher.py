@@ -82,6 +82,10 @@ class PatternCompiler(Compiler):
         # count() skips the NULL of an unmatched CASE; one decimal with the same scaling as round2
         return f"round(1000.0 * count(CASE WHEN {cond} THEN 1 END) / count(*)) / 10.0"
 
+    def per(self, rows: str, groups: str) -> str:
+        # count / count is an integer division here too: a float factor first
+        return f"round(100.0 * {rows} / {groups}) / 100.0"
+
     def alias(self, i) -> str:
         return self._alias[i]
 
@@ -103,6 +107,8 @@ class PatternCompiler(Compiler):
                 base = f"{self._ents[i.node].name}_{i.attribute}" if i.attribute in clash else i.attribute
             elif i.func is Func.PERCENT:
                 base = f"percent_{i.cond.col.attribute}"
+            elif i.func is Func.PER:
+                base = "per_" + self._ents[i.col.node].name
             elif i.col is None:
                 base = "num_" + self._ents[0].plural.replace(" ", "_").replace("-", "_")
                 base = "".join(ch for ch in base if ch.isalnum() or ch == "_")

@@ -46,3 +46,6 @@ class MySQLCompiler(SqlCompiler):
 
     def year_month(self, c: str) -> str:
         return f"DATE_FORMAT({c}, '%Y-%m')"
+
+    def per(self, rows: str, groups: str) -> str:
+        return f"ROUND({rows} / {groups}, 2)"

@@ -2,8 +2,8 @@
 
 Idioms: ``EXTRACT(YEAR FROM d)`` for the year of a date, ``to_char(d, 'YYYY-MM')`` for its month, ``ILIKE`` for a case-insensitive substring (``LIKE``
 is case-sensitive here), typed ``DATE '...'`` literals, bare boolean tests (``WHERE flag`` / ``WHERE NOT flag``)
-``COUNT(*) FILTER (WHERE ...)`` for the rows meeting a condition, ``100.0 *`` before a division of counts (integer
-division truncates here) and ``ROUND(x::numeric, 2)`` where an average of a double would have no two-argument ROUND.
+``COUNT(*) FILTER (WHERE ...)`` for the rows meeting a condition, ``100.0 *`` or ``::numeric`` before a division of
+counts (integer division truncates here) and ``ROUND(x::numeric, 2)`` where an average of a double would have no two-argument ROUND.
 """
 
 from __future__ import annotations
@@ -57,3 +57,6 @@ class PostgreSQLCompiler(SqlCompiler):
 
     def year_month(self, c: str) -> str:
         return f"to_char({c}, 'YYYY-MM')"
+
+    def per(self, rows: str, groups: str) -> str:
+        return f"ROUND({rows}::numeric / {groups}, 2)"

@@ -77,6 +77,9 @@ CASES: dict[str, Query] = {
                         filters=(Filter(Col(0, "id"), Op.EQ, (1,)),), distinct=True),
     "reach_up_count": Query("employee", (Agg(Func.COUNT_DISTINCT, Col(1, "id")),), hops=(Hop("reports_to", True, 2),),
                             filters=(Filter(Col(0, "id"), Op.EQ, (40,)),)),
+    # employees per department (those with any), where a division of counts truncates in PostgreSQL
+    "per_department": Query("employee", (Agg(Func.PER, Col(1, "id")),), hops=(Hop("works_in"),),
+                            filters=(Filter(Col(0, "is_remote"), Op.IS_TRUE),)),
 }
 
 

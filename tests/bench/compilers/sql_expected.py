@@ -149,6 +149,11 @@ SELECT DATE_FORMAT(start_date, '%Y-%m'), COUNT(*)
 FROM project
 WHERE status = 'active'
 GROUP BY DATE_FORMAT(start_date, '%Y-%m')""",
+    "per_department": """\
+SELECT ROUND(COUNT(*) / COUNT(DISTINCT d.id), 2)
+FROM employee AS e
+JOIN department AS d ON d.id = e.department_id
+WHERE e.is_remote = TRUE""",
 }
 
 POSTGRES_ONLY = {
@@ -196,4 +201,9 @@ SELECT to_char(start_date, 'YYYY-MM'), COUNT(*)
 FROM project
 WHERE status = 'active'
 GROUP BY to_char(start_date, 'YYYY-MM')""",
+    "per_department": """\
+SELECT ROUND(COUNT(*)::numeric / COUNT(DISTINCT d.id), 2)
+FROM employee AS e
+JOIN department AS d ON d.id = e.department_id
+WHERE e.is_remote""",
 }

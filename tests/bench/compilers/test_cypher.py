@@ -120,6 +120,10 @@ RETURN DISTINCT e2.name AS name""",
     "reach_up_count": """\
 MATCH p = (e:Employee {id: 40})-[:REPORTS_TO*1..2]->(e2:Employee)
 RETURN count(DISTINCT e2.id) AS count_distinct_id""",
+    "per_department": """\
+MATCH (e:Employee)-[:WORKS_IN]->(d:Department)
+WHERE e.is_remote = true
+RETURN round(100.0 * count(*) / count(DISTINCT d.id)) / 100.0 AS per_department""",
 }
 
 

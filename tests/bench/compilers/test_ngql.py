@@ -111,6 +111,10 @@ RETURN left(p.Project.start_date, 7) AS start_date_month, count(*) AS num_projec
     "reach_down": 'GO 1 TO 3 STEPS FROM "employee_1" OVER REPORTS_TO REVERSELY YIELD DISTINCT $$.Employee.name AS name',
     "reach_up_count": 'GO 1 TO 2 STEPS FROM "employee_40" OVER REPORTS_TO YIELD DISTINCT id($$) AS vid '
                       '| YIELD count(*) AS count_distinct_id',
+    "per_department": """\
+MATCH (e:Employee)-[:WORKS_IN]->(d:Department)
+WHERE e.Employee.is_remote == true
+RETURN round(100.0 * count(*) / count(DISTINCT d.Department.id)) / 100.0 AS per_department""",
 }
 
 
