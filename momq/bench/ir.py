@@ -1,6 +1,6 @@
 """The benchmark's query IR: one typed, frozen description of a question over an ER domain.
 
-A :class:`Query` starts at a root entity and may walk one or two relationships (``hops``), or one
+A :class:`Query` starts at a root entity and may walk one to three relationships (``hops``), or one
 relationship from an entity to itself 1 to N times from a known root (a variable-length hop); the entity reached
 after hop ``i`` is node ``i`` (the root is node 0). Attributes are addressed as ``Col(node, attribute)`` (a selected or grouped date
 may be cut to its year or month: ``Col(node, attribute, part="year")``); the
@@ -212,8 +212,8 @@ class Query:
     def __post_init__(self) -> None:
         if not self.select:
             raise ValueError("a query selects at least one item")
-        if len(self.hops) > 2:
-            raise ValueError("at most two hops")
+        if len(self.hops) > 3:
+            raise ValueError("at most three hops")
         if self.limit is not None and self.limit < 1:
             raise ValueError("limit must be positive")
         if self.having is not None and not self.group_by:
@@ -433,6 +433,8 @@ class Query:
             feats.append("join1")
         if len(self.hops) == 2:
             feats.append("join2")
+        if len(self.hops) == 3:
+            feats.append("join3")
         if any(h.variable for h in self.hops):
             feats.append("variable_length")
         if self.without is not None:
@@ -580,7 +582,7 @@ ALL_FEATURES: tuple[str, ...] = (
     "projection", "filter", "comparison", "range", "in", "like", "null", "flag", "distinct", "count",
     "count_distinct", "aggregate", "group_by", "having", "order_limit", "join1", "join2", "anti_join", "nested",
     "topk_per_group", "edge_filter", "edge_attr", "date_part", "contains", "percentage", "multi_aggregate",
-    "date_format", "variable_length", "ratio",
+    "date_format", "variable_length", "ratio", "join3",
 )
 
 #: Features whose constructs each dialect writes in its own idiom (the data card counts their questions).

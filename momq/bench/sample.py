@@ -725,6 +725,27 @@ class _Gen:
         select = (self.label(c, 2),) if self.rng.random() < 0.5 else (self.label(a, 0), self.label(c, 2))
         return Query(a.name, select, hops=(hop1, hop2), filters=(f,) if f else (), distinct=True)
 
+    def g_join3(self):
+        """Three hops, e.g. 'which offices house a department that employs someone assigned to project X': the
+        different entities at the end of the chain (never walking straight back along the same relationship)."""
+        hop1, a, b = self.rng.choice(self.hops())
+        chain, ents = [hop1], [a, b]
+        for _ in range(2):
+            nexts = [h for h in self.hops(ents[-1]) if h[0].relationship != chain[-1].relationship]
+            if not nexts:
+                return None
+            hop, _, c = self.rng.choice(nexts)
+            chain.append(hop)
+            ents.append(c)
+        name = a.name_attribute
+        f = None
+        if self.rng.random() < 0.5:
+            f = self.any_filter(ents[3], 3)
+        if f is None and name is not None:
+            f = Filter(Col(0, name.name), Op.EQ, (self.value(a, name),))
+        select = (self.label(ents[3], 3),) if self.rng.random() < 0.6 else (self.label(a, 0), self.label(ents[3], 3))
+        return Query(a.name, select, hops=tuple(chain), filters=(f,) if f else (), distinct=True)
+
     def g_complex(self):
         """Grouping along one or two hops, with a root filter, a HAVING and/or a top-k over the counts."""
         hop1, a, b = self.rng.choice(self.hops())

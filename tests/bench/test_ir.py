@@ -17,7 +17,7 @@ NAME = Col(0, "name")
 
 @pytest.mark.parametrize("build, message", [
     (lambda: Query("employee", ()), "at least one item"),
-    (lambda: Query("employee", (NAME,), hops=(Hop("works_in"),) * 3), "at most two hops"),
+    (lambda: Query("employee", (NAME,), hops=(Hop("works_in"),) * 4), "at most three hops"),
     (lambda: Query("employee", (Col(1, "name"),)), "refers to node 1"),
     (lambda: Query("employee", (NAME, Agg(Func.COUNT)), group_by=(Col(0, "title"),)), "neither grouped"),
     (lambda: Query("employee", (Agg(Func.COUNT),), having=Having(Agg(Func.COUNT), Op.GT, 1)), "HAVING needs"),
@@ -101,6 +101,7 @@ def test_check_against_the_domain(query, message):
     ("by_month", ("filter", "date_format", "count", "group_by"), "medium"),
     ("reach_down", ("filter", "distinct", "join1", "variable_length"), "hard"),
     ("per_department", ("filter", "flag", "ratio", "join1"), "medium"),
+    ("join3", ("filter", "distinct", "join3"), "hard"),
     ("reach_up_count", ("filter", "count", "count_distinct", "join1", "variable_length"), "hard"),
 ])
 def test_features_and_difficulty(name, features, difficulty):

@@ -16,16 +16,16 @@ def data():
 
 @pytest.fixture(scope="module")
 def sampled(data):
-    return sample_queries(data, 120, 4)
+    return sample_queries(data, 200, 4)
 
 
 def test_deterministic_for_a_seed(data, sampled):
-    assert sample_queries(data, 120, 4) == sampled
-    assert sample_queries(data, 120, 5) != sampled
+    assert sample_queries(data, 200, 4) == sampled
+    assert sample_queries(data, 200, 5) != sampled
 
 
 def test_no_duplicates_and_all_valid(sampled):
-    assert len(sampled) == 120
+    assert len(sampled) == 200
     assert len(set(sampled)) == len(sampled)
     for q in sampled:
         q.check(TOY_DOMAIN)

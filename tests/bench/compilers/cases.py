@@ -80,6 +80,9 @@ CASES: dict[str, Query] = {
     # employees per department (those with any), where a division of counts truncates in PostgreSQL
     "per_department": Query("employee", (Agg(Func.PER, Col(1, "id")),), hops=(Hop("works_in"),),
                             filters=(Filter(Col(0, "is_remote"), Op.IS_TRUE),)),
+    # three hops: the departments owning a project that someone in a given department works on
+    "join3": Query("department", (Col(3, "name"),), hops=(Hop("works_in", False), Hop("works_on"), Hop("owned_by")),
+                   filters=(Filter(Col(0, "name"), Op.EQ, ("Research",)),), distinct=True),
 }
 
 

@@ -110,6 +110,14 @@ WITH RECURSIVE reach (id, depth) AS (
 )
 SELECT COUNT(DISTINCT id)
 FROM reach""",
+    "join3": """\
+SELECT DISTINCT d2.name
+FROM department AS d
+JOIN employee AS e ON e.department_id = d.id
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+JOIN department AS d2 ON d2.id = p.department_id
+WHERE d.name = 'Research'""",
 }
 
 MYSQL_ONLY = {

@@ -124,6 +124,10 @@ RETURN count(DISTINCT e2.id) AS count_distinct_id""",
 MATCH (e:Employee)-[:WORKS_IN]->(d:Department)
 WHERE e.is_remote = true
 RETURN round(100.0 * count(*) / count(DISTINCT d.id)) / 100.0 AS per_department""",
+    "join3": """\
+MATCH (d:Department)<-[:WORKS_IN]-(e:Employee)-[:WORKS_ON]->(p:Project)-[:OWNED_BY]->(d2:Department)
+WHERE d.name = 'Research'
+RETURN DISTINCT d2.name AS name""",
 }
 
 

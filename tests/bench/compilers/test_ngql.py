@@ -115,6 +115,10 @@ RETURN left(p.Project.start_date, 7) AS start_date_month, count(*) AS num_projec
 MATCH (e:Employee)-[:WORKS_IN]->(d:Department)
 WHERE e.Employee.is_remote == true
 RETURN round(100.0 * count(*) / count(DISTINCT d.Department.id)) / 100.0 AS per_department""",
+    "join3": """\
+MATCH (d:Department)<-[:WORKS_IN]-(e:Employee)-[:WORKS_ON]->(p:Project)-[:OWNED_BY]->(d2:Department)
+WHERE d.Department.name == "Research"
+RETURN DISTINCT d2.Department.name AS name""",
 }
 
 
