@@ -1,7 +1,8 @@
 """The benchmark's query IR: one typed, frozen description of a question over an ER domain.
 
 A :class:`Query` starts at a root entity and may walk one to three relationships (``hops``), or one
-relationship from an entity to itself 1 to N times from a known root (a variable-length hop); the entity reached
+relationship from an entity to itself 1 to N times from a known root (a variable-length hop), or one optional
+relationship that keeps the roots without a neighbour (LEFT JOIN / OPTIONAL MATCH); the entity reached
 after hop ``i`` is node ``i`` (the root is node 0). Attributes are addressed as ``Col(node, attribute)`` (a selected or grouped date
 may be cut to its year or month: ``Col(node, attribute, part="year")``); the
 attributes of a many-to-many relationship (junction columns, edge properties) as ``Col(i, attribute, edge=True)``,
@@ -85,10 +86,14 @@ class Hop:
     forward: bool = True  # True: from the relationship's source to its target
     #: above 1: a variable-length hop, 1 to ``max_length`` links of a relationship from an entity to itself
     max_length: int = 1
+    #: True: keep the rows with no neighbour along this hop (their columns of later nodes are NULL)
+    optional: bool = False
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_length <= 5:
             raise ValueError("a hop walks 1 to 5 links")
+        if self.optional and self.variable:
+            raise ValueError("an optional hop walks one link")
 
     @property
     def variable(self) -> bool:
@@ -254,6 +259,25 @@ class Query:
             raise ValueError("ordering by an edge attribute is not part of the IR")
         if any(h.variable for h in self.path) or (self.without is not None and self.without.variable):
             self._check_reach()
+        if any(h.optional for h in self.path) or (self.without is not None and self.without.optional):
+            self._check_optional()
+
+    def _check_optional(self) -> None:
+        """An optional hop: the one hop, filters on the root only, the root's columns with the neighbour's
+        columns (NULL when there is none) or, grouped by root columns, a count of the neighbours (0 for none)."""
+        if len(self.hops) != 1 or self.without or self.above_average or self.per_group:
+            raise ValueError("an optional hop is the query's only hop")
+        if any(f.col.node != 0 or f.col.edge for f in self.filters):
+            raise ValueError("an optional hop's query filters the root only")
+        if self.having or self.order_by or self.limit or self.distinct:
+            raise ValueError("an optional hop is not ranked, deduplicated or filtered by HAVING")
+        if any(isinstance(i, Col) and i.edge for i in self.select):
+            raise ValueError("an optional hop reads no relationship attributes")
+        for a in self.aggregates:
+            if a.func is not Func.COUNT or a.col is None or a.col.node != 1:
+                raise ValueError("an optional hop counts the neighbours' column")
+        if self.aggregates and any(c.node != 0 for c in self.group_by):
+            raise ValueError("an optional hop groups by root columns")
 
     def _check_reach(self) -> None:
         """A variable-length hop: the one hop from one known root (a key filter), to a distinct set of the
@@ -437,6 +461,8 @@ class Query:
             feats.append("join3")
         if any(h.variable for h in self.hops):
             feats.append("variable_length")
+        if any(h.optional for h in self.hops):
+            feats.append("optional")
         if self.without is not None:
             feats.append("anti_join")
         if self.above_average is not None:
@@ -513,7 +539,7 @@ class Query:
             return col(x)
 
         def hop(x):
-            return Hop(x["relationship"], x["forward"], x.get("max_length", 1))
+            return Hop(x["relationship"], x["forward"], x.get("max_length", 1), x.get("optional", False))
 
         return cls(
             root=d["root"],
@@ -544,9 +570,12 @@ def _col_dict(c: Col) -> dict:
 
 
 def _hop_dict(h: Hop) -> dict:
+    out = {"relationship": h.relationship, "forward": h.forward}
     if h.variable:  # written only when set, so dictionaries of ordinary hops stay as they were
-        return {"relationship": h.relationship, "forward": h.forward, "max_length": h.max_length}
-    return {"relationship": h.relationship, "forward": h.forward}
+        out["max_length"] = h.max_length
+    if h.optional:
+        out["optional"] = True
+    return out
 
 
 def _filter_dict(f: Filter) -> dict:
@@ -582,7 +611,7 @@ ALL_FEATURES: tuple[str, ...] = (
     "projection", "filter", "comparison", "range", "in", "like", "null", "flag", "distinct", "count",
     "count_distinct", "aggregate", "group_by", "having", "order_limit", "join1", "join2", "anti_join", "nested",
     "topk_per_group", "edge_filter", "edge_attr", "date_part", "contains", "percentage", "multi_aggregate",
-    "date_format", "variable_length", "ratio", "join3",
+    "date_format", "variable_length", "ratio", "join3", "optional",
 )
 
 #: Features whose constructs each dialect writes in its own idiom (the data card counts their questions).

@@ -287,6 +287,8 @@ class _Renderer:
         q = self.q
         if q.hops and q.hops[0].variable:
             return self.reach()
+        if q.hops and q.hops[0].optional:
+            return self.optional()
         if q.per_group is not None:
             return self.per_group()
         if q.without is not None:
@@ -380,6 +382,24 @@ class _Renderer:
                               "(to one decimal place)?"])
         return self.pick([f"For each {group}, what is the percentage of {p} {c}, rounded to one decimal place?",
                           f"Show, per {group}, the percentage of {p} {c}, to one decimal place."])
+
+    def optional(self) -> str:
+        """Every root with its neighbours or their number, saying that roots without any are kept."""
+        q = self.q
+        roots, root = self.noun(0, True), self.noun(0)
+        subj = roots + self.conds(0)
+        many, verb, verbs = self.noun(1, True), self.verb(0, False), self.verb(0, True)
+        label = self.col_phrase(q.select[0], False)
+        if q.aggregates:
+            return self.pick([f"For every one of the {subj}, give {label} and the number of {many} it {verb}, "
+                              "with zero for those that have none.",
+                              f"List {subj} with how many {many} each one {verb}, including {roots} that "
+                              f"{verbs} none (count 0)."])
+        other = self.col_phrase(q.select[1], False)
+        return self.pick([f"List {subj} with {other} of each {self.noun(1)} they {verbs}, keeping {roots} "
+                          f"that {verbs} none (with an empty value).",
+                          f"For each of the {subj}, show {label} and {other} of every {self.noun(1)} it {verb}; "
+                          f"{a(root)} that {verb} none still appears, with nothing next to it."])
 
     def reach(self) -> str:
         """Entities 1..N links away from a known one: the chain is said in words, with its longest length."""

@@ -70,6 +70,8 @@ class _Data:
             for p in out:
                 for k, attrs in adj.get(p[-1][here.key.name], ()):
                     nxt.append(_Path(p + (self.rows[ent.name][k],), p.edges + (attrs,)))
+                if hop.optional and not adj.get(p[-1][here.key.name]):  # no neighbour: one row of NULLs
+                    nxt.append(_Path(p + ({},), p.edges + ({},)))
             ents.append(ent)
             out = nxt
         return out
@@ -586,6 +588,26 @@ class _Gen:
         agg = Agg(Func.PER, Col(1, b.key.name))
         f = self.any_filter(a) if self.rng.random() < 0.3 else None
         return Query(a.name, (agg,), hops=(hop,), filters=(f,) if f else ())
+
+    def g_optional(self):
+        """Roots with their neighbours, keeping roots that have none: the neighbours' names (NULL when there
+        are none) or, per root, how many there are (0 when there are none)."""
+        cands = []
+        for hop, a, b in self.hops():
+            adj = self.d.adj[(hop.relationship, hop.forward)]
+            if any(not adj.get(k) for k in self.d.rows[a.name]):  # some roots have no neighbour
+                cands.append((hop, a, b))
+        if not cands:
+            return None
+        hop, a, b = self.rng.choice(cands)
+        opt = Hop(hop.relationship, hop.forward, optional=True)
+        f = self.any_filter(a)
+        label = self.label(a, 0)
+        to_one = hop.forward and self.dom.relationship(hop.relationship).cardinality is Cardinality.MANY_TO_ONE
+        if not to_one and self.rng.random() < 0.5:  # counting makes sense where there can be several
+            return Query(a.name, (label, Agg(Func.COUNT, Col(1, b.key.name))), hops=(opt,),
+                         filters=(f,) if f else (), group_by=(label,))
+        return Query(a.name, (label, self.label(b, 1)), hops=(opt,), filters=(f,) if f else ())
 
     def g_distinct(self):
         if self.rng.random() < 0.5:

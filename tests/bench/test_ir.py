@@ -36,6 +36,11 @@ NAME = Col(0, "name")
     (lambda: Agg(Func.COUNT, cond=Filter(NAME, Op.NOT_NULL)), "takes no condition"),
     (lambda: Col(0, "hire_date", part="week"), "date part"),
     (lambda: Hop("reports_to", True, 9), "1 to 5 links"),
+    (lambda: Hop("reports_to", True, 2, optional=True), "one link"),
+    (lambda: Query("employee", (NAME, Col(1, "name")), hops=(Hop("works_in", optional=True),),
+                   filters=(Filter(Col(1, "city"), Op.EQ, ("Lyon",)),)), "filters the root only"),
+    (lambda: Query("employee", (NAME, Agg(Func.COUNT)), hops=(Hop("works_on", optional=True),),
+                   group_by=(NAME,)), "counts the neighbours' column"),
     (lambda: Query("employee", (Col(1, "name"),), hops=(Hop("reports_to", True, 2),), distinct=True),
      "one root known by its key"),
     (lambda: Query("employee", (Col(1, "name"),), hops=(Hop("reports_to", True, 2),), distinct=False,
@@ -102,6 +107,8 @@ def test_check_against_the_domain(query, message):
     ("reach_down", ("filter", "distinct", "join1", "variable_length"), "hard"),
     ("per_department", ("filter", "flag", "ratio", "join1"), "medium"),
     ("join3", ("filter", "distinct", "join3"), "hard"),
+    ("optional_names", ("filter", "join1", "optional"), "easy"),
+    ("optional_count", ("count", "group_by", "join1", "optional"), "medium"),
     ("reach_up_count", ("filter", "count", "count_distinct", "join1", "variable_length"), "hard"),
 ])
 def test_features_and_difficulty(name, features, difficulty):

@@ -162,8 +162,8 @@ def test_dialect_idiom_queries_agree_across_four_engines(engines, datasets, cyph
 
 def test_long_path_queries_agree_across_four_engines(engines, datasets, cypher_linter):
     """Entities 1..N links away along a relationship from an entity to itself (a recursive CTE in SQL,
-    ``-[:R*1..N]->`` in Cypher, ``GO 1 TO N STEPS`` in nGQL reach the same set, cycles included) and three-hop
-    chains."""
+    ``-[:R*1..N]->`` in Cypher, ``GO 1 TO N STEPS`` in nGQL reach the same set, cycles included), three-hop
+    chains, and optional hops (LEFT JOIN / OPTIONAL MATCH: NULL neighbours and zero counts)."""
     extra = [generate(get_domain(name), 3, 0.3) for name in ("publishing", "social")]
     for data in extra:
         rel, graph = to_relational(data), to_graph(data)
@@ -171,16 +171,20 @@ def test_long_path_queries_agree_across_four_engines(engines, datasets, cypher_l
         engines["postgresql"].load(rel)
         engines["cypher"].load(graph)
         engines["ngql"].load(graph)
-    verdicts, failures, forms, three = [], [], 0, 0
+    verdicts, failures, forms, three, optional = [], [], 0, 0, 0
     for data in [d for d in datasets if d.domain.name == "company"] + extra:
         sampled = sample_queries(data, 400, 31)
         queries = [q for q in sampled if "variable_length" in q.features()][:15]
         queries += [q for q in sampled if "join3" in q.features()][:8]
+        queries += [q for q in sampled if "optional" in q.features()][:8]
         for q in queries:
             texts = compile_all(q, data.domain)
             if "variable_length" in q.features():
                 forms += ("WITH RECURSIVE" in texts["mysql"] and "*1.." in texts["cypher"]
                           and texts["ngql"].startswith("GO 1 TO "))
+            elif "optional" in q.features():
+                optional += ("LEFT JOIN" in texts["postgresql"] and "OPTIONAL MATCH" in texts["cypher"]
+                             and "OPTIONAL MATCH" in texts["ngql"])
             else:
                 three += 1
             v = verify(texts, data.domain.name, engines, linter=cypher_linter)
@@ -188,5 +192,6 @@ def test_long_path_queries_agree_across_four_engines(engines, datasets, cypher_l
             if not v.ok:
                 failures.append((data.domain.name, v.reason, v.detail, texts))
     stats = summarize(verdicts)
-    assert forms >= 30 and three >= 10 and forms + three == stats["items"], (stats, forms, three)
+    assert forms >= 30 and three >= 10 and optional >= 10, (stats, forms, three, optional)
+    assert forms + three + optional == stats["items"], (stats, forms, three, optional)
     assert stats["agreement"] == 1.0, (stats, failures[:5])

@@ -193,6 +193,15 @@ class PatternCompiler(Compiler):
             lines.append(f"MATCH ({other}:{ent.label})")
             lines.append(f"WITH avg({attr}) AS average")
             conds.append(f"{self.col(query.above_average)} > average")
+        if query.hops and query.hops[0].optional:
+            # the root is matched (and filtered) first; the neighbour is optional, NULL where there is none
+            lines.append("MATCH " + self.node(self._vars[0], self._ents[0], pinned.get(0)))
+            if conds:
+                lines.append("WHERE " + " AND ".join(conds))
+            lines.append(f"OPTIONAL MATCH ({self._vars[0]}){self.edge(query.hops[0])}"
+                         + self.node(self._vars[1], self._ents[1]))
+            lines += self._projection(query)
+            return "\n".join(lines)
         lines.append("MATCH " + self.pattern(query, query.hops, pinned))
         if conds:
             lines.append("WHERE " + " AND ".join(conds))

@@ -81,7 +81,7 @@ class NGQLCompiler(PatternCompiler):
 
     def _go(self, query: Query, ents: list[Entity]) -> str | None:
         key = self.key_filter(query, ents)
-        if key is None or len(query.hops) != 1 or not self._plain(query):
+        if key is None or len(query.hops) != 1 or not self._plain(query) or query.hops[0].optional:
             return None
         if any(f.col.node != 1 for f in query.filters if f is not key):
             return None

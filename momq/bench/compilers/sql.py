@@ -134,16 +134,17 @@ class SqlCompiler(Compiler):
                   junction_alias: str | None) -> list[str]:
         rel = self.domain.relationship(hop.relationship)
         q = self.ident
+        join = "LEFT JOIN" if hop.optional else "JOIN"
         if rel.cardinality is Cardinality.MANY_TO_ONE:
             if hop.forward:  # here holds the foreign key
-                return [f"JOIN {self.table_ref(ents_there.name, there)} "
+                return [f"{join} {self.table_ref(ents_there.name, there)} "
                         f"ON {there}.{q(ents_there.key.name)} = {here}.{q(rel.fk_column)}"]
-            return [f"JOIN {self.table_ref(ents_there.name, there)} "
+            return [f"{join} {self.table_ref(ents_there.name, there)} "
                     f"ON {there}.{q(rel.fk_column)} = {here}.{q(ents_here.key.name)}"]
         near, far = (rel.source_column, rel.target_column) if hop.forward else (rel.target_column, rel.source_column)
         j = junction_alias
-        return [f"JOIN {self.table_ref(rel.name, j)} ON {j}.{q(near)} = {here}.{q(ents_here.key.name)}",
-                f"JOIN {self.table_ref(ents_there.name, there)} ON {there}.{q(ents_there.key.name)} = {j}.{q(far)}"]
+        return [f"{join} {self.table_ref(rel.name, j)} ON {j}.{q(near)} = {here}.{q(ents_here.key.name)}",
+                f"{join} {self.table_ref(ents_there.name, there)} ON {there}.{q(ents_there.key.name)} = {j}.{q(far)}"]
 
     def _junction_aliases(self, query: Query) -> list[str | None]:
         """The alias of each hop's junction table (None for an N:1 hop), clear of the node aliases."""

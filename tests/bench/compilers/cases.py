@@ -83,6 +83,11 @@ CASES: dict[str, Query] = {
     # three hops: the departments owning a project that someone in a given department works on
     "join3": Query("department", (Col(3, "name"),), hops=(Hop("works_in", False), Hop("works_on"), Hop("owned_by")),
                    filters=(Filter(Col(0, "name"), Op.EQ, ("Research",)),), distinct=True),
+    # optional hops: every department in Lyon with its employees' names (NULL for none), and how many (0 for none)
+    "optional_names": Query("department", (Col(0, "name"), Col(1, "name")), hops=(Hop("works_in", False, optional=True),),
+                            filters=(Filter(Col(0, "city"), Op.EQ, ("Lyon",)),)),
+    "optional_count": Query("project", (Col(0, "title"), Agg(Func.COUNT, Col(1, "id"))),
+                            hops=(Hop("works_on", False, optional=True),), group_by=(Col(0, "title"),)),
 }
 
 

@@ -118,6 +118,17 @@ JOIN works_on AS wo ON wo.employee_id = e.id
 JOIN project AS p ON p.id = wo.project_id
 JOIN department AS d2 ON d2.id = p.department_id
 WHERE d.name = 'Research'""",
+    "optional_names": """\
+SELECT d.name, e.name
+FROM department AS d
+LEFT JOIN employee AS e ON e.department_id = d.id
+WHERE d.city = 'Lyon'""",
+    "optional_count": """\
+SELECT p.title, COUNT(e.id)
+FROM project AS p
+LEFT JOIN works_on AS wo ON wo.project_id = p.id
+LEFT JOIN employee AS e ON e.id = wo.employee_id
+GROUP BY p.title""",
 }
 
 MYSQL_ONLY = {

@@ -128,6 +128,15 @@ RETURN round(100.0 * count(*) / count(DISTINCT d.id)) / 100.0 AS per_department"
 MATCH (d:Department)<-[:WORKS_IN]-(e:Employee)-[:WORKS_ON]->(p:Project)-[:OWNED_BY]->(d2:Department)
 WHERE d.name = 'Research'
 RETURN DISTINCT d2.name AS name""",
+    "optional_names": """\
+MATCH (d:Department)
+WHERE d.city = 'Lyon'
+OPTIONAL MATCH (d)<-[:WORKS_IN]-(e:Employee)
+RETURN d.name AS department_name, e.name AS employee_name""",
+    "optional_count": """\
+MATCH (p:Project)
+OPTIONAL MATCH (p)<-[:WORKS_ON]-(e:Employee)
+RETURN p.title AS title, count(e.id) AS count_id""",
 }
 
 

@@ -119,6 +119,15 @@ RETURN round(100.0 * count(*) / count(DISTINCT d.Department.id)) / 100.0 AS per_
 MATCH (d:Department)<-[:WORKS_IN]-(e:Employee)-[:WORKS_ON]->(p:Project)-[:OWNED_BY]->(d2:Department)
 WHERE d.Department.name == "Research"
 RETURN DISTINCT d2.Department.name AS name""",
+    "optional_names": """\
+MATCH (d:Department)
+WHERE d.Department.city == "Lyon"
+OPTIONAL MATCH (d)<-[:WORKS_IN]-(e:Employee)
+RETURN d.Department.name AS department_name, e.Employee.name AS employee_name""",
+    "optional_count": """\
+MATCH (p:Project)
+OPTIONAL MATCH (p)<-[:WORKS_ON]-(e:Employee)
+RETURN p.Project.title AS title, count(e.Employee.id) AS count_id""",
 }
 
 
