@@ -449,6 +449,8 @@ class Query:
             feats.append("multi_aggregate")
         if self.group_by:
             feats.append("group_by")
+        if len(self.group_by) > 1:
+            feats.append("group_by_multi")
         if self.having is not None:
             feats.append("having")
         if self.order_by is not None or self.limit is not None:
@@ -611,7 +613,7 @@ ALL_FEATURES: tuple[str, ...] = (
     "projection", "filter", "comparison", "range", "in", "like", "null", "flag", "distinct", "count",
     "count_distinct", "aggregate", "group_by", "having", "order_limit", "join1", "join2", "anti_join", "nested",
     "topk_per_group", "edge_filter", "edge_attr", "date_part", "contains", "percentage", "multi_aggregate",
-    "date_format", "variable_length", "ratio", "join3", "optional",
+    "date_format", "variable_length", "ratio", "join3", "optional", "group_by_multi",
 )
 
 #: Features whose constructs each dialect writes in its own idiom (the data card counts their questions).

@@ -418,6 +418,20 @@ class _Renderer:
                           f"Which {many} are there that {self.pinned()} {verb}, {chain}?",
                           f"Give {cols} of every {self.noun(1)} that {self.pinned()} {verb}, {chain}."])
 
+    def grouped_multi(self) -> str:
+        """Per combination of two root columns (a date's year among them, possibly)."""
+        q = self.q
+        names = [f"year of the {self.attr(c).phrase}" if c.part == "year" else self.attr(c).phrase
+                 for c in q.group_by]
+        roots = self.noun(0, True) + self.conds(0)
+        agg = q.aggregates[0]
+        measure = (f"the number of {roots}" if agg.func is Func.COUNT
+                   else f"the {self.func_words(agg)} {self.attr(agg.col).phrase} of {roots}")
+        both = f"{names[0]} and {names[1]}"
+        return self.pick([f"For each combination of {both}, what is {measure}?",
+                          f"Break down {measure} by {both}.",
+                          f"Show {measure} for every pair of {both} that occurs."])
+
     def timeline(self) -> str:
         """Per year or month of a date, in chronological order when the query orders."""
         q = self.q
@@ -538,6 +552,8 @@ class _Renderer:
         agg = q.aggregates[0]
         if any(a.func is Func.PERCENT for a in q.aggregates):
             return self.grouped_percent()
+        if len(q.group_by) > 1:
+            return self.grouped_multi()
         if key.part is not None:
             return self.timeline()
         if agg.col is not None and agg.col.edge and len(q.hops) == 1 and q.having is None:

@@ -662,6 +662,24 @@ class _Gen:
             agg = Agg(Func.COUNT)
         return Query(ent.name, (Col(0, cat.name), agg), group_by=(Col(0, cat.name),))
 
+    def g_group2(self):
+        """Grouping by two columns of the root: two categories, or a category and the year of a date."""
+        pick = self.pick_entity(Role.CATEGORY)
+        if pick is None:
+            return None
+        ent, cat = pick
+        others = [Col(0, c.name) for c in self.attrs(ent, Role.CATEGORY) if c.name != cat.name]
+        others += [Col(0, d.name, part="year") for d in self.attrs(ent, Role.DATE, nullable=False)]
+        if not others:
+            return None
+        keys = (Col(0, cat.name), self.rng.choice(others))
+        nums = self.attrs(ent, Role.NUMBER)
+        if nums and self.rng.random() < 0.4:
+            agg = Agg(self.rng.choice([Func.AVG, Func.SUM, Func.MAX]), Col(0, self.rng.choice(nums).name))
+        else:
+            agg = Agg(Func.COUNT)
+        return Query(ent.name, keys + (agg,), group_by=keys)
+
     def g_having(self):
         if self.rng.random() < 0.5:
             pick = self.pick_entity(Role.CATEGORY)

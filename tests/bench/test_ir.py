@@ -108,6 +108,7 @@ def test_check_against_the_domain(query, message):
     ("per_department", ("filter", "flag", "ratio", "join1"), "medium"),
     ("join3", ("filter", "distinct", "join3"), "hard"),
     ("optional_names", ("filter", "join1", "optional"), "easy"),
+    ("group_two", ("date_part", "count", "group_by", "group_by_multi"), "medium"),
     ("optional_count", ("count", "group_by", "join1", "optional"), "medium"),
     ("reach_up_count", ("filter", "count", "count_distinct", "join1", "variable_length"), "hard"),
 ])

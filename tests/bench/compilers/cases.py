@@ -88,6 +88,9 @@ CASES: dict[str, Query] = {
                             filters=(Filter(Col(0, "city"), Op.EQ, ("Lyon",)),)),
     "optional_count": Query("project", (Col(0, "title"), Agg(Func.COUNT, Col(1, "id"))),
                             hops=(Hop("works_on", False, optional=True),), group_by=(Col(0, "title"),)),
+    # grouping by two columns: a category and a date's year
+    "group_two": Query("employee", (Col(0, "title"), Col(0, "hire_date", part="year"), Agg(Func.COUNT)),
+                       group_by=(Col(0, "title"), Col(0, "hire_date", part="year"))),
 }
 
 

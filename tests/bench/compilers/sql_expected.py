@@ -173,6 +173,10 @@ SELECT ROUND(COUNT(*) / COUNT(DISTINCT d.id), 2)
 FROM employee AS e
 JOIN department AS d ON d.id = e.department_id
 WHERE e.is_remote = TRUE""",
+    "group_two": """\
+SELECT title, YEAR(hire_date), COUNT(*)
+FROM employee
+GROUP BY title, YEAR(hire_date)""",
 }
 
 POSTGRES_ONLY = {
@@ -225,4 +229,8 @@ SELECT ROUND(COUNT(*)::numeric / COUNT(DISTINCT d.id), 2)
 FROM employee AS e
 JOIN department AS d ON d.id = e.department_id
 WHERE e.is_remote""",
+    "group_two": """\
+SELECT title, EXTRACT(YEAR FROM hire_date), COUNT(*)
+FROM employee
+GROUP BY title, EXTRACT(YEAR FROM hire_date)""",
 }

@@ -137,6 +137,9 @@ RETURN d.name AS department_name, e.name AS employee_name""",
 MATCH (p:Project)
 OPTIONAL MATCH (p)<-[:WORKS_ON]-(e:Employee)
 RETURN p.title AS title, count(e.id) AS count_id""",
+    "group_two": """\
+MATCH (e:Employee)
+RETURN e.title AS title, toInteger(left(e.hire_date, 4)) AS hire_date_year, count(*) AS num_employees""",
 }
 
 

@@ -128,6 +128,10 @@ RETURN d.Department.name AS department_name, e.Employee.name AS employee_name"""
 MATCH (p:Project)
 OPTIONAL MATCH (p)<-[:WORKS_ON]-(e:Employee)
 RETURN p.Project.title AS title, count(e.Employee.id) AS count_id""",
+    "group_two": """\
+MATCH (e:Employee)
+RETURN e.Employee.title AS title, toInteger(left(e.Employee.hire_date, 4)) AS hire_date_year, \
+count(*) AS num_employees""",
 }
 
 
