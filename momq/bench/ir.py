@@ -9,7 +9,8 @@ attributes of a many-to-many relationship (junction columns, edge properties) as
 the link walked by hop ``i`` into node ``i``. Such edge columns may be filtered, projected and aggregated, not
 grouped or ranked, and only on ``hops`` (not on special shapes). On top
 of that path a query projects columns or aggregates, filters with AND
-(comparisons, ranges, lists, prefixes, case-insensitive substrings, the year of a date, NULL and flag tests), groups (with HAVING), orders with a
+(comparisons, ranges, lists, prefixes, case-insensitive substrings, the year of a date, NULL and flag tests)
+and a disjunction of root conditions (``either``), groups (with HAVING), orders with a
 LIMIT, or takes one of three special shapes: an anti-join (``without``), a nested comparison with the average
 (``above_average``) and top-k per group (``per_group``).
 
@@ -22,7 +23,7 @@ Difficulty rule (:meth:`Query.difficulty`), in points:
   one for ORDER BY/LIMIT; one for DISTINCT over a join; two for an anti-join; two for a nested average;
   four for top-k per group (its ranking, grouping and hop); one for reading relationship attributes (filtering
   or projecting edge columns, counted once per query); one for a percentage or a ratio of counts;
-  two for a variable-length hop (a recursive walk).
+  two for a variable-length hop (a recursive walk); one for an OR.
   0-1 points: easy; 2-3: medium; 4-5: hard; 6 or more: extra.
 """
 
@@ -213,10 +214,22 @@ class Query:
     without: Hop | None = None  # anti-join: root entities with no neighbour along this hop
     above_average: Col | None = None  # root attribute strictly above its average over all root entities
     per_group: PerGroup | None = None
+    either: tuple[Filter, ...] = ()  # root conditions of which at least one holds (OR), with the AND filters
+
+    def disjunction_check(self) -> None:
+        if not self.either:
+            return
+        if len(self.either) < 2:
+            raise ValueError("an OR joins at least two conditions")
+        if any(f.col.node != 0 or f.col.edge for f in self.either):
+            raise ValueError("OR conditions test the root's own attributes")
+        if self.without or self.above_average or self.per_group or any(h.variable for h in self.hops):
+            raise ValueError("OR conditions go with plain shapes only")
 
     def __post_init__(self) -> None:
         if not self.select:
             raise ValueError("a query selects at least one item")
+        self.disjunction_check()
         if len(self.hops) > 3:
             raise ValueError("at most three hops")
         if self.limit is not None and self.limit < 1:
@@ -311,7 +324,8 @@ class Query:
 
     def columns(self) -> list[Col]:
         """Every attribute reference in the query, aggregated or not."""
-        items: list[Item] = list(self.select) + [f.col for f in self.filters] + list(self.group_by)
+        items: list[Item] = (list(self.select) + [f.col for f in self.filters] + [f.col for f in self.either]
+                             + list(self.group_by))
         if self.having is not None:
             items.append(self.having.agg)
         if self.order_by is not None:
@@ -330,7 +344,7 @@ class Query:
     @property
     def conditions(self) -> tuple["Filter", ...]:
         """The filters and the conditions inside PERCENT aggregates."""
-        return self.filters + tuple(a.cond for a in self.aggregates if a.cond is not None)
+        return self.filters + self.either + tuple(a.cond for a in self.aggregates if a.cond is not None)
 
     @property
     def edge_columns(self) -> tuple[Col, ...]:
@@ -411,8 +425,10 @@ class Query:
     def features(self) -> tuple[str, ...]:
         feats: list[str] = []
         ops = {f.op for f in self.conditions}
-        if self.filters:
+        if self.filters or self.either:
             feats.append("filter")
+        if self.either:
+            feats.append("or")
         if ops & {Op.LT, Op.LE, Op.GT, Op.GE, Op.NE}:
             feats.append("comparison")
         if Op.BETWEEN in ops:
@@ -489,6 +505,7 @@ class Query:
         pts += bool(self.edge_columns)
         pts += any(a.func in (Func.PERCENT, Func.PER) for a in self.aggregates)
         pts += 2 * any(h.variable for h in self.hops)
+        pts += bool(self.either)
         return pts
 
     def difficulty(self) -> str:
@@ -521,6 +538,7 @@ class Query:
             "per_group": None if self.per_group is None else {
                 "hop": _hop_dict(self.per_group.hop), "attribute": self.per_group.attribute,
                 "descending": self.per_group.descending, "k": self.per_group.k},
+            **({"either": [_filter_dict(f) for f in self.either]} if self.either else {}),
             "features": list(self.features()),
             "difficulty": self.difficulty(),
         }
@@ -560,6 +578,7 @@ class Query:
             per_group=None if not d.get("per_group") else PerGroup(
                 hop(d["per_group"]["hop"]), d["per_group"]["attribute"], d["per_group"]["descending"],
                 d["per_group"]["k"]),
+            either=tuple(filt(f) for f in d.get("either", [])),
         )
 
 
@@ -613,7 +632,7 @@ ALL_FEATURES: tuple[str, ...] = (
     "projection", "filter", "comparison", "range", "in", "like", "null", "flag", "distinct", "count",
     "count_distinct", "aggregate", "group_by", "having", "order_limit", "join1", "join2", "anti_join", "nested",
     "topk_per_group", "edge_filter", "edge_attr", "date_part", "contains", "percentage", "multi_aggregate",
-    "date_format", "variable_length", "ratio", "join3", "optional", "group_by_multi",
+    "date_format", "variable_length", "ratio", "join3", "optional", "group_by_multi", "or",
 )
 
 #: Features whose constructs each dialect writes in its own idiom (the data card counts their questions).

@@ -224,9 +224,12 @@ class _Renderer:
 
     def conds(self, node: int, singular: bool = False) -> str:
         fs = [f for f in self.q.filters if f.col.node == node and not f.col.edge]
-        if not fs:
+        parts = [self.condition(f, singular) for f in fs]
+        if node == 0 and self.q.either:
+            parts.append("either " + " or ".join(self.condition(f, singular) for f in self.q.either))
+        if not parts:
             return ""
-        return " " + " and ".join(self.condition(f, singular) for f in fs)
+        return " " + " and ".join(parts)
 
     # ------------------------------------------------------------------ nouns and paths
     def noun(self, node: int, plural: bool = False) -> str:

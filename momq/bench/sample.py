@@ -195,6 +195,16 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
             if len(exact) != len(folded):
                 raise Rejected("text constant matches differently under a case/accent-insensitive collation")
         paths = [p for p in paths if _test(_cell(p, f.col), f)]
+    if q.either:
+        if any(isinstance(v, str) for f in q.either for v in f.values):
+            exact = [p for p in paths if any(_test(_cell(p, f.col), f) for f in q.either)]
+            folded = [p for p in paths if any(_test(_cell(p, f.col), f, fold=True) for f in q.either)]
+            if len(exact) != len(folded):
+                raise Rejected("text constant matches differently under a case/accent-insensitive collation")
+        for f in q.either:  # each side must matter: neither alone gives the whole answer
+            if all(_test(_cell(p, f.col), f) or not any(_test(_cell(p, g.col), g) for g in q.either) for p in paths):
+                raise Rejected("one side of an OR covers the other")
+        paths = [p for p in paths if any(_test(_cell(p, f.col), f) for f in q.either)]
     if q.order_by is not None and isinstance(q.order_by.item, Col):
         c = q.order_by.item
         paths = [p for p in paths if p[c.node].get(c.attribute) is not None]
@@ -661,6 +671,19 @@ class _Gen:
         else:
             agg = Agg(Func.COUNT)
         return Query(ent.name, (Col(0, cat.name), agg), group_by=(Col(0, cat.name),))
+
+    def g_or(self):
+        """Rows meeting one of two conditions on different attributes, listed or counted."""
+        ent = self.rng.choice(self.entities())
+        makers = [self.category_eq, self.comparison, self.year_filter, self.text_match]
+        first = self.rng.choice(makers)(ent)
+        second = self.rng.choice(makers)(ent)
+        if first is None or second is None or first.col == second.col:
+            return None
+        if self.rng.random() < 0.3:
+            return Query(ent.name, (Agg(Func.COUNT),), either=(first, second))
+        extra = ent.attribute(first.col.attribute)
+        return Query(ent.name, self.projection(ent, extra), either=(first, second))
 
     def g_group2(self):
         """Grouping by two columns of the root: two categories, or a category and the year of a date."""

@@ -37,6 +37,9 @@ NAME = Col(0, "name")
     (lambda: Col(0, "hire_date", part="week"), "date part"),
     (lambda: Hop("reports_to", True, 9), "1 to 5 links"),
     (lambda: Hop("reports_to", True, 2, optional=True), "one link"),
+    (lambda: Query("employee", (NAME,), either=(Filter(NAME, Op.EQ, ("Ann",)),)), "at least two"),
+    (lambda: Query("employee", (NAME,), hops=(Hop("works_in"),),
+                   either=(Filter(NAME, Op.EQ, ("Ann",)), Filter(Col(1, "city"), Op.EQ, ("Lyon",)))), "root's own"),
     (lambda: Query("employee", (NAME, Col(1, "name")), hops=(Hop("works_in", optional=True),),
                    filters=(Filter(Col(1, "city"), Op.EQ, ("Lyon",)),)), "filters the root only"),
     (lambda: Query("employee", (NAME, Agg(Func.COUNT)), hops=(Hop("works_on", optional=True),),
@@ -109,6 +112,7 @@ def test_check_against_the_domain(query, message):
     ("join3", ("filter", "distinct", "join3"), "hard"),
     ("optional_names", ("filter", "join1", "optional"), "easy"),
     ("group_two", ("date_part", "count", "group_by", "group_by_multi"), "medium"),
+    ("or_filters", ("filter", "or", "comparison", "flag"), "easy"),
     ("optional_count", ("count", "group_by", "join1", "optional"), "medium"),
     ("reach_up_count", ("filter", "count", "count_distinct", "join1", "variable_length"), "hard"),
 ])

@@ -195,3 +195,20 @@ def test_long_path_queries_agree_across_four_engines(engines, datasets, cypher_l
     assert forms >= 30 and three >= 10 and optional >= 10, (stats, forms, three, optional)
     assert forms + three + optional == stats["items"], (stats, forms, three, optional)
     assert stats["agreement"] == 1.0, (stats, failures[:5])
+
+
+def test_coverage_shapes_agree_across_four_engines(engines, datasets, cypher_linter):
+    """OR conditions, several aggregates in one query and grouping by two columns."""
+    shapes = {"or", "multi_aggregate", "group_by_multi"}
+    verdicts, failures, seen = [], [], set()
+    for data in datasets:
+        queries = [q for q in sample_queries(data, 300, 37) if shapes & set(q.features())]
+        for q in queries[:20]:
+            seen |= shapes & set(q.features())
+            v = verify(compile_all(q, data.domain), data.domain.name, engines, linter=cypher_linter)
+            verdicts.append(v)
+            if not v.ok:
+                failures.append((data.domain.name, q.features(), v.reason, v.detail))
+    stats = summarize(verdicts)
+    assert seen == shapes and stats["items"] >= 40, (seen, stats)
+    assert stats["agreement"] == 1.0, (stats, failures[:5])

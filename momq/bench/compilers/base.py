@@ -190,6 +190,12 @@ class Compiler(abc.ABC):
             return self.year_equals(c, f.values[0])
         raise AssertionError(op)
 
+    def disjunction(self, query: Query) -> list[str]:
+        """The query's OR conditions as one parenthesised condition (none when it has none)."""
+        if not query.either:
+            return []
+        return ["(" + " OR ".join(self.condition(f) for f in query.either) + ")"]
+
     def entities(self, query: Query) -> list[Entity]:
         self._query = query
         return query.check(self.domain).entities(self.domain)

@@ -171,7 +171,7 @@ class PatternCompiler(Compiler):
                     conds.append(extra)
             else:
                 conds.append(self.condition(f))
-        return pinned, conds
+        return pinned, conds + self.disjunction(query)
 
     # ----------------------------------------------------------------- compile
     def compile(self, query: Query) -> str:

@@ -59,7 +59,7 @@ class NGQLCompiler(PatternCompiler):
     @staticmethod
     def _plain(query: Query) -> bool:
         return (query.without is None and query.above_average is None and query.per_group is None
-                and not query.group_by and query.order_by is None and query.limit is None)
+                and not query.group_by and query.order_by is None and query.limit is None and not query.either)
 
     def _native_aliases(self, query: Query) -> None:
         self._vars = ["v"] * len(self._ents)

@@ -59,7 +59,7 @@ class SqlCompiler(Compiler):
         lines.append(f"SELECT {'DISTINCT ' if query.distinct else ''}{items}")
         lines.append(f"FROM {self.table_ref(ents[0].name, self._aliases[0])}")
         lines += self._joins(query, ents)
-        conds = [self.condition(f) for f in implicit_filters(query, ents)]
+        conds = [self.condition(f) for f in implicit_filters(query, ents)] + self.disjunction(query)
         if query.without is not None:
             conds.append(self._anti(query.without, ents[0]))
         if query.above_average is not None:

@@ -91,6 +91,9 @@ CASES: dict[str, Query] = {
     # grouping by two columns: a category and a date's year
     "group_two": Query("employee", (Col(0, "title"), Col(0, "hire_date", part="year"), Agg(Func.COUNT)),
                        group_by=(Col(0, "title"), Col(0, "hire_date", part="year"))),
+    # an OR of two root conditions next to an AND filter
+    "or_filters": Query("employee", (Col(0, "name"),), filters=(Filter(Col(0, "is_remote"), Op.IS_TRUE),),
+                        either=(Filter(Col(0, "title"), Op.EQ, ("Analyst",)), Filter(Col(0, "salary"), Op.GT, (90000,)))),
 }
 
 

@@ -177,6 +177,10 @@ WHERE e.is_remote = TRUE""",
 SELECT title, YEAR(hire_date), COUNT(*)
 FROM employee
 GROUP BY title, YEAR(hire_date)""",
+    "or_filters": """\
+SELECT name
+FROM employee
+WHERE is_remote = TRUE AND (title = 'Analyst' OR salary > 90000)""",
 }
 
 POSTGRES_ONLY = {
@@ -233,4 +237,8 @@ WHERE e.is_remote""",
 SELECT title, EXTRACT(YEAR FROM hire_date), COUNT(*)
 FROM employee
 GROUP BY title, EXTRACT(YEAR FROM hire_date)""",
+    "or_filters": """\
+SELECT name
+FROM employee
+WHERE is_remote AND (title = 'Analyst' OR salary > 90000)""",
 }

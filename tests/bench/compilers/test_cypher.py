@@ -140,6 +140,10 @@ RETURN p.title AS title, count(e.id) AS count_id""",
     "group_two": """\
 MATCH (e:Employee)
 RETURN e.title AS title, toInteger(left(e.hire_date, 4)) AS hire_date_year, count(*) AS num_employees""",
+    "or_filters": """\
+MATCH (e:Employee)
+WHERE e.is_remote = true AND (e.title = 'Analyst' OR e.salary > 90000)
+RETURN e.name AS name""",
 }
 
 

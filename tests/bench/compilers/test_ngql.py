@@ -132,6 +132,10 @@ RETURN p.Project.title AS title, count(e.Employee.id) AS count_id""",
 MATCH (e:Employee)
 RETURN e.Employee.title AS title, toInteger(left(e.Employee.hire_date, 4)) AS hire_date_year, \
 count(*) AS num_employees""",
+    "or_filters": """\
+MATCH (e:Employee)
+WHERE e.Employee.is_remote == true AND (e.Employee.title == "Analyst" OR e.Employee.salary > 90000)
+RETURN e.Employee.name AS name""",
 }
 
 
