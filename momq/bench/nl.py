@@ -424,8 +424,9 @@ class _Renderer:
     def grouped_multi(self) -> str:
         """Per combination of two root columns (a date's year among them, possibly)."""
         q = self.q
-        names = [f"year of the {self.attr(c).phrase}" if c.part == "year" else self.attr(c).phrase
-                 for c in q.group_by]
+        names = [f"{c.part} of the {self.attr(c).phrase}" if c.part else self.attr(c).phrase for c in q.group_by]
+        if any(c.part == "month" for c in q.group_by):
+            names[-1] += " (as YYYY-MM)"
         roots = self.noun(0, True) + self.conds(0)
         agg = q.aggregates[0]
         measure = (f"the number of {roots}" if agg.func is Func.COUNT

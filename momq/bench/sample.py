@@ -676,9 +676,10 @@ class _Gen:
         """Rows meeting one of two conditions on different attributes, listed or counted."""
         ent = self.rng.choice(self.entities())
         makers = [self.category_eq, self.comparison, self.year_filter, self.text_match]
-        first = self.rng.choice(makers)(ent)
-        second = self.rng.choice(makers)(ent)
-        if first is None or second is None or first.col == second.col:
+        drawn = [f for f in (self.rng.choice(makers)(ent) for _ in range(6)) if f is not None]
+        first = drawn[0] if drawn else None
+        second = next((f for f in drawn if f.col != first.col), None) if first else None
+        if first is None or second is None:
             return None
         if self.rng.random() < 0.3:
             return Query(ent.name, (Agg(Func.COUNT),), either=(first, second))
@@ -692,7 +693,8 @@ class _Gen:
             return None
         ent, cat = pick
         others = [Col(0, c.name) for c in self.attrs(ent, Role.CATEGORY) if c.name != cat.name]
-        others += [Col(0, d.name, part="year") for d in self.attrs(ent, Role.DATE, nullable=False)]
+        others += [Col(0, d.name, part=self.rng.choice(["year", "month"]))
+                   for d in self.attrs(ent, Role.DATE, nullable=False)]
         if not others:
             return None
         keys = (Col(0, cat.name), self.rng.choice(others))
@@ -928,6 +930,20 @@ class _Gen:
 
 GENERATORS: tuple[str, ...] = tuple(name for name in vars(_Gen) if name.startswith("g_"))
 
+#: How many turns of the sampling cycle a generator gets (1 when not listed): the shapes whose text differs
+#: between dialects (dates, percentages, ratios, recursive walks) are drawn twice as often, so that each
+#: appears in enough questions for the benchmark to teach it.
+WEIGHTS: dict[str, int] = {"g_year": 2, "g_timeline": 2, "g_percent": 2, "g_ratio": 2, "g_reach": 2}
+
+
+def _cycle() -> tuple[str, ...]:
+    """The generators in sampling order: every generator once, then the weighted ones again, spread out."""
+    extra = [name for name in GENERATORS for _ in range(WEIGHTS.get(name, 1) - 1)]
+    return GENERATORS + tuple(extra)
+
+
+CYCLE: tuple[str, ...] = _cycle()
+
 
 def sample_queries(data: DomainData, n: int, seed: int, rejections: dict[str, int] | None = None) -> list[Query]:
     """``n`` distinct answerable queries over ``data`` (fewer if the domain cannot supply them).
@@ -943,7 +959,7 @@ def sample_queries(data: DomainData, n: int, seed: int, rejections: dict[str, in
     attempts = 0
     while len(out) < n and attempts < 60 * n + 200:
         attempts += 1
-        name = GENERATORS[attempts % len(GENERATORS)]
+        name = CYCLE[attempts % len(CYCLE)]
         make: Callable[[], Query | None] = getattr(gen, name)
         try:
             q = make()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from momq.bench.ir import ALL_FEATURES, Agg, Col, Filter, Func, Hop, Op, Order, PerGroup, Query
-from momq.bench.sample import GENERATORS, Rejected, evaluate, sample_queries
+from momq.bench.sample import CYCLE, GENERATORS, WEIGHTS, Rejected, evaluate, sample_queries
 from tests.bench.toy_domain import TOY_DOMAIN, toy_data
 
 
@@ -38,6 +38,13 @@ def test_covers_every_feature_and_several_entities(sampled):
     assert {q.difficulty() for q in sampled} >= {"easy", "medium", "hard"}
     # every construct generator contributes
     assert len(GENERATORS) >= 15
+
+
+def test_weighted_generators_get_more_turns():
+    assert set(WEIGHTS) <= set(GENERATORS)
+    for name in GENERATORS:
+        assert CYCLE.count(name) == WEIGHTS.get(name, 1)
+    assert CYCLE[: len(GENERATORS)] == GENERATORS  # every shape comes round once before any comes twice
 
 
 def test_every_answer_is_non_empty(data, sampled):
