@@ -1,7 +1,8 @@
 """English questions from IR queries, with many paraphrases and the domain's own vocabulary.
 
 ``render_question(query, domain, rng)`` picks one template per construct (listing, counting, aggregating,
-grouping, ranking, anti-join, nested average, top-k per group, lookup by id) and phrases filters, paths and
+grouping, ranking, anti-join, nested average, top-k per group, lookup by id, percentages and ratios that say how
+they are rounded, breakdowns by year or month, two-column groups, walks of up to N links, optional links) and phrases filters, paths and
 columns with the domain's nouns, plurals, attribute phrases, units and relationship verbs. Conditions on a
 relationship's own attributes (a cast's billing, an enrollment's grade) hang off the verb that walks it, and
 aggregates over them are phrased per linked instance ("the total quantity over the products it contains"). Templates never use

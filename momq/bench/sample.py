@@ -1,6 +1,7 @@
 """Draw diverse, answerable IR queries from a domain's generated data.
 
-``sample_queries(data, n, seed)`` cycles through query shapes (one generator per construct), picks entities,
+``sample_queries(data, n, seed)`` cycles through query shapes (one generator per construct, the dialect-distinctive
+ones twice: :data:`WEIGHTS`), picks entities,
 relationships and attributes at random and takes constants from the actual rows (for relationship attributes,
 from the actual links), so that filters match something. Every candidate is evaluated here on the data by a small reference evaluator and kept only if its
 answer is non-empty and not too large, if a LIMIT does not cut through a tie of the ranked value, and if text

@@ -4,8 +4,11 @@
 access, string literals, the equality operator, how a known instance is pinned, and whether ORDER BY may use
 expressions (Cypher) or only returned column names (NebulaGraph). A hop whose relationship attributes the query
 reads binds a relationship variable (``-[wo:WORKS_ON]->``, initials of the relationship) and reads ``wo.attr``
-in both dialects; other hops stay anonymous. It emits read-only queries only and relies on
-no engine-specific procedure or function.
+in both dialects; other hops stay anonymous. A variable-length hop is ``-[:R*1..N]->`` on a named path, an
+optional hop an ``OPTIONAL MATCH`` after the root's MATCH and WHERE. Dates are ISO strings in our graphs, so
+their year and month are string prefixes; percentages count a ``CASE`` without ``ELSE``; rounding scales by
+10 or 100 around one-argument ``round`` (FalkorDB has no ``round(x, n)``). It emits read-only queries only and
+relies on no engine-specific procedure or function (no APOC).
 """
 
 from __future__ import annotations
