@@ -1,5 +1,6 @@
 """The benchmark's data card: counts per dialect, split, difficulty, feature and domain; what was filtered out
-and why; how long the build took. Written as JSON (for programs) and Markdown (for people).
+and why; how long the build took; how often MySQL and PostgreSQL golds differ and how many questions use each
+dialect-distinctive construct. Written as JSON (for programs) and Markdown (for people).
 
 It describes a finished build from its items and failure records; it does not build, verify or split anything.
 """
@@ -7,12 +8,14 @@ It describes a finished build from its items and failure records; it does not bu
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from momq.bench.folder import BuildFolderError
+from momq.bench.ir import DIALECT_FEATURES
 from momq.bench.records import DIFFICULTIES, SPLITS, BenchItem
 from momq.dialects.base import DIALECT_NAMES, DISPLAY_NAME
 
@@ -35,6 +38,9 @@ class DataCard:
     filtered: dict[str, Any] = field(default_factory=dict)  # candidates, kept, failed, by_reason, share_by_reason
     #: candidate queries the sampler discarded before compiling, by reason (not gold failures)
     not_sampled: dict[str, int] = field(default_factory=dict)
+    #: questions with both SQL golds, how many read differently (whitespace, case and identifier quotes
+    #: ignored), and questions per dialect-distinctive feature
+    dialect_gap: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,6 +56,30 @@ def _by_dialect(pairs: Iterable[tuple[str, str]]) -> dict[str, dict[str, int]]:
     for key, dialect in pairs:
         table[key][dialect] += 1
     return {k: {d: table[k][d] for d in DIALECT_NAMES if table[k][d]} for k in table}
+
+
+def _normalised(text: str) -> str:
+    """Query text with whitespace, letter case and identifier quoting (backticks, double quotes) ignored."""
+    return " ".join(re.sub(r'[`"]', "", text).lower().split())
+
+
+def dialect_gap(items: Iterable[BenchItem]) -> dict[str, Any]:
+    """How many questions have MySQL and PostgreSQL golds that differ (after :func:`_normalised`), and how many
+    questions carry each feature of :data:`momq.bench.ir.DIALECT_FEATURES`."""
+    sql: dict[str, dict[str, str]] = defaultdict(dict)
+    features: dict[str, set[str]] = defaultdict(set)
+    for it in items:
+        if it.dialect in ("mysql", "postgresql"):
+            sql[it.question_id][it.dialect] = it.query
+        features[it.question_id].update(it.features)
+    pairs = [q for q in sql.values() if len(q) == 2]
+    differ = sum(_normalised(q["mysql"]) != _normalised(q["postgresql"]) for q in pairs)
+    return {
+        "questions": len(pairs),
+        "mysql_postgresql_differ": differ,
+        "mysql_postgresql_rate": differ / len(pairs) if pairs else 0.0,
+        "questions_per_feature": {f: sum(f in fs for fs in features.values()) for f in DIALECT_FEATURES},
+    }
 
 
 def make_card(
@@ -108,6 +138,7 @@ def make_card(
                                               if f.get("failed_dialect")).most_common()),
         },
         not_sampled=dict(Counter(dict(sampler_rejections or {})).most_common()),
+        dialect_gap=dialect_gap(items),
         notes=list(notes),
     )
     return card
@@ -162,6 +193,14 @@ def card_markdown(card: DataCard) -> str:
         lines += ["## Imbalance presets (train items)", ""] + _table("preset", card.presets, dialects) + [""]
     lines += ["## Per difficulty", ""] + _table("difficulty", card.per_difficulty, dialects) + [""]
     lines += ["## Per IR feature", ""] + _table("feature", card.per_feature, dialects) + [""]
+    gap = card.dialect_gap
+    if gap:
+        lines += ["## Dialect differences", "",
+                  f"- MySQL and PostgreSQL golds differ (whitespace, case and identifier quotes ignored) for "
+                  f"{gap['mysql_postgresql_differ']} of {gap['questions']} questions "
+                  f"({100 * gap['mysql_postgresql_rate']:.1f}%)",
+                  "- questions per dialect-distinctive construct: "
+                  + ", ".join(f"{f} {n}" for f, n in gap["questions_per_feature"].items()), ""]
     lines += ["## Per domain", ""] + _table("domain", card.per_domain, dialects) + [""]
     f = card.filtered
     if f:

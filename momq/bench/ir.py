@@ -1,11 +1,16 @@
 """The benchmark's query IR: one typed, frozen description of a question over an ER domain.
 
-A :class:`Query` starts at a root entity and may walk one or two relationships (``hops``); the entity reached
-after hop ``i`` is node ``i`` (the root is node 0). Attributes are addressed as ``Col(node, attribute)``; the
+A :class:`Query` starts at a root entity and may walk one to three relationships (``hops``), or one
+relationship from an entity to itself 1 to N times from a known root (a variable-length hop), or one optional
+relationship that keeps the roots without a neighbour (LEFT JOIN / OPTIONAL MATCH); the entity reached
+after hop ``i`` is node ``i`` (the root is node 0). Attributes are addressed as ``Col(node, attribute)`` (a selected or grouped date
+may be cut to its year or month: ``Col(node, attribute, part="year")``); the
 attributes of a many-to-many relationship (junction columns, edge properties) as ``Col(i, attribute, edge=True)``,
 the link walked by hop ``i`` into node ``i``. Such edge columns may be filtered, projected and aggregated, not
 grouped or ranked, and only on ``hops`` (not on special shapes). On top
-of that path a query projects columns or aggregates, filters with AND, groups (with HAVING), orders with a
+of that path a query projects columns or aggregates, filters with AND
+(comparisons, ranges, lists, prefixes, case-insensitive substrings, the year of a date, NULL and flag tests)
+and a disjunction of root conditions (``either``), groups (with HAVING), orders with a
 LIMIT, or takes one of three special shapes: an anti-join (``without``), a nested comparison with the average
 (``above_average``) and top-k per group (``per_group``).
 
@@ -17,7 +22,8 @@ Difficulty rule (:meth:`Query.difficulty`), in points:
   one per hop; one per filter beyond the first; one for any aggregate; one for GROUP BY; one for HAVING;
   one for ORDER BY/LIMIT; one for DISTINCT over a join; two for an anti-join; two for a nested average;
   four for top-k per group (its ranking, grouping and hop); one for reading relationship attributes (filtering
-  or projecting edge columns, counted once per query).
+  or projecting edge columns, counted once per query); one for a percentage or a ratio of counts;
+  two for a variable-length hop (a recursive walk); one for an OR.
   0-1 points: easy; 2-3: medium; 4-5: hard; 6 or more: extra.
 """
 
@@ -46,6 +52,8 @@ class Op(enum.Enum):
     NOT_NULL = "not_null"
     IS_TRUE = "is_true"  # flags
     IS_FALSE = "is_false"
+    YEAR = "year"  # one integer: the calendar year of a date equals it
+    CONTAINS = "contains"  # one lower-case text value: a case-insensitive substring test
 
     @property
     def arity(self) -> int | None:
@@ -69,12 +77,32 @@ class Func(enum.Enum):
     AVG = "avg"
     MIN = "min"
     MAX = "max"
+    PERCENT = "percent"  # the share of rows meeting ``Agg.cond``, in percent, rounded to one decimal
+    PER = "per"  # rows per different value of the column (COUNT(*) / COUNT(DISTINCT col)), rounded to two decimals
 
 
 @dataclass(frozen=True)
 class Hop:
     relationship: str
     forward: bool = True  # True: from the relationship's source to its target
+    #: above 1: a variable-length hop, 1 to ``max_length`` links of a relationship from an entity to itself
+    max_length: int = 1
+    #: True: keep the rows with no neighbour along this hop (their columns of later nodes are NULL)
+    optional: bool = False
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_length <= 5:
+            raise ValueError("a hop walks 1 to 5 links")
+        if self.optional and self.variable:
+            raise ValueError("an optional hop walks one link")
+
+    @property
+    def variable(self) -> bool:
+        return self.max_length > 1
+
+
+#: Parts of a date a query may select and group by: its year (a number) and its month ('YYYY-MM' text).
+DATE_PARTS: tuple[str, ...] = ("year", "month")
 
 
 @dataclass(frozen=True)
@@ -82,18 +110,30 @@ class Col:
     node: int  # 0 = root, i = the entity reached after hop i
     attribute: str
     edge: bool = False  # True: an attribute of the relationship walked by hop ``node`` (into node ``node``)
+    part: str | None = None  # a part of a date attribute (one of DATE_PARTS) instead of the whole value
 
     def __post_init__(self) -> None:
         if self.edge and self.node < 1:
             raise ValueError("an edge column names the hop into its node: node >= 1")
+        if self.part is not None and (self.part not in DATE_PARTS or self.edge):
+            raise ValueError(f"a date part is one of {DATE_PARTS} of a node attribute, not {self.part!r}")
 
 
 @dataclass(frozen=True)
 class Agg:
     func: Func
     col: Col | None = None
+    cond: "Filter | None" = None  # PERCENT only: the condition whose share of the rows is asked for
 
     def __post_init__(self) -> None:
+        if self.func is Func.PERCENT:
+            if self.cond is None or self.col is not None:
+                raise ValueError("percent takes a condition and no column")
+            if self.cond.col.edge:
+                raise ValueError("percent of an edge condition is not part of the IR")
+            return
+        if self.cond is not None:
+            raise ValueError(f"{self.func.value} takes no condition")
         if self.col is None and self.func is not Func.COUNT:
             raise ValueError(f"{self.func.value} needs a column")
 
@@ -119,6 +159,11 @@ class Filter:
             raise ValueError("filter values cannot be None; use IS_NULL")
         if self.op is Op.PREFIX and not isinstance(self.values[0], str):
             raise ValueError("PREFIX needs a text value")
+        if self.op is Op.CONTAINS and not (isinstance(self.values[0], str) and self.values[0]
+                                           and self.values[0] == self.values[0].lower()):
+            raise ValueError("CONTAINS needs a non-empty lower-case text value")
+        if self.op is Op.YEAR and (isinstance(self.values[0], bool) or not isinstance(self.values[0], int)):
+            raise ValueError("YEAR needs an integer year")
 
 
 @dataclass(frozen=True)
@@ -169,12 +214,24 @@ class Query:
     without: Hop | None = None  # anti-join: root entities with no neighbour along this hop
     above_average: Col | None = None  # root attribute strictly above its average over all root entities
     per_group: PerGroup | None = None
+    either: tuple[Filter, ...] = ()  # root conditions of which at least one holds (OR), with the AND filters
+
+    def disjunction_check(self) -> None:
+        if not self.either:
+            return
+        if len(self.either) < 2:
+            raise ValueError("an OR joins at least two conditions")
+        if any(f.col.node != 0 or f.col.edge for f in self.either):
+            raise ValueError("OR conditions test the root's own attributes")
+        if self.without or self.above_average or self.per_group or any(h.variable for h in self.hops):
+            raise ValueError("OR conditions go with plain shapes only")
 
     def __post_init__(self) -> None:
         if not self.select:
             raise ValueError("a query selects at least one item")
-        if len(self.hops) > 2:
-            raise ValueError("at most two hops")
+        self.disjunction_check()
+        if len(self.hops) > 3:
+            raise ValueError("at most three hops")
         if self.limit is not None and self.limit < 1:
             raise ValueError("limit must be positive")
         if self.having is not None and not self.group_by:
@@ -205,10 +262,51 @@ class Query:
                 raise ValueError(f"{col} refers to node {col.node}, the query has {self.node_count} node(s)")
             if col.edge and col.node > len(self.hops):
                 raise ValueError(f"{col} names no hop of the query")
+        parted = [c for c in self.columns() if c.part is not None]
+        allowed = set(self.group_by) | {i for i in self.select if isinstance(i, Col)}
+        if any(c not in allowed for c in parted):
+            raise ValueError("a date part is only selected, grouped or ordered by, not filtered or aggregated")
         if any(c.edge for c in self.group_by):
             raise ValueError("grouping by an edge attribute is not part of the IR")
         if self.order_by is not None and isinstance(self.order_by.item, Col) and self.order_by.item.edge:
             raise ValueError("ordering by an edge attribute is not part of the IR")
+        if any(h.variable for h in self.path) or (self.without is not None and self.without.variable):
+            self._check_reach()
+        if any(h.optional for h in self.path) or (self.without is not None and self.without.optional):
+            self._check_optional()
+
+    def _check_optional(self) -> None:
+        """An optional hop: the one hop, filters on the root only, the root's columns with the neighbour's
+        columns (NULL when there is none) or, grouped by root columns, a count of the neighbours (0 for none)."""
+        if len(self.hops) != 1 or self.without or self.above_average or self.per_group:
+            raise ValueError("an optional hop is the query's only hop")
+        if any(f.col.node != 0 or f.col.edge for f in self.filters):
+            raise ValueError("an optional hop's query filters the root only")
+        if self.having or self.order_by or self.limit or self.distinct:
+            raise ValueError("an optional hop is not ranked, deduplicated or filtered by HAVING")
+        if any(isinstance(i, Col) and i.edge for i in self.select):
+            raise ValueError("an optional hop reads no relationship attributes")
+        for a in self.aggregates:
+            if a.func is not Func.COUNT or a.col is None or a.col.node != 1:
+                raise ValueError("an optional hop counts the neighbours' column")
+        if self.aggregates and any(c.node != 0 for c in self.group_by):
+            raise ValueError("an optional hop groups by root columns")
+
+    def _check_reach(self) -> None:
+        """A variable-length hop: the one hop from one known root (a key filter), to a distinct set of the
+        entities reached (their columns, DISTINCT, or the number of different ones)."""
+        if len(self.hops) != 1 or self.without or self.above_average or self.per_group:
+            raise ValueError("a variable-length hop is the query's only hop")
+        if self.group_by or self.having or self.order_by or self.limit:
+            raise ValueError("a variable-length hop is not grouped or ordered")
+        if len(self.filters) != 1 or self.filters[0].col.node != 0 or self.filters[0].op is not Op.EQ:
+            raise ValueError("a variable-length hop starts from one root known by its key")
+        cols = all(isinstance(i, Col) and i.node == 1 and not i.edge for i in self.select) and self.distinct
+        count = (len(self.select) == 1 and isinstance(self.select[0], Agg)
+                 and self.select[0].func is Func.COUNT_DISTINCT and self.select[0].col.node == 1)
+        if not (cols or count):
+            raise ValueError("a variable-length hop returns DISTINCT columns of the reached entities or counts "
+                             "different ones")
 
     # ------------------------------------------------------------------ structure
     @property
@@ -226,7 +324,8 @@ class Query:
 
     def columns(self) -> list[Col]:
         """Every attribute reference in the query, aggregated or not."""
-        items: list[Item] = list(self.select) + [f.col for f in self.filters] + list(self.group_by)
+        items: list[Item] = (list(self.select) + [f.col for f in self.filters] + [f.col for f in self.either]
+                             + list(self.group_by))
         if self.having is not None:
             items.append(self.having.agg)
         if self.order_by is not None:
@@ -238,7 +337,14 @@ class Query:
             col = item.col if isinstance(item, Agg) else item
             if col is not None:
                 cols.append(col)
+            if isinstance(item, Agg) and item.cond is not None:
+                cols.append(item.cond.col)
         return cols
+
+    @property
+    def conditions(self) -> tuple["Filter", ...]:
+        """The filters and the conditions inside PERCENT aggregates."""
+        return self.filters + self.either + tuple(a.cond for a in self.aggregates if a.cond is not None)
 
     @property
     def edge_columns(self) -> tuple[Col, ...]:
@@ -273,6 +379,12 @@ class Query:
             rel = domain.relationship(self.per_group.hop.relationship)
             if rel.cardinality is not Cardinality.MANY_TO_ONE or not self.per_group.hop.forward:
                 raise ValueError("per_group walks an N:1 relationship forward")
+        for hop in self.hops:
+            rel = domain.relationship(hop.relationship)
+            if hop.variable and rel.source != rel.target:
+                raise ValueError(f"a variable-length hop needs a relationship from an entity to itself, not {rel.name}")
+            if hop.variable and self.filters and ents[0].attribute(self.filters[0].col.attribute).role is not Role.KEY:
+                raise ValueError("a variable-length hop starts from one root known by its key")
         for col in self.columns():
             if col.edge:
                 self.attribute(domain, col)
@@ -291,6 +403,14 @@ class Query:
             attr = ents[0].attribute(self.above_average.attribute)
             if attr.role is not Role.NUMBER or self.above_average.node != 0:
                 raise ValueError("above_average takes a numeric root attribute")
+        for c in self.columns():
+            if c.part is not None and self.attribute(domain, c).role is not Role.DATE:
+                raise ValueError(f"the {c.part} of non-date {c}")
+        for f in self.conditions:
+            if f.op is Op.YEAR and self.attribute(domain, f.col).role is not Role.DATE:
+                raise ValueError(f"the year of non-date {f.col}")
+            if f.op is Op.CONTAINS and self.attribute(domain, f.col).role not in (Role.NAME, Role.TEXT):
+                raise ValueError(f"a substring test on non-text {f.col}")
         for agg in self.aggregates + ((self.having.agg,) if self.having else ()):
             if agg.func in (Func.SUM, Func.AVG):
                 attr = self.attribute(domain, agg.col)
@@ -304,9 +424,11 @@ class Query:
     # ------------------------------------------------------------------ labels
     def features(self) -> tuple[str, ...]:
         feats: list[str] = []
-        ops = {f.op for f in self.filters}
-        if self.filters:
+        ops = {f.op for f in self.conditions}
+        if self.filters or self.either:
             feats.append("filter")
+        if self.either:
+            feats.append("or")
         if ops & {Op.LT, Op.LE, Op.GT, Op.GE, Op.NE}:
             feats.append("comparison")
         if Op.BETWEEN in ops:
@@ -319,6 +441,13 @@ class Query:
             feats.append("null")
         if ops & {Op.IS_TRUE, Op.IS_FALSE}:
             feats.append("flag")
+        parts = {c.part for c in self.columns()}
+        if Op.YEAR in ops or "year" in parts:
+            feats.append("date_part")
+        if "month" in parts:
+            feats.append("date_format")
+        if Op.CONTAINS in ops:
+            feats.append("contains")
         if self.distinct:
             feats.append("distinct")
         funcs = {a.func for a in self.aggregates}
@@ -328,8 +457,16 @@ class Query:
             feats.append("count_distinct")
         if funcs & {Func.SUM, Func.AVG, Func.MIN, Func.MAX}:
             feats.append("aggregate")
+        if Func.PERCENT in funcs:
+            feats.append("percentage")
+        if Func.PER in funcs:
+            feats.append("ratio")
+        if len(self.aggregates) > 1:
+            feats.append("multi_aggregate")
         if self.group_by:
             feats.append("group_by")
+        if len(self.group_by) > 1:
+            feats.append("group_by_multi")
         if self.having is not None:
             feats.append("having")
         if self.order_by is not None or self.limit is not None:
@@ -338,6 +475,12 @@ class Query:
             feats.append("join1")
         if len(self.hops) == 2:
             feats.append("join2")
+        if len(self.hops) == 3:
+            feats.append("join3")
+        if any(h.variable for h in self.hops):
+            feats.append("variable_length")
+        if any(h.optional for h in self.hops):
+            feats.append("optional")
         if self.without is not None:
             feats.append("anti_join")
         if self.above_average is not None:
@@ -360,6 +503,9 @@ class Query:
         pts += 2 * (self.without is not None) + 2 * (self.above_average is not None)
         pts += 4 * (self.per_group is not None)
         pts += bool(self.edge_columns)
+        pts += any(a.func in (Func.PERCENT, Func.PER) for a in self.aggregates)
+        pts += 2 * any(h.variable for h in self.hops)
+        pts += bool(self.either)
         return pts
 
     def difficulty(self) -> str:
@@ -378,8 +524,7 @@ class Query:
             "root": self.root,
             "select": [_item_dict(i) for i in self.select],
             "hops": [_hop_dict(h) for h in self.hops],
-            "filters": [{"col": _col_dict(f.col), "op": f.op.value, "values": [_value_json(v) for v in f.values]}
-                        for f in self.filters],
+            "filters": [_filter_dict(f) for f in self.filters],
             "distinct": self.distinct,
             "group_by": [_col_dict(c) for c in self.group_by],
             "having": None if self.having is None else {
@@ -393,6 +538,7 @@ class Query:
             "per_group": None if self.per_group is None else {
                 "hop": _hop_dict(self.per_group.hop), "attribute": self.per_group.attribute,
                 "descending": self.per_group.descending, "k": self.per_group.k},
+            **({"either": [_filter_dict(f) for f in self.either]} if self.either else {}),
             "features": list(self.features()),
             "difficulty": self.difficulty(),
         }
@@ -401,22 +547,25 @@ class Query:
     def from_dict(cls, d: dict) -> "Query":
         """Inverse of :meth:`to_dict` (dates come back as ISO strings only where they were strings)."""
         def col(x):
-            return Col(x["node"], x["attribute"], x.get("edge", False))
+            return Col(x["node"], x["attribute"], x.get("edge", False), x.get("part"))
+
+        def filt(f):
+            return Filter(col(f["col"]), Op(f["op"]), tuple(_value_back(v) for v in f["values"]))
 
         def item(x):
             if "func" in x:
-                return Agg(Func(x["func"]), col(x["col"]) if x.get("col") else None)
+                return Agg(Func(x["func"]), col(x["col"]) if x.get("col") else None,
+                           filt(x["cond"]) if x.get("cond") else None)
             return col(x)
 
         def hop(x):
-            return Hop(x["relationship"], x["forward"])
+            return Hop(x["relationship"], x["forward"], x.get("max_length", 1), x.get("optional", False))
 
         return cls(
             root=d["root"],
             select=tuple(item(i) for i in d["select"]),
             hops=tuple(hop(h) for h in d.get("hops", [])),
-            filters=tuple(Filter(col(f["col"]), Op(f["op"]), tuple(_value_back(v) for v in f["values"]))
-                          for f in d.get("filters", [])),
+            filters=tuple(filt(f) for f in d.get("filters", [])),
             distinct=d.get("distinct", False),
             group_by=tuple(col(c) for c in d.get("group_by", [])),
             having=None if not d.get("having") else Having(
@@ -429,20 +578,34 @@ class Query:
             per_group=None if not d.get("per_group") else PerGroup(
                 hop(d["per_group"]["hop"]), d["per_group"]["attribute"], d["per_group"]["descending"],
                 d["per_group"]["k"]),
+            either=tuple(filt(f) for f in d.get("either", [])),
         )
 
 
 def _col_dict(c: Col) -> dict:
     if c.edge:  # written only when set, so dictionaries of node columns stay as they were
         return {"node": c.node, "attribute": c.attribute, "edge": True}
+    if c.part is not None:
+        return {"node": c.node, "attribute": c.attribute, "part": c.part}
     return {"node": c.node, "attribute": c.attribute}
 
 
 def _hop_dict(h: Hop) -> dict:
-    return {"relationship": h.relationship, "forward": h.forward}
+    out = {"relationship": h.relationship, "forward": h.forward}
+    if h.variable:  # written only when set, so dictionaries of ordinary hops stay as they were
+        out["max_length"] = h.max_length
+    if h.optional:
+        out["optional"] = True
+    return out
+
+
+def _filter_dict(f: Filter) -> dict:
+    return {"col": _col_dict(f.col), "op": f.op.value, "values": [_value_json(v) for v in f.values]}
 
 
 def _item_dict(i: Item) -> dict:
+    if isinstance(i, Agg) and i.cond is not None:  # written only when set, so other aggregates stay as they were
+        return {"func": i.func.value, "col": None, "cond": _filter_dict(i.cond)}
     if isinstance(i, Agg):
         return {"func": i.func.value, "col": None if i.col is None else _col_dict(i.col)}
     return _col_dict(i)
@@ -468,5 +631,10 @@ def _value_back(v: Any) -> Value:
 ALL_FEATURES: tuple[str, ...] = (
     "projection", "filter", "comparison", "range", "in", "like", "null", "flag", "distinct", "count",
     "count_distinct", "aggregate", "group_by", "having", "order_limit", "join1", "join2", "anti_join", "nested",
-    "topk_per_group", "edge_filter", "edge_attr",
+    "topk_per_group", "edge_filter", "edge_attr", "date_part", "contains", "percentage", "multi_aggregate",
+    "date_format", "variable_length", "ratio", "join3", "optional", "group_by_multi", "or",
 )
+
+#: Features whose constructs each dialect writes in its own idiom (the data card counts their questions).
+DIALECT_FEATURES: tuple[str, ...] = ("date_part", "date_format", "contains", "flag", "percentage", "ratio",
+                                     "variable_length")

@@ -1,7 +1,8 @@
 """English questions from IR queries, with many paraphrases and the domain's own vocabulary.
 
 ``render_question(query, domain, rng)`` picks one template per construct (listing, counting, aggregating,
-grouping, ranking, anti-join, nested average, top-k per group, lookup by id) and phrases filters, paths and
+grouping, ranking, anti-join, nested average, top-k per group, lookup by id, percentages and ratios that say how
+they are rounded, breakdowns by year or month, two-column groups, walks of up to N links, optional links) and phrases filters, paths and
 columns with the domain's nouns, plurals, attribute phrases, units and relationship verbs. Conditions on a
 relationship's own attributes (a cast's billing, an enrollment's grade) hang off the verb that walks it, and
 aggregates over them are phrased per linked instance ("the total quantity over the products it contains"). Templates never use
@@ -122,6 +123,12 @@ class _Renderer:
             return self.pick([f"marked as {p}", f"with the {p} flag set", f"(flagged as {p})"])
         if op is Op.IS_FALSE:
             return self.pick([f"not marked as {p}", f"without the {p} flag", f"(not flagged as {p})"])
+        if op is Op.YEAR:
+            y = f.values[0]
+            return self.pick([f"with the {p} in {y}", f"(the {p} falling in {y})", f"dated {y} for the {p}"])
+        if op is Op.CONTAINS:
+            x = f.values[0]
+            return self.pick([f'with the {p} containing "{x}"', f'(the {p} containing "{x}" in any letter case)'])
         if op is Op.IN:
             either = " or ".join(val)
             return self.pick([f"with {a(p)} of {either}", f"(the {p} being {either})",
@@ -178,6 +185,15 @@ class _Renderer:
             x = f.values[0]
             return self.pick([f'whose {p} starts with "{x}"', f'with {a(p)} beginning with "{x}"',
                               f'whose {p} begins with the letters "{x}"'])
+        if op is Op.CONTAINS:
+            x = f.values[0]
+            return self.pick([f'whose {p} contains "{x}"', f'with "{x}" somewhere in the {p}',
+                              f'whose {p} contains "{x}", ignoring case',
+                              f'whose {p} includes the letters "{x}" in upper or lower case'])
+        if op is Op.YEAR:
+            y = f.values[0]
+            return self.pick([f"whose {p} is in {y}", f"with {a(p)} in {y}", f"whose {p} falls in {y}",
+                              f"with {a(p)} some time in {y}"])
         if op is Op.IN:
             listed = join_words(val) if len(val) > 2 else " or ".join(val)
             return self.pick([f"whose {p} is {listed}" if len(val) == 2 else f"whose {p} is one of {listed}",
@@ -209,9 +225,12 @@ class _Renderer:
 
     def conds(self, node: int, singular: bool = False) -> str:
         fs = [f for f in self.q.filters if f.col.node == node and not f.col.edge]
-        if not fs:
+        parts = [self.condition(f, singular) for f in fs]
+        if node == 0 and self.q.either:
+            parts.append("either " + " or ".join(self.condition(f, singular) for f in self.q.either))
+        if not parts:
             return ""
-        return " " + " and ".join(self.condition(f, singular) for f in fs)
+        return " " + " and ".join(parts)
 
     # ------------------------------------------------------------------ nouns and paths
     def noun(self, node: int, plural: bool = False) -> str:
@@ -270,6 +289,10 @@ class _Renderer:
     # ------------------------------------------------------------------ shapes
     def render(self) -> str:
         q = self.q
+        if q.hops and q.hops[0].variable:
+            return self.reach()
+        if q.hops and q.hops[0].optional:
+            return self.optional()
         if q.per_group is not None:
             return self.per_group()
         if q.without is not None:
@@ -329,9 +352,120 @@ class _Renderer:
                           f"What are {cols} of the {subj}?", f"Give me {cols} of every {subj_one}.",
                           f"For each {subj_one}, find {cols}.", f"Find {cols} of {subj}."])
 
+    def percentage(self, agg: Agg) -> str:
+        """The question for the share of the root's rows meeting a condition, which says how it is rounded."""
+        p, c = self.noun(0, True), self.condition(agg.cond)
+        return self.pick([f"What is the percentage of {p} {c} among all {p}, rounded to one decimal place?",
+                          f"Out of all {p}, what percentage are {p} {c}? Round to one decimal place.",
+                          f"Compute the percentage of {p} {c}, relative to all {p}, to one decimal place."])
+
+    def ratio(self) -> str:
+        """Rows per entity reached, among the entities that have at least one; says how it is rounded."""
+        roots, one, many = self.noun(0, True) + self.conds(0), self.noun(1), self.noun(1, True)
+        verb = self.verb(0, True)
+        return self.pick([f"On average, how many {roots} does {a(one)} have, counting only {many} with at least "
+                          f"one? Round to two decimal places.",
+                          f"What is the average number of {roots} per {one}, over the {many} that have any, "
+                          "rounded to two decimals?",
+                          f"How many {roots} {verb} each {one} on average (among {many} with at least one), to two "
+                          "decimal places?"])
+
+    def grouped_percent(self) -> str:
+        """Per category: the share meeting a condition, with the group's size before it when asked."""
+        q = self.q
+        p = self.noun(0, True)
+        group = self.attr(q.group_by[0]).phrase
+        pct = next(a for a in q.aggregates if a.func is Func.PERCENT)
+        c = self.condition(pct.cond)
+        if len(q.aggregates) > 1:
+            return self.pick([f"For each {group}, give the number of {p} and the percentage of them {c}, "
+                              "rounded to one decimal place.",
+                              f"List every {group} with its number of {p} and, to one decimal place, the "
+                              f"percentage of those {p} {c}.",
+                              f"Per {group}, how many {p} are there, and what percentage of them are {p} {c} "
+                              "(to one decimal place)?"])
+        return self.pick([f"For each {group}, what is the percentage of {p} {c}, rounded to one decimal place?",
+                          f"Show, per {group}, the percentage of {p} {c}, to one decimal place."])
+
+    def optional(self) -> str:
+        """Every root with its neighbours or their number, saying that roots without any are kept."""
+        q = self.q
+        roots, root = self.noun(0, True), self.noun(0)
+        subj = roots + self.conds(0)
+        many, verb, verbs = self.noun(1, True), self.verb(0, False), self.verb(0, True)
+        label = self.col_phrase(q.select[0], False)
+        if q.aggregates:
+            return self.pick([f"For every one of the {subj}, give {label} and the number of {many} it {verb}, "
+                              "with zero for those that have none.",
+                              f"List {subj} with how many {many} each one {verb}, including {roots} that "
+                              f"{verbs} none (count 0)."])
+        other = self.col_phrase(q.select[1], False)
+        return self.pick([f"List {subj} with {other} of each {self.noun(1)} they {verbs}, keeping {roots} "
+                          f"that {verbs} none (with an empty value).",
+                          f"For each of the {subj}, show {label} and {other} of every {self.noun(1)} it {verb}; "
+                          f"{a(root)} that {verb} none still appears, with nothing next to it."])
+
+    def reach(self) -> str:
+        """Entities 1..N links away from a known one: the chain is said in words, with its longest length."""
+        q = self.q
+        n = q.hops[0].max_length
+        many = self.noun(1, True)
+        verb = self.verb(0, False)
+        chain = self.pick([f"directly or through a chain of up to {n} such links",
+                           f"directly or indirectly, at most {n} steps away",
+                           f"within {n} steps, directly or through others"])
+        if isinstance(q.select[0], Agg):
+            return self.pick([f"Count the different {many} that {self.pinned()} {verb}, {chain}.",
+                              f"How many different {many} are there that {self.pinned()} {verb}, {chain}?"])
+        cols = join_words([self.col_phrase(c, False) for c in q.select])
+        return self.pick([f"List the {many} that {self.pinned()} {verb}, {chain}.",
+                          f"Which {many} are there that {self.pinned()} {verb}, {chain}?",
+                          f"Give {cols} of every {self.noun(1)} that {self.pinned()} {verb}, {chain}."])
+
+    def grouped_multi(self) -> str:
+        """Per combination of two root columns (a date's year among them, possibly)."""
+        q = self.q
+        names = [f"{c.part} of the {self.attr(c).phrase}" if c.part else self.attr(c).phrase for c in q.group_by]
+        if any(c.part == "month" for c in q.group_by):
+            names[-1] += " (as YYYY-MM)"
+        roots = self.noun(0, True) + self.conds(0)
+        agg = q.aggregates[0]
+        measure = (f"the number of {roots}" if agg.func is Func.COUNT
+                   else f"the {self.func_words(agg)} {self.attr(agg.col).phrase} of {roots}")
+        both = f"{names[0]} and {names[1]}"
+        return self.pick([f"For each combination of {both}, what is {measure}?",
+                          f"Break down {measure} by {both}.",
+                          f"Show {measure} for every pair of {both} that occurs."])
+
+    def timeline(self) -> str:
+        """Per year or month of a date, in chronological order when the query orders."""
+        q = self.q
+        key = q.group_by[0]
+        p = self.attr(key).phrase
+        roots = self.noun(0, True) + self.conds(0)
+        measure = f"the number of {roots}"
+        for x in q.aggregates[1:]:
+            measure += f" and their {self.func_words(x)} {self.attr(x.col).phrase}"
+        if key.part == "year":
+            period = self.pick([f"year of the {p}", f"{p} year"])
+        else:
+            period = self.pick([f"month of the {p} (written as year-month, like 2021-03)",
+                                f"{p} month, given as YYYY-MM"])
+        order = ""
+        if q.order_by is not None:
+            order = self.pick([", latest first", ", most recent first"] if q.order_by.descending
+                              else [", in chronological order", ", earliest first"])
+        return self.pick([f"For each {period}, what is {measure}{order}?",
+                          f"Break down {measure} by {period}{order}.",
+                          f"Show {measure} per {period}{order}."])
+
     def aggregate(self) -> str:
         q = self.q
         agg = q.aggregates[0]
+        if agg.func is Func.PERCENT:
+            return self.percentage(agg)
+        if agg.func is Func.PER:
+            return self.ratio()
         if agg.func is Func.COUNT and agg.col is None:
             if q.hops and any(f.col.node == 0 for f in q.filters):
                 # a known root: count its neighbours
@@ -421,6 +555,12 @@ class _Renderer:
         q = self.q
         key = q.group_by[0]
         agg = q.aggregates[0]
+        if any(a.func is Func.PERCENT for a in q.aggregates):
+            return self.grouped_percent()
+        if len(q.group_by) > 1:
+            return self.grouped_multi()
+        if key.part is not None:
+            return self.timeline()
         if agg.col is not None and agg.col.edge and len(q.hops) == 1 and q.having is None:
             return self.grouped_edge()
         roots = self.noun(0, True) + self.conds(0)
@@ -428,12 +568,13 @@ class _Renderer:
             group = self.attr(key).phrase
             per = self.pick([f"for each {group}", f"per {group}", f"by {group}"])
             group_plural = pluralize(group)
-            measure = self.agg_phrase(agg, roots)
+            measure = join_words([self.agg_phrase(x, roots) for x in q.aggregates])
         else:
             group = self.noun(key.node)
             per = self.pick([f"for each {group}", f"for every {group}"])
             group_plural = self.noun(key.node, True)
-            measure = self.agg_phrase(agg, f"{roots} that {self.link(True, 'it')}")
+            measure = join_words([self.agg_phrase(x, f"{roots} that {self.link(True, 'it')}")
+                                  for x in q.aggregates])
         distinct = agg.func is Func.COUNT_DISTINCT
         counted = (lambda n: ("different " if distinct else "") + (self.noun(0) if n == 1 else self.noun(0, True))
                    + self.conds(0, n == 1))

@@ -54,3 +54,27 @@ def test_sampler_rejections_are_shown_apart_from_failures(tmp_path):
     assert "## Not sampled" in text and "| LIMIT cuts through a tie | 2 |" in text
     write_card(tmp_path, card)
     assert read_card(tmp_path).not_sampled == card.not_sampled
+
+
+def test_dialect_gap_counts_questions_whose_sql_golds_differ(tmp_path):
+    texts = [  # (mysql, postgresql, features): quoting, case and layout alone are no difference
+        ("SELECT `rank`\nFROM t", 'select "rank" FROM t', ["projection"]),
+        ("SELECT a FROM t WHERE YEAR(d) = 2011", "SELECT a FROM t WHERE EXTRACT(YEAR FROM d) = 2011", ["date_part"]),
+        ("SELECT a FROM t WHERE f = TRUE", "SELECT a FROM t WHERE f", ["flag", "contains"]),
+        ("SELECT a FROM t", "SELECT a FROM t", ["projection"]),
+    ]
+    its = []
+    for k, (my, pg, feats) in enumerate(texts):
+        for d, query in (("mysql", my), ("postgresql", pg), ("cypher", "MATCH (n) RETURN n")):
+            its.append(BenchItem(id=f"{k}-{d}", db_id="company", dialect=d, question=f"q{k}", query=query,
+                                 features=feats, query_id=f"c-{k}", question_id=f"q{k}"))
+    card = make_card("bench", its)
+    assert card.dialect_gap == {"questions": 4, "mysql_postgresql_differ": 2, "mysql_postgresql_rate": 0.5,
+                                "questions_per_feature": {"date_part": 1, "date_format": 0, "contains": 1,
+                                                          "flag": 1, "percentage": 0, "ratio": 0,
+                                                          "variable_length": 0}}
+    write_card(tmp_path, card)
+    assert read_card(tmp_path).dialect_gap == card.dialect_gap
+    assert ("MySQL and PostgreSQL golds differ (whitespace, case and identifier quotes ignored) for 2 of 4 "
+            "questions (50.0%)") in card_markdown(card)
+    assert "date_part 1, date_format 0, contains 1, flag 1, percentage 0, ratio 0, variable_length 0" in card_markdown(card)

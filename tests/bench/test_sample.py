@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from momq.bench.ir import ALL_FEATURES, Agg, Col, Filter, Func, Hop, Op, Order, PerGroup, Query
-from momq.bench.sample import GENERATORS, Rejected, evaluate, sample_queries
+from momq.bench.sample import CYCLE, GENERATORS, WEIGHTS, Rejected, evaluate, sample_queries
 from tests.bench.toy_domain import TOY_DOMAIN, toy_data
 
 
@@ -16,16 +16,16 @@ def data():
 
 @pytest.fixture(scope="module")
 def sampled(data):
-    return sample_queries(data, 120, 4)
+    return sample_queries(data, 200, 4)
 
 
 def test_deterministic_for_a_seed(data, sampled):
-    assert sample_queries(data, 120, 4) == sampled
-    assert sample_queries(data, 120, 5) != sampled
+    assert sample_queries(data, 200, 4) == sampled
+    assert sample_queries(data, 200, 5) != sampled
 
 
 def test_no_duplicates_and_all_valid(sampled):
-    assert len(sampled) == 120
+    assert len(sampled) == 200
     assert len(set(sampled)) == len(sampled)
     for q in sampled:
         q.check(TOY_DOMAIN)
@@ -38,6 +38,13 @@ def test_covers_every_feature_and_several_entities(sampled):
     assert {q.difficulty() for q in sampled} >= {"easy", "medium", "hard"}
     # every construct generator contributes
     assert len(GENERATORS) >= 15
+
+
+def test_weighted_generators_get_more_turns():
+    assert set(WEIGHTS) <= set(GENERATORS)
+    for name in GENERATORS:
+        assert CYCLE.count(name) == WEIGHTS.get(name, 1)
+    assert CYCLE[: len(GENERATORS)] == GENERATORS  # every shape comes round once before any comes twice
 
 
 def test_every_answer_is_non_empty(data, sampled):

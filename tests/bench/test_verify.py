@@ -123,7 +123,7 @@ def test_relationship_attribute_queries_agree_across_four_engines(engines, datas
     """Filters, projections and aggregates over junction columns / edge properties, sampled from every dataset."""
     verdicts, failures, go = [], [], 0
     for data in datasets:
-        queries = [q for q in sample_queries(data, 200, 23) if {"edge_filter", "edge_attr"} & set(q.features())]
+        queries = [q for q in sample_queries(data, 320, 23) if {"edge_filter", "edge_attr"} & set(q.features())]
         for q in queries[:25]:
             texts = compile_all(q, data.domain)
             go += texts["ngql"].startswith("GO ")
@@ -133,4 +133,82 @@ def test_relationship_attribute_queries_agree_across_four_engines(engines, datas
                 failures.append((data.domain.name, q.features(), v.reason, v.detail, texts))
     stats = summarize(verdicts)
     assert stats["items"] >= 40 and go > 0, (stats, go)
+    assert stats["agreement"] == 1.0, (stats, failures[:5])
+
+
+def test_dialect_idiom_queries_agree_across_four_engines(engines, datasets, cypher_linter):
+    """The year of a date, case-insensitive substrings, flags, date literals and percentages: each dialect writes its
+    own idiom (YEAR / EXTRACT, DATE_FORMAT / to_char / left, LIKE / ILIKE / toLower CONTAINS, = TRUE / bare boolean,
+    '...' / DATE '...',
+    SUM(cond) / COUNT(*) FILTER / count(CASE ...), COUNT(*) / COUNT(*)::numeric), and the engines agree."""
+    idioms = {"date_part", "date_format", "contains", "flag", "percentage", "ratio"}
+    verdicts, failures, seen = [], [], set()
+    differ = 0
+    for data in datasets:
+        queries = [q for q in sample_queries(data, 300, 29) if idioms & set(q.features())]
+        for q in queries[:30]:
+            texts = compile_all(q, data.domain)
+            differ += texts["mysql"] != texts["postgresql"]
+            seen |= idioms & set(q.features())
+            v = verify(texts, data.domain.name, engines, linter=cypher_linter)
+            verdicts.append(v)
+            if not v.ok:
+                failures.append((data.domain.name, q.features(), v.reason, v.detail, texts))
+    stats = summarize(verdicts)
+    assert seen == idioms and stats["items"] >= 60, (seen, stats)
+    assert differ == stats["items"], "every idiom query reads differently in MySQL and PostgreSQL"
+    assert stats["agreement"] == 1.0, (stats, failures[:5])
+
+
+def test_long_path_queries_agree_across_four_engines(engines, datasets, cypher_linter):
+    """Entities 1..N links away along a relationship from an entity to itself (a recursive CTE in SQL,
+    ``-[:R*1..N]->`` in Cypher, ``GO 1 TO N STEPS`` in nGQL reach the same set, cycles included), three-hop
+    chains, and optional hops (LEFT JOIN / OPTIONAL MATCH: NULL neighbours and zero counts)."""
+    extra = [generate(get_domain(name), 3, 0.3) for name in ("publishing", "social")]
+    for data in extra:
+        rel, graph = to_relational(data), to_graph(data)
+        engines["mysql"].load(rel)
+        engines["postgresql"].load(rel)
+        engines["cypher"].load(graph)
+        engines["ngql"].load(graph)
+    verdicts, failures, forms, three, optional = [], [], 0, 0, 0
+    for data in [d for d in datasets if d.domain.name == "company"] + extra:
+        sampled = sample_queries(data, 400, 31)
+        queries = [q for q in sampled if "variable_length" in q.features()][:15]
+        queries += [q for q in sampled if "join3" in q.features()][:8]
+        queries += [q for q in sampled if "optional" in q.features()][:8]
+        for q in queries:
+            texts = compile_all(q, data.domain)
+            if "variable_length" in q.features():
+                forms += ("WITH RECURSIVE" in texts["mysql"] and "*1.." in texts["cypher"]
+                          and texts["ngql"].startswith("GO 1 TO "))
+            elif "optional" in q.features():
+                optional += ("LEFT JOIN" in texts["postgresql"] and "OPTIONAL MATCH" in texts["cypher"]
+                             and "OPTIONAL MATCH" in texts["ngql"])
+            else:
+                three += 1
+            v = verify(texts, data.domain.name, engines, linter=cypher_linter)
+            verdicts.append(v)
+            if not v.ok:
+                failures.append((data.domain.name, v.reason, v.detail, texts))
+    stats = summarize(verdicts)
+    assert forms >= 30 and three >= 10 and optional >= 10, (stats, forms, three, optional)
+    assert forms + three + optional == stats["items"], (stats, forms, three, optional)
+    assert stats["agreement"] == 1.0, (stats, failures[:5])
+
+
+def test_coverage_shapes_agree_across_four_engines(engines, datasets, cypher_linter):
+    """OR conditions, several aggregates in one query and grouping by two columns."""
+    shapes = {"or", "multi_aggregate", "group_by_multi"}
+    verdicts, failures, seen = [], [], set()
+    for data in datasets:
+        queries = [q for q in sample_queries(data, 300, 37) if shapes & set(q.features())]
+        for q in queries[:20]:
+            seen |= shapes & set(q.features())
+            v = verify(compile_all(q, data.domain), data.domain.name, engines, linter=cypher_linter)
+            verdicts.append(v)
+            if not v.ok:
+                failures.append((data.domain.name, q.features(), v.reason, v.detail))
+    stats = summarize(verdicts)
+    assert seen == shapes and stats["items"] >= 40, (seen, stats)
     assert stats["agreement"] == 1.0, (stats, failures[:5])

@@ -121,9 +121,37 @@ class Compiler(abc.ABC):
     def prefix(self, c: str, text: str) -> str:
         """A test that ``c`` starts with the (unquoted) ``text``."""
 
+    @abc.abstractmethod
+    def contains(self, c: str, text: str) -> str:
+        """A case-insensitive test that ``c`` contains the (unquoted, lower-case) ``text``."""
+
+    @abc.abstractmethod
+    def year_equals(self, c: str, year: int) -> str:
+        """A test that the calendar year of the date ``c`` is ``year``."""
+
+    @abc.abstractmethod
+    def date_part(self, c: str, part: str) -> str:
+        """The ``part`` (``year``: a number; ``month``: 'YYYY-MM' text) of the date ``c``."""
+
+    @abc.abstractmethod
+    def percent(self, cond: str) -> str:
+        """The percentage of the rows (of the group) meeting the condition ``cond``, rounded to one decimal."""
+
+    @abc.abstractmethod
+    def per(self, rows: str, groups: str) -> str:
+        """The count ``rows`` divided by the count ``groups``, rounded to two decimals."""
+
+    def flag(self, c: str, value: bool) -> str:
+        """A test that the boolean ``c`` is ``value``."""
+        return f"{c} {self.op_text(Op.EQ)} {self.literal(value)}"
+
     # ----------------------------------------------------------------- shared pieces
     def agg(self, a: Agg, rounded: bool = True) -> str:
         count = self.functions[Func.COUNT]
+        if a.func is Func.PERCENT:
+            return self.percent(self.condition(a.cond))
+        if a.func is Func.PER:
+            return self.per(f"{count}(*)", f"{count}(DISTINCT {self.col(a.col)})")
         if a.col is None:
             text = f"{count}(*)"
         elif a.func is Func.COUNT_DISTINCT:
@@ -153,10 +181,20 @@ class Compiler(abc.ABC):
         if op is Op.NOT_NULL:
             return f"{c} IS NOT NULL"
         if op is Op.IS_TRUE:
-            return f"{c} {self.op_text(Op.EQ)} {self.literal(True)}"
+            return self.flag(c, True)
         if op is Op.IS_FALSE:
-            return f"{c} {self.op_text(Op.EQ)} {self.literal(False)}"
+            return self.flag(c, False)
+        if op is Op.CONTAINS:
+            return self.contains(c, f.values[0])
+        if op is Op.YEAR:
+            return self.year_equals(c, f.values[0])
         raise AssertionError(op)
+
+    def disjunction(self, query: Query) -> list[str]:
+        """The query's OR conditions as one parenthesised condition (none when it has none)."""
+        if not query.either:
+            return []
+        return ["(" + " OR ".join(self.condition(f) for f in query.either) + ")"]
 
     def entities(self, query: Query) -> list[Entity]:
         self._query = query

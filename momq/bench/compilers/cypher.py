@@ -4,8 +4,11 @@
 access, string literals, the equality operator, how a known instance is pinned, and whether ORDER BY may use
 expressions (Cypher) or only returned column names (NebulaGraph). A hop whose relationship attributes the query
 reads binds a relationship variable (``-[wo:WORKS_ON]->``, initials of the relationship) and reads ``wo.attr``
-in both dialects; other hops stay anonymous. It emits read-only queries only and relies on
-no engine-specific procedure or function.
+in both dialects; other hops stay anonymous. A variable-length hop is ``-[:R*1..N]->`` on a named path, an
+optional hop an ``OPTIONAL MATCH`` after the root's MATCH and WHERE. Dates are ISO strings in our graphs, so
+their year and month are string prefixes; percentages count a ``CASE`` without ``ELSE``; rounding scales by
+10 or 100 around one-argument ``round`` (FalkorDB has no ``round(x, n)``). It emits read-only queries only and
+relies on no engine-specific procedure or function (no APOC).
 """
 
 from __future__ import annotations
@@ -61,7 +64,12 @@ class PatternCompiler(Compiler):
     def col(self, c: Col) -> str:
         if c.edge:  # edge properties are read on the relationship variable in both Cypher and nGQL MATCH
             return f"{self._edge_vars[c.node - 1]}.{c.attribute}"
-        return self.prop(self._vars[c.node], self._ents[c.node], c.attribute)
+        text = self.prop(self._vars[c.node], self._ents[c.node], c.attribute)
+        return text if c.part is None else self.date_part(text, c.part)
+
+    def date_part(self, c: str, part: str) -> str:
+        # graph dates are ISO strings 'YYYY-MM-DD': the year is their first four characters, the month seven
+        return f"toInteger(left({c}, 4))" if part == "year" else f"left({c}, 7)"
 
     def _bind_edges(self, query: Query) -> None:
         """Name the relationship of every hop whose attributes the query reads (and only those)."""
@@ -72,6 +80,14 @@ class PatternCompiler(Compiler):
     def round2(self, text: str) -> str:
         # round(x, 2) is Neo4j-only (FalkorDB's round takes one argument): scale, round, scale back
         return f"round({text} * 100) / 100.0"
+
+    def percent(self, cond: str) -> str:
+        # count() skips the NULL of an unmatched CASE; one decimal with the same scaling as round2
+        return f"round(1000.0 * count(CASE WHEN {cond} THEN 1 END) / count(*)) / 10.0"
+
+    def per(self, rows: str, groups: str) -> str:
+        # count / count is an integer division here too: a float factor first
+        return f"round(100.0 * {rows} / {groups}) / 100.0"
 
     def alias(self, i) -> str:
         return self._alias[i]
@@ -88,8 +104,14 @@ class PatternCompiler(Compiler):
             if isinstance(i, Col) and i.edge:
                 rel = query.hops[i.node - 1].relationship
                 base = f"{rel}_{i.attribute}" if i.attribute in clash else i.attribute
+            elif isinstance(i, Col) and i.part is not None:
+                base = f"{i.attribute}_{i.part}"
             elif isinstance(i, Col):
                 base = f"{self._ents[i.node].name}_{i.attribute}" if i.attribute in clash else i.attribute
+            elif i.func is Func.PERCENT:
+                base = f"percent_{i.cond.col.attribute}"
+            elif i.func is Func.PER:
+                base = "per_" + self._ents[i.col.node].name
             elif i.col is None:
                 base = "num_" + self._ents[0].plural.replace(" ", "_").replace("-", "_")
                 base = "".join(ch for ch in base if ch.isalnum() or ch == "_")
@@ -112,15 +134,31 @@ class PatternCompiler(Compiler):
     def prefix(self, c: str, text: str) -> str:
         return f"{c} STARTS WITH {self.string(text)}"
 
+    #: the lower-casing function of the dialect
+    lower_function = "toLower"
+
+    def contains(self, c: str, text: str) -> str:
+        return f"{self.lower_function}({c}) CONTAINS {self.string(text)}"
+
+    def year_equals(self, c: str, year: int) -> str:
+        # graph dates are ISO strings 'YYYY-MM-DD': the year is their first four characters
+        return f"{c} STARTS WITH {self.string(f'{int(year):04d}')}"
+
     def edge(self, hop: Hop, var: str = "") -> str:
         rel = self.domain.relationship(hop.relationship)
-        return f"-[{var}:{rel.edge_type}]->" if hop.forward else f"<-[{var}:{rel.edge_type}]-"
+        length = f"*1..{hop.max_length}" if hop.variable else ""
+        return (f"-[{var}:{rel.edge_type}{length}]->" if hop.forward
+                else f"<-[{var}:{rel.edge_type}{length}]-")
 
     def pattern(self, query: Query, path: tuple[Hop, ...], pinned: dict[int, object]) -> str:
         parts = [self.node(self._vars[0], self._ents[0], pinned.get(0))]
         for i, hop in enumerate(path, start=1):
             parts.append(self.edge(hop, self._edge_vars.get(i - 1, "")))
             parts.append(self.node(self._vars[i], self._ents[i], pinned.get(i)))
+        if any(h.variable for h in path):
+            # a named path: FalkorDB 4.16 returns wrong end nodes for an unnamed *1..N pattern (it merges paths
+            # whose ends it does not need to tell apart); Neo4j reads both forms the same
+            return unique_names(["p"], set(self._vars))[0] + " = " + "".join(parts)
         return "".join(parts)
 
     def _split_filters(self, query: Query) -> tuple[dict[int, object], list[str]]:
@@ -136,7 +174,7 @@ class PatternCompiler(Compiler):
                     conds.append(extra)
             else:
                 conds.append(self.condition(f))
-        return pinned, conds
+        return pinned, conds + self.disjunction(query)
 
     # ----------------------------------------------------------------- compile
     def compile(self, query: Query) -> str:
@@ -158,6 +196,15 @@ class PatternCompiler(Compiler):
             lines.append(f"MATCH ({other}:{ent.label})")
             lines.append(f"WITH avg({attr}) AS average")
             conds.append(f"{self.col(query.above_average)} > average")
+        if query.hops and query.hops[0].optional:
+            # the root is matched (and filtered) first; the neighbour is optional, NULL where there is none
+            lines.append("MATCH " + self.node(self._vars[0], self._ents[0], pinned.get(0)))
+            if conds:
+                lines.append("WHERE " + " AND ".join(conds))
+            lines.append(f"OPTIONAL MATCH ({self._vars[0]}){self.edge(query.hops[0])}"
+                         + self.node(self._vars[1], self._ents[1]))
+            lines += self._projection(query)
+            return "\n".join(lines)
         lines.append("MATCH " + self.pattern(query, query.hops, pinned))
         if conds:
             lines.append("WHERE " + " AND ".join(conds))

@@ -1,4 +1,9 @@
-"""MySQL 8: backticks only for reserved words; backslash is an escape character inside string literals."""
+"""MySQL 8: backticks only for reserved words; backslash is an escape character inside string literals.
+
+Idioms: ``YEAR(d)`` for the year of a date, ``DATE_FORMAT(d, '%Y-%m')`` for its month, plain ``LIKE '%x%'`` for a case-insensitive substring (MySQL's
+default collations are case-insensitive), ``flag = TRUE`` and quoted date strings compared to DATE columns,
+``SUM(condition)`` to count the rows meeting a condition (a comparison is 0 or 1) and ``/`` that never truncates.
+"""
 
 from __future__ import annotations
 
@@ -32,3 +37,15 @@ class MySQLCompiler(SqlCompiler):
 
     def string(self, text: str) -> str:
         return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    def year_of(self, c: str) -> str:
+        return f"YEAR({c})"
+
+    def percent(self, cond: str) -> str:
+        return f"ROUND(100 * SUM({cond}) / COUNT(*), 1)"
+
+    def year_month(self, c: str) -> str:
+        return f"DATE_FORMAT({c}, '%Y-%m')"
+
+    def per(self, rows: str, groups: str) -> str:
+        return f"ROUND({rows} / {groups}, 2)"

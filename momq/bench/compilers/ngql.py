@@ -2,7 +2,8 @@
 
 - The properties of one vertex known by its VID: ``FETCH PROP ON Tag "vid" YIELD Tag.prop AS ...``.
 - Neighbours of one known vertex along one edge type: ``GO FROM "vid" OVER EDGE [REVERSELY] WHERE $$... YIELD``,
-  piped into ``| YIELD count(*)`` for counts; the edge's own properties as ``EDGE.prop`` in WHERE and YIELD.
+  piped into ``| YIELD count(*)`` for counts; the edge's own properties as ``EDGE.prop`` in WHERE and YIELD;
+  vertices 1 to N links away: ``GO 1 TO N STEPS FROM "vid" OVER EDGE [REVERSELY] YIELD DISTINCT $$...``.
 - Attribute filters on one tag: ``LOOKUP ON Tag WHERE Tag.prop ... YIELD Tag.prop AS ...`` (only operators
   LOOKUP supports: comparisons, ranges and STARTS WITH; no IN, no NULL tests, no flags).
 - Everything else: MATCH with ``v.Tag.prop`` access, ``e.prop`` on a bound edge variable, ``id(v) == "vid"`` for
@@ -44,6 +45,8 @@ class NGQLCompiler(PatternCompiler):
     def op_text(self, op: Op) -> str:
         return {Op.EQ: "==", Op.NE: "!="}.get(op, op.value)
 
+    lower_function = "lower"
+
     # ----------------------------------------------------------------- compile
     def compile(self, query: Query) -> str:
         ents = self.entities(query)
@@ -56,7 +59,7 @@ class NGQLCompiler(PatternCompiler):
     @staticmethod
     def _plain(query: Query) -> bool:
         return (query.without is None and query.above_average is None and query.per_group is None
-                and not query.group_by and query.order_by is None and query.limit is None)
+                and not query.group_by and query.order_by is None and query.limit is None and not query.either)
 
     def _native_aliases(self, query: Query) -> None:
         self._vars = ["v"] * len(self._ents)
@@ -78,12 +81,14 @@ class NGQLCompiler(PatternCompiler):
 
     def _go(self, query: Query, ents: list[Entity]) -> str | None:
         key = self.key_filter(query, ents)
-        if key is None or len(query.hops) != 1 or not self._plain(query):
+        if key is None or len(query.hops) != 1 or not self._plain(query) or query.hops[0].optional:
             return None
         if any(f.col.node != 1 for f in query.filters if f is not key):
             return None
         counts = query.select == (Agg(Func.COUNT),)
-        if not counts and not all(isinstance(i, Col) and i.node == 1 for i in query.select):
+        reached = query.hops[0].variable and len(query.select) == 1 and isinstance(query.select[0], Agg) \
+            and query.select[0].func is Func.COUNT_DISTINCT
+        if not counts and not reached and not all(isinstance(i, Col) and i.node == 1 for i in query.select):
             return None
         if any(f.col.node == 1 and not f.col.edge and ents[1].attribute(f.col.attribute).role is Role.KEY
                for f in query.filters if f is not key):
@@ -91,7 +96,8 @@ class NGQLCompiler(PatternCompiler):
         self._native_aliases(query)
         hop = query.hops[0]
         rel = self.domain.relationship(hop.relationship)
-        text = f"GO FROM {self.vid(ents[0], key.values[0])} OVER {rel.edge_type}"
+        steps = f"1 TO {hop.max_length} STEPS " if hop.variable else ""
+        text = f"GO {steps}FROM {self.vid(ents[0], key.values[0])} OVER {rel.edge_type}"
         text += "" if hop.forward else " REVERSELY"
         self._vars = ["$^", "$$"]
         self._edge_vars = {0: rel.edge_type}  # GO reads edge properties as EDGE_TYPE.prop
@@ -100,6 +106,8 @@ class NGQLCompiler(PatternCompiler):
             text += " WHERE " + " AND ".join(conds)
         if counts:
             return text + f" YIELD id($$) AS vid | YIELD count(*) AS {self.alias(query.select[0])}"
+        if reached:  # GO yields one row per edge walked: count the different destinations
+            return text + f" YIELD DISTINCT id($$) AS vid | YIELD count(*) AS {self.alias(query.select[0])}"
         distinct = "DISTINCT " if query.distinct else ""
         return text + f" YIELD {distinct}{self._yield_cols(query, self.col)}"
 
@@ -135,7 +143,8 @@ class NGQLCompiler(PatternCompiler):
     def col(self, c: Col) -> str:
         var = self._vars[c.node]
         if var in ("$^", "$$") and not c.edge:
-            return f"{var}.{self._ents[c.node].label}.{c.attribute}"
+            text = f"{var}.{self._ents[c.node].label}.{c.attribute}"
+            return text if c.part is None else self.date_part(text, c.part)
         return super().col(c)
 
     def _anti(self, query: Query) -> str:

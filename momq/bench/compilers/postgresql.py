@@ -1,6 +1,14 @@
-"""PostgreSQL: double quotes only for reserved words; standard strings (a backslash is an ordinary character)."""
+"""PostgreSQL: double quotes only for reserved words; standard strings (a backslash is an ordinary character).
+
+Idioms: ``EXTRACT(YEAR FROM d)`` for the year of a date, ``to_char(d, 'YYYY-MM')`` for its month, ``ILIKE`` for a case-insensitive substring (``LIKE``
+is case-sensitive here), typed ``DATE '...'`` literals, bare boolean tests (``WHERE flag`` / ``WHERE NOT flag``)
+``COUNT(*) FILTER (WHERE ...)`` for the rows meeting a condition, ``100.0 *`` or ``::numeric`` before a division of
+counts (integer division truncates here) and ``ROUND(x::numeric, 2)`` where an average of a double would have no two-argument ROUND.
+"""
 
 from __future__ import annotations
+
+import datetime as _dt
 
 from momq.bench.compilers.sql import SqlCompiler
 from momq.schema.types import ValueType
@@ -30,3 +38,25 @@ class PostgreSQLCompiler(SqlCompiler):
             if self.attribute(a.col).type is ValueType.FLOAT:
                 text = f"ROUND({text[len('ROUND('):-len(', 2)')]}::numeric, 2)"
         return text
+
+    like_ci = "ILIKE"
+
+    def year_of(self, c: str) -> str:
+        return f"EXTRACT(YEAR FROM {c})"
+
+    def literal(self, value) -> str:
+        if isinstance(value, _dt.date):
+            return f"DATE '{value.isoformat()}'"
+        return super().literal(value)
+
+    def flag(self, c: str, value: bool) -> str:
+        return c if value else f"NOT {c}"
+
+    def percent(self, cond: str) -> str:
+        return f"ROUND(100.0 * COUNT(*) FILTER (WHERE {cond}) / COUNT(*), 1)"
+
+    def year_month(self, c: str) -> str:
+        return f"to_char({c}, 'YYYY-MM')"
+
+    def per(self, rows: str, groups: str) -> str:
+        return f"ROUND({rows}::numeric / {groups}, 2)"

@@ -1,7 +1,8 @@
 """The relational compiler shared by MySQL and PostgreSQL: SELECT with joins, NOT EXISTS, subqueries, windows.
 
-The two dialects differ here only in identifier quoting and string-literal escaping, which the subclasses in
-``mysql.py`` and ``postgresql.py`` define. Single-table queries use bare column names; joins use short table
+The two dialects differ in identifier quoting, string-literal escaping and their idioms (date literals, date
+parts, boolean tests, case-insensitive matching, rounding), which the subclasses in ``mysql.py`` and
+``postgresql.py`` define. Single-table queries use bare column names; joins use short table
 aliases (initials of the table name). It does not handle dialect features the IR does not need.
 """
 
@@ -47,6 +48,8 @@ class SqlCompiler(Compiler):
         ents = self.entities(query)
         if query.per_group is not None:
             return self._per_group(query, ents)
+        if query.hops and query.hops[0].variable:
+            return self._reach(query, ents)
         single = len(ents) == 1 and query.without is None
         self._aliases = [None] if single else self._alias_nodes(ents)
         self._junctions = self._junction_aliases(query)
@@ -56,7 +59,7 @@ class SqlCompiler(Compiler):
         lines.append(f"SELECT {'DISTINCT ' if query.distinct else ''}{items}")
         lines.append(f"FROM {self.table_ref(ents[0].name, self._aliases[0])}")
         lines += self._joins(query, ents)
-        conds = [self.condition(f) for f in implicit_filters(query, ents)]
+        conds = [self.condition(f) for f in implicit_filters(query, ents)] + self.disjunction(query)
         if query.without is not None:
             conds.append(self._anti(query.without, ents[0]))
         if query.above_average is not None:
@@ -86,7 +89,8 @@ class SqlCompiler(Compiler):
             return f"{self._junctions[c.node - 1]}.{self.ident(c.attribute)}"
         alias = self._aliases[c.node]
         name = self.ident(c.attribute)
-        return name if alias is None else f"{alias}.{name}"
+        text = name if alias is None else f"{alias}.{name}"
+        return text if c.part is None else self.date_part(text, c.part)
 
     def round2(self, text: str) -> str:
         return f"ROUND({text}, 2)"
@@ -104,21 +108,43 @@ class SqlCompiler(Compiler):
     def prefix(self, c: str, text: str) -> str:
         return f"{c} LIKE {self.string(_like_escape(text) + '%')}"
 
+    def contains(self, c: str, text: str) -> str:
+        return f"{c} {self.like_ci} {self.string('%' + _like_escape(text) + '%')}"
+
+    def year_equals(self, c: str, year: int) -> str:
+        return f"{self.year_of(c)} = {int(year)}"
+
+    # ----------------------------------------------------------------- dialect idioms
+    #: the operator of a case-insensitive LIKE
+    like_ci: str = "LIKE"
+
+    def year_of(self, c: str) -> str:
+        """The calendar year of a date expression."""
+        raise NotImplementedError
+
+    def date_part(self, c: str, part: str) -> str:
+        return self.year_of(c) if part == "year" else self.year_month(c)
+
+    def year_month(self, c: str) -> str:
+        """A date expression formatted as 'YYYY-MM' text."""
+        raise NotImplementedError
+
     # ----------------------------------------------------------------- joins
     def _hop_join(self, hop: Hop, here: str, there: str, ents_here: Entity, ents_there: Entity,
                   junction_alias: str | None) -> list[str]:
         rel = self.domain.relationship(hop.relationship)
         q = self.ident
+        join = "LEFT JOIN" if hop.optional else "JOIN"
         if rel.cardinality is Cardinality.MANY_TO_ONE:
             if hop.forward:  # here holds the foreign key
-                return [f"JOIN {self.table_ref(ents_there.name, there)} "
+                return [f"{join} {self.table_ref(ents_there.name, there)} "
                         f"ON {there}.{q(ents_there.key.name)} = {here}.{q(rel.fk_column)}"]
-            return [f"JOIN {self.table_ref(ents_there.name, there)} "
+            return [f"{join} {self.table_ref(ents_there.name, there)} "
                     f"ON {there}.{q(rel.fk_column)} = {here}.{q(ents_here.key.name)}"]
         near, far = (rel.source_column, rel.target_column) if hop.forward else (rel.target_column, rel.source_column)
         j = junction_alias
-        return [f"JOIN {self.table_ref(rel.name, j)} ON {j}.{q(near)} = {here}.{q(ents_here.key.name)}",
-                f"JOIN {self.table_ref(ents_there.name, there)} ON {there}.{q(ents_there.key.name)} = {j}.{q(far)}"]
+        return [f"{join} {self.table_ref(rel.name, j)} ON {j}.{q(near)} = {here}.{q(ents_here.key.name)}",
+                f"{join} {self.table_ref(ents_there.name, there)} ON {there}.{q(ents_there.key.name)} = {j}.{q(far)}"]
 
     def _junction_aliases(self, query: Query) -> list[str | None]:
         """The alias of each hop's junction table (None for an N:1 hop), clear of the node aliases."""
@@ -165,6 +191,45 @@ class SqlCompiler(Compiler):
         else:  # rows: break ties by every node's key
             terms += [self.col(Col(i, e.key.name)) for i, e in enumerate(ents)]
         return terms
+
+    # ----------------------------------------------------------------- variable-length hops
+    def _reach(self, query: Query, ents: list[Entity]) -> str:
+        """A recursive CTE of the entities reached in 1..N links from the known root (with their depth, so that
+        it stops), joined back to the table for their columns or counted."""
+        hop = query.hops[0]
+        rel = self.domain.relationship(hop.relationship)
+        ent = ents[0]
+        q = self.ident
+        table, key = q(ent.name), q(ent.key.name)
+        start = self.literal(query.filters[0].values[0])
+        n = hop.max_length
+        if rel.cardinality is Cardinality.MANY_TO_ONE:
+            fk = q(rel.fk_column)
+            if hop.forward:  # up the foreign key: from a row to the row it points at
+                seed = f"SELECT {fk}, 1 FROM {table} WHERE {key} = {start} AND {fk} IS NOT NULL"
+                step = (f"SELECT x.{fk}, r.depth + 1 FROM reach AS r JOIN {table} AS x ON x.{key} = r.id "
+                        f"WHERE r.depth < {n} AND x.{fk} IS NOT NULL")
+            else:  # down the foreign key: the rows that point at the current ones
+                seed = f"SELECT {key}, 1 FROM {table} WHERE {fk} = {start}"
+                step = (f"SELECT x.{key}, r.depth + 1 FROM reach AS r JOIN {table} AS x ON x.{fk} = r.id "
+                        f"WHERE r.depth < {n}")
+        else:
+            near, far = (rel.source_column, rel.target_column) if hop.forward else (rel.target_column,
+                                                                                    rel.source_column)
+            link = q(rel.name)
+            seed = f"SELECT {q(far)}, 1 FROM {link} WHERE {q(near)} = {start}"
+            step = (f"SELECT x.{q(far)}, r.depth + 1 FROM reach AS r JOIN {link} AS x ON x.{q(near)} = r.id "
+                    f"WHERE r.depth < {n}")
+        lines = ["WITH RECURSIVE reach (id, depth) AS (", f"  {seed}", "  UNION ALL", f"  {step}", ")"]
+        if query.distinct:
+            t = unique_names([initials(ent.name)], {"r", "x"})[0]
+            self._ents, self._aliases, self._junctions = ents, [None, t], [None]
+            lines.append("SELECT DISTINCT " + ", ".join(self.col(c) for c in query.select))
+            lines.append(f"FROM reach AS r JOIN {table} AS {t} ON {t}.{key} = r.id")
+        else:
+            lines.append("SELECT COUNT(DISTINCT id)")
+            lines.append("FROM reach")
+        return "\n".join(lines)
 
     # ----------------------------------------------------------------- top-k per group
     def _per_group(self, query: Query, ents: list[Entity]) -> str:

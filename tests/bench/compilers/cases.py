@@ -52,6 +52,48 @@ CASES: dict[str, Query] = {
     "edge_sum": Query("project", (Col(0, "title"), Agg(Func.SUM, Col(1, "hours", edge=True))),
                       hops=(Hop("works_on", False),), group_by=(Col(0, "title"),),
                       order_by=Order(Agg(Func.SUM, Col(1, "hours", edge=True))), limit=3),
+    # dialect idioms: the year of a date, a case-insensitive substring, a false flag next to a date comparison
+    "year_contains": Query("employee", (Col(0, "name"),), filters=(
+        Filter(Col(0, "hire_date"), Op.YEAR, (2011,)), Filter(Col(0, "name"), Op.CONTAINS, ("ann",)))),
+    "neighbours_contains": Query("department", (Col(1, "name"),), hops=(Hop("works_in", False),),
+                                 filters=(Filter(Col(0, "id"), Op.EQ, (3,)), Filter(Col(1, "name"), Op.CONTAINS, ("li",)))),
+    "flag_false_date": Query("employee", (Col(0, "name"),), filters=(
+        Filter(Col(0, "is_remote"), Op.IS_FALSE), Filter(Col(0, "hire_date"), Op.LT, (dt.date(2012, 1, 1),)))),
+    "join_year_count": Query("department", (Col(0, "name"), Agg(Func.COUNT)), hops=(Hop("works_in", False),),
+                             filters=(Filter(Col(1, "hire_date"), Op.YEAR, (2012,)),), group_by=(Col(0, "name"),)),
+    # a percentage of the rows meeting a condition, overall and per group next to the group's size
+    "percent_flag": Query("employee", (Agg(Func.PERCENT, cond=Filter(Col(0, "is_remote"), Op.IS_TRUE)),)),
+    "percent_grouped": Query("employee", (Col(0, "title"), Agg(Func.COUNT),
+                                          Agg(Func.PERCENT, cond=Filter(Col(0, "hire_date"), Op.YEAR, (2011,)))),
+                             group_by=(Col(0, "title"),)),
+    # breakdowns by a date's year (in order, with an average) and by its month
+    "by_year": Query("employee", (Col(0, "hire_date", part="year"), Agg(Func.COUNT), Agg(Func.AVG, Col(0, "salary"))),
+                     group_by=(Col(0, "hire_date", part="year"),), order_by=Order(Col(0, "hire_date", part="year"))),
+    "by_month": Query("project", (Col(0, "start_date", part="month"), Agg(Func.COUNT)),
+                      filters=(Filter(Col(0, "status"), Op.EQ, ("active",)),),
+                      group_by=(Col(0, "start_date", part="month"),)),
+    # variable-length hops from a known employee: down the reporting line (names), up it (a count)
+    "reach_down": Query("employee", (Col(1, "name"),), hops=(Hop("reports_to", False, 3),),
+                        filters=(Filter(Col(0, "id"), Op.EQ, (1,)),), distinct=True),
+    "reach_up_count": Query("employee", (Agg(Func.COUNT_DISTINCT, Col(1, "id")),), hops=(Hop("reports_to", True, 2),),
+                            filters=(Filter(Col(0, "id"), Op.EQ, (40,)),)),
+    # employees per department (those with any), where a division of counts truncates in PostgreSQL
+    "per_department": Query("employee", (Agg(Func.PER, Col(1, "id")),), hops=(Hop("works_in"),),
+                            filters=(Filter(Col(0, "is_remote"), Op.IS_TRUE),)),
+    # three hops: the departments owning a project that someone in a given department works on
+    "join3": Query("department", (Col(3, "name"),), hops=(Hop("works_in", False), Hop("works_on"), Hop("owned_by")),
+                   filters=(Filter(Col(0, "name"), Op.EQ, ("Research",)),), distinct=True),
+    # optional hops: every department in Lyon with its employees' names (NULL for none), and how many (0 for none)
+    "optional_names": Query("department", (Col(0, "name"), Col(1, "name")), hops=(Hop("works_in", False, optional=True),),
+                            filters=(Filter(Col(0, "city"), Op.EQ, ("Lyon",)),)),
+    "optional_count": Query("project", (Col(0, "title"), Agg(Func.COUNT, Col(1, "id"))),
+                            hops=(Hop("works_on", False, optional=True),), group_by=(Col(0, "title"),)),
+    # grouping by two columns: a category and a date's year
+    "group_two": Query("employee", (Col(0, "title"), Col(0, "hire_date", part="year"), Agg(Func.COUNT)),
+                       group_by=(Col(0, "title"), Col(0, "hire_date", part="year"))),
+    # an OR of two root conditions next to an AND filter
+    "or_filters": Query("employee", (Col(0, "name"),), filters=(Filter(Col(0, "is_remote"), Op.IS_TRUE),),
+                        either=(Filter(Col(0, "title"), Op.EQ, ("Analyst",)), Filter(Col(0, "salary"), Op.GT, (90000,)))),
 }
 
 

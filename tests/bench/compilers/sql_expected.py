@@ -1,7 +1,8 @@
 """The expected text of the toy compile cases in both SQL dialects.
 
-On the toy domain (no reserved identifiers, no rounding of doubles) MySQL and PostgreSQL text is the same, so one
-table serves both dialect files; where the dialects differ (quoting, casts before ROUND) each file tests it.
+``SQL_EXPECTED`` holds the text the two dialects share; ``MYSQL_ONLY`` and ``POSTGRES_ONLY`` the cases whose
+idioms differ (date parts, case-insensitive matching, date literals, boolean tests). Quoting and casts before
+ROUND are tested in each dialect's file.
 """
 
 SQL_EXPECTED = {
@@ -93,4 +94,151 @@ JOIN employee AS e ON e.id = wo.employee_id
 GROUP BY p.title
 ORDER BY SUM(wo.hours), p.title
 LIMIT 3""",
+    "reach_down": """\
+WITH RECURSIVE reach (id, depth) AS (
+  SELECT id, 1 FROM employee WHERE manager_id = 1
+  UNION ALL
+  SELECT x.id, r.depth + 1 FROM reach AS r JOIN employee AS x ON x.manager_id = r.id WHERE r.depth < 3
+)
+SELECT DISTINCT e.name
+FROM reach AS r JOIN employee AS e ON e.id = r.id""",
+    "reach_up_count": """\
+WITH RECURSIVE reach (id, depth) AS (
+  SELECT manager_id, 1 FROM employee WHERE id = 40 AND manager_id IS NOT NULL
+  UNION ALL
+  SELECT x.manager_id, r.depth + 1 FROM reach AS r JOIN employee AS x ON x.id = r.id WHERE r.depth < 2 AND x.manager_id IS NOT NULL
+)
+SELECT COUNT(DISTINCT id)
+FROM reach""",
+    "join3": """\
+SELECT DISTINCT d2.name
+FROM department AS d
+JOIN employee AS e ON e.department_id = d.id
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+JOIN department AS d2 ON d2.id = p.department_id
+WHERE d.name = 'Research'""",
+    "optional_names": """\
+SELECT d.name, e.name
+FROM department AS d
+LEFT JOIN employee AS e ON e.department_id = d.id
+WHERE d.city = 'Lyon'""",
+    "optional_count": """\
+SELECT p.title, COUNT(e.id)
+FROM project AS p
+LEFT JOIN works_on AS wo ON wo.project_id = p.id
+LEFT JOIN employee AS e ON e.id = wo.employee_id
+GROUP BY p.title""",
+}
+
+MYSQL_ONLY = {
+    "year_contains": """\
+SELECT name
+FROM employee
+WHERE YEAR(hire_date) = 2011 AND name LIKE '%ann%'""",
+    "neighbours_contains": """\
+SELECT e.name
+FROM department AS d
+JOIN employee AS e ON e.department_id = d.id
+WHERE d.id = 3 AND e.name LIKE '%li%'""",
+    "flag_false_date": """\
+SELECT name
+FROM employee
+WHERE is_remote = FALSE AND hire_date < '2012-01-01'""",
+    "join_year_count": """\
+SELECT d.name, COUNT(*)
+FROM department AS d
+JOIN employee AS e ON e.department_id = d.id
+WHERE YEAR(e.hire_date) = 2012
+GROUP BY d.name""",
+    "percent_flag": """\
+SELECT ROUND(100 * SUM(is_remote = TRUE) / COUNT(*), 1)
+FROM employee""",
+    "percent_grouped": """\
+SELECT title, COUNT(*), ROUND(100 * SUM(YEAR(hire_date) = 2011) / COUNT(*), 1)
+FROM employee
+GROUP BY title""",
+    "by_year": """\
+SELECT YEAR(hire_date), COUNT(*), ROUND(AVG(salary), 2)
+FROM employee
+GROUP BY YEAR(hire_date)
+ORDER BY YEAR(hire_date)""",
+    "by_month": """\
+SELECT DATE_FORMAT(start_date, '%Y-%m'), COUNT(*)
+FROM project
+WHERE status = 'active'
+GROUP BY DATE_FORMAT(start_date, '%Y-%m')""",
+    "per_department": """\
+SELECT ROUND(COUNT(*) / COUNT(DISTINCT d.id), 2)
+FROM employee AS e
+JOIN department AS d ON d.id = e.department_id
+WHERE e.is_remote = TRUE""",
+    "group_two": """\
+SELECT title, YEAR(hire_date), COUNT(*)
+FROM employee
+GROUP BY title, YEAR(hire_date)""",
+    "or_filters": """\
+SELECT name
+FROM employee
+WHERE is_remote = TRUE AND (title = 'Analyst' OR salary > 90000)""",
+}
+
+POSTGRES_ONLY = {
+    "apostrophe_and_flag": """\
+SELECT name
+FROM employee
+WHERE name = 'Ann O''Brien' AND is_remote""",
+    "count_range": """\
+SELECT COUNT(*)
+FROM employee
+WHERE hire_date BETWEEN DATE '2011-01-01' AND DATE '2012-12-31'""",
+    "year_contains": """\
+SELECT name
+FROM employee
+WHERE EXTRACT(YEAR FROM hire_date) = 2011 AND name ILIKE '%ann%'""",
+    "neighbours_contains": """\
+SELECT e.name
+FROM department AS d
+JOIN employee AS e ON e.department_id = d.id
+WHERE d.id = 3 AND e.name ILIKE '%li%'""",
+    "flag_false_date": """\
+SELECT name
+FROM employee
+WHERE NOT is_remote AND hire_date < DATE '2012-01-01'""",
+    "join_year_count": """\
+SELECT d.name, COUNT(*)
+FROM department AS d
+JOIN employee AS e ON e.department_id = d.id
+WHERE EXTRACT(YEAR FROM e.hire_date) = 2012
+GROUP BY d.name""",
+    "percent_flag": """\
+SELECT ROUND(100.0 * COUNT(*) FILTER (WHERE is_remote) / COUNT(*), 1)
+FROM employee""",
+    "percent_grouped": """\
+SELECT title, COUNT(*), ROUND(100.0 * COUNT(*) FILTER (WHERE EXTRACT(YEAR FROM hire_date) = 2011) / COUNT(*), 1)
+FROM employee
+GROUP BY title""",
+    "by_year": """\
+SELECT EXTRACT(YEAR FROM hire_date), COUNT(*), ROUND(AVG(salary), 2)
+FROM employee
+GROUP BY EXTRACT(YEAR FROM hire_date)
+ORDER BY EXTRACT(YEAR FROM hire_date)""",
+    "by_month": """\
+SELECT to_char(start_date, 'YYYY-MM'), COUNT(*)
+FROM project
+WHERE status = 'active'
+GROUP BY to_char(start_date, 'YYYY-MM')""",
+    "per_department": """\
+SELECT ROUND(COUNT(*)::numeric / COUNT(DISTINCT d.id), 2)
+FROM employee AS e
+JOIN department AS d ON d.id = e.department_id
+WHERE e.is_remote""",
+    "group_two": """\
+SELECT title, EXTRACT(YEAR FROM hire_date), COUNT(*)
+FROM employee
+GROUP BY title, EXTRACT(YEAR FROM hire_date)""",
+    "or_filters": """\
+SELECT name
+FROM employee
+WHERE is_remote AND (title = 'Analyst' OR salary > 90000)""",
 }

@@ -82,6 +82,68 @@ MATCH (p:Project)<-[wo:WORKS_ON]-(e:Employee)
 RETURN p.title AS title, sum(wo.hours) AS sum_hours
 ORDER BY sum_hours, title
 LIMIT 3""",
+    "year_contains": """\
+MATCH (e:Employee)
+WHERE e.hire_date STARTS WITH '2011' AND toLower(e.name) CONTAINS 'ann'
+RETURN e.name AS name""",
+    "neighbours_contains": """\
+MATCH (d:Department {id: 3})<-[:WORKS_IN]-(e:Employee)
+WHERE toLower(e.name) CONTAINS 'li'
+RETURN e.name AS name""",
+    "flag_false_date": """\
+MATCH (e:Employee)
+WHERE e.is_remote = false AND e.hire_date < '2012-01-01'
+RETURN e.name AS name""",
+    "join_year_count": """\
+MATCH (d:Department)<-[:WORKS_IN]-(e:Employee)
+WHERE e.hire_date STARTS WITH '2012'
+RETURN d.name AS name, count(*) AS num_departments""",
+    "percent_flag": """\
+MATCH (e:Employee)
+RETURN round(1000.0 * count(CASE WHEN e.is_remote = true THEN 1 END) / count(*)) / 10.0 AS percent_is_remote""",
+    "percent_grouped": """\
+MATCH (e:Employee)
+RETURN e.title AS title, count(*) AS num_employees, \
+round(1000.0 * count(CASE WHEN e.hire_date STARTS WITH '2011' THEN 1 END) / count(*)) / 10.0 AS percent_hire_date""",
+    "by_year": """\
+MATCH (e:Employee)
+RETURN toInteger(left(e.hire_date, 4)) AS hire_date_year, count(*) AS num_employees, \
+round(avg(e.salary) * 100) / 100.0 AS avg_salary
+ORDER BY hire_date_year""",
+    "by_month": """\
+MATCH (p:Project)
+WHERE p.status = 'active'
+RETURN left(p.start_date, 7) AS start_date_month, count(*) AS num_projects""",
+    "reach_down": """\
+MATCH p = (e:Employee {id: 1})<-[:REPORTS_TO*1..3]-(e2:Employee)
+RETURN DISTINCT e2.name AS name""",
+    "reach_up_count": """\
+MATCH p = (e:Employee {id: 40})-[:REPORTS_TO*1..2]->(e2:Employee)
+RETURN count(DISTINCT e2.id) AS count_distinct_id""",
+    "per_department": """\
+MATCH (e:Employee)-[:WORKS_IN]->(d:Department)
+WHERE e.is_remote = true
+RETURN round(100.0 * count(*) / count(DISTINCT d.id)) / 100.0 AS per_department""",
+    "join3": """\
+MATCH (d:Department)<-[:WORKS_IN]-(e:Employee)-[:WORKS_ON]->(p:Project)-[:OWNED_BY]->(d2:Department)
+WHERE d.name = 'Research'
+RETURN DISTINCT d2.name AS name""",
+    "optional_names": """\
+MATCH (d:Department)
+WHERE d.city = 'Lyon'
+OPTIONAL MATCH (d)<-[:WORKS_IN]-(e:Employee)
+RETURN d.name AS department_name, e.name AS employee_name""",
+    "optional_count": """\
+MATCH (p:Project)
+OPTIONAL MATCH (p)<-[:WORKS_ON]-(e:Employee)
+RETURN p.title AS title, count(e.id) AS count_id""",
+    "group_two": """\
+MATCH (e:Employee)
+RETURN e.title AS title, toInteger(left(e.hire_date, 4)) AS hire_date_year, count(*) AS num_employees""",
+    "or_filters": """\
+MATCH (e:Employee)
+WHERE e.is_remote = true AND (e.title = 'Analyst' OR e.salary > 90000)
+RETURN e.name AS name""",
 }
 
 

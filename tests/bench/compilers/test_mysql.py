@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from momq.bench.compilers import compile_query
 from tests.bench.compilers.cases import table_tests
-from tests.bench.compilers.sql_expected import SQL_EXPECTED
+from tests.bench.compilers.sql_expected import MYSQL_ONLY, SQL_EXPECTED
 
-EXPECTED = SQL_EXPECTED
+EXPECTED = {**SQL_EXPECTED, **MYSQL_ONLY}
 
 
 test_every_case_has_an_expectation, test_compile_table = table_tests("mysql", EXPECTED)

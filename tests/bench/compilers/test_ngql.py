@@ -76,6 +76,66 @@ MATCH (p:Project)<-[wo:WORKS_ON]-(e:Employee)
 RETURN p.Project.title AS title, sum(wo.hours) AS sum_hours
 ORDER BY sum_hours, title
 LIMIT 3""",
+    "year_contains": """\
+MATCH (e:Employee)
+WHERE e.Employee.hire_date STARTS WITH "2011" AND lower(e.Employee.name) CONTAINS "ann"
+RETURN e.Employee.name AS name""",
+    "neighbours_contains": \
+        'GO FROM "department_3" OVER WORKS_IN REVERSELY WHERE lower($$.Employee.name) CONTAINS "li" '
+        'YIELD $$.Employee.name AS name',
+    "flag_false_date": """\
+MATCH (e:Employee)
+WHERE e.Employee.is_remote == false AND e.Employee.hire_date < "2012-01-01"
+RETURN e.Employee.name AS name""",
+    "join_year_count": """\
+MATCH (d:Department)<-[:WORKS_IN]-(e:Employee)
+WHERE e.Employee.hire_date STARTS WITH "2012"
+RETURN d.Department.name AS name, count(*) AS num_departments""",
+    "percent_flag": """\
+MATCH (e:Employee)
+RETURN round(1000.0 * count(CASE WHEN e.Employee.is_remote == true THEN 1 END) / count(*)) / 10.0 AS percent_is_remote""",
+    "percent_grouped": """\
+MATCH (e:Employee)
+RETURN e.Employee.title AS title, count(*) AS num_employees, \
+round(1000.0 * count(CASE WHEN e.Employee.hire_date STARTS WITH "2011" THEN 1 END) / count(*)) / 10.0 \
+AS percent_hire_date""",
+    "by_year": """\
+MATCH (e:Employee)
+RETURN toInteger(left(e.Employee.hire_date, 4)) AS hire_date_year, count(*) AS num_employees, \
+round(avg(e.Employee.salary) * 100) / 100.0 AS avg_salary
+ORDER BY hire_date_year""",
+    "by_month": """\
+MATCH (p:Project)
+WHERE p.Project.status == "active"
+RETURN left(p.Project.start_date, 7) AS start_date_month, count(*) AS num_projects""",
+    "reach_down": 'GO 1 TO 3 STEPS FROM "employee_1" OVER REPORTS_TO REVERSELY YIELD DISTINCT $$.Employee.name AS name',
+    "reach_up_count": 'GO 1 TO 2 STEPS FROM "employee_40" OVER REPORTS_TO YIELD DISTINCT id($$) AS vid '
+                      '| YIELD count(*) AS count_distinct_id',
+    "per_department": """\
+MATCH (e:Employee)-[:WORKS_IN]->(d:Department)
+WHERE e.Employee.is_remote == true
+RETURN round(100.0 * count(*) / count(DISTINCT d.Department.id)) / 100.0 AS per_department""",
+    "join3": """\
+MATCH (d:Department)<-[:WORKS_IN]-(e:Employee)-[:WORKS_ON]->(p:Project)-[:OWNED_BY]->(d2:Department)
+WHERE d.Department.name == "Research"
+RETURN DISTINCT d2.Department.name AS name""",
+    "optional_names": """\
+MATCH (d:Department)
+WHERE d.Department.city == "Lyon"
+OPTIONAL MATCH (d)<-[:WORKS_IN]-(e:Employee)
+RETURN d.Department.name AS department_name, e.Employee.name AS employee_name""",
+    "optional_count": """\
+MATCH (p:Project)
+OPTIONAL MATCH (p)<-[:WORKS_ON]-(e:Employee)
+RETURN p.Project.title AS title, count(e.Employee.id) AS count_id""",
+    "group_two": """\
+MATCH (e:Employee)
+RETURN e.Employee.title AS title, toInteger(left(e.Employee.hire_date, 4)) AS hire_date_year, \
+count(*) AS num_employees""",
+    "or_filters": """\
+MATCH (e:Employee)
+WHERE e.Employee.is_remote == true AND (e.Employee.title == "Analyst" OR e.Employee.salary > 90000)
+RETURN e.Employee.name AS name""",
 }
 
 

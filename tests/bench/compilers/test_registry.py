@@ -23,7 +23,7 @@ def test_unknown_dialect_is_refused():
 
 @pytest.fixture(scope="module")
 def sampled():
-    return sample_queries(toy_data(), 120, 2)
+    return sample_queries(toy_data(), 200, 2)
 
 
 @pytest.mark.parametrize("feature", [f for f in ALL_FEATURES if f != "projection"])
