@@ -37,6 +37,9 @@ def _peak_rss_bytes() -> int:
 
 
 def _child(config_dict: dict[str, Any], queue) -> None:
+    import sys
+
+    sys.stdout = sys.stderr  # the Trainer prints its log lines; the parent's stdout carries only the result
     try:
         from momq.train.trainer import train
 
