@@ -1,11 +1,11 @@
 """Lexical pieces shared by the dialect grammars: literal alternations, quoted names, word boundaries.
 
-The grammars are llguidance Lark text. Whitespace between lexemes is ignored, which alone would let two words
-run together ("SELECTname" lexed as SELECT + name). :data:`IGNORE` therefore also ignores a *glue* lexeme, a
-run of word characters closed by a control byte that :mod:`momq.constrain.processor` never lets a model emit:
-llguidance's lexer munches the longest lexeme, so a word typed straight after another word can only continue
-as glue, which never completes. The first word of a query is a lexeme of its own with mandatory whitespace
-(:func:`lead_keyword`), because ignored lexemes only start after the first lexeme.
+The grammars are llguidance Lark text. Whitespace between lexemes is ignored, so a grammar alone would let
+two words run together ("SELECTname" lexed as SELECT + name); llguidance's regexes have no look-ahead to say
+"a word ends here". :mod:`momq.constrain.processor` enforces that boundary at decoding time (a word token may
+not directly follow a word if the grammar would also take it after a space); whole-text checks
+(:func:`momq.constrain.compiled.accepts`) do not. The first word of a query is a lexeme with mandatory
+whitespace (:func:`lead_keyword`), which keeps the most common glue ("SELECTname") out of the grammar itself.
 
 This module knows no dialect's keywords or functions and no schema.
 """
@@ -14,10 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-#: The control byte that closes a glue lexeme; never allowed as model output.
-GLUE_BYTE = "\x01"
-#: The %ignore line of every grammar: whitespace, and glued words (see the module docstring).
-IGNORE = 'GLUE: /[A-Za-z0-9_$]+\\x01/\n%ignore /[ \\t\\r\\n]+/ | GLUE\n'
+#: The %ignore line of every grammar: whitespace between lexemes.
+IGNORE = '%ignore /[ \\t\\r\\n]+/\n'
 #: Where the answer stops: the code fence the prompt opened is closed on a line of its own.
 FENCE_RULE = '"\\n```"'
 
@@ -52,5 +50,5 @@ def not_words_regex(words_: Iterable[str]) -> str:
     return "/(?i:" + "|".join(sorted(set(words_))) + ")/"
 
 
-__all__ = ["FENCE_RULE", "GLUE_BYTE", "IGNORE", "keyword", "lark_string", "lead_keyword", "not_words_regex",
+__all__ = ["FENCE_RULE", "IGNORE", "keyword", "lark_string", "lead_keyword", "not_words_regex",
            "words"]

@@ -92,9 +92,9 @@ def sql_grammar(database: RelationalDatabase, dialect: str, derived_names: tuple
     functions = sorted(set(_COMMON_FUNCTIONS) | set(_MYSQL_FUNCTIONS if my else _PG_FUNCTIONS))
     types = _TYPES_MYSQL if my else _TYPES_PG
     banned = set(_GRAMMAR_WORDS) | {w.lower() for w in reserved}
-    ident = "/[A-Za-z_][A-Za-z0-9_]*/"
+    ident = "/[A-Za-z_][A-Za-z0-9_]{0,29}/"
     quoted_ident = "/`[A-Za-z_][A-Za-z0-9_ ]*`/" if my else '/"[A-Za-z_][A-Za-z0-9_ ]*"/'
-    string = "/'([^'\\\\\\n]|''|\\\\.)*'/" if my else "/'([^'\\n]|'')*'/"
+    string = "/'([^'\\\\\\n]|''|\\\\.){0,80}'/" if my else "/'([^'\\n]|''){0,80}'/"
 
     lead_with = lead_keyword("with") + " | " + lead_keyword("with[ \\t\\r\\n]+recursive")
     head = f"""start: top_query ";"? {FENCE_RULE}
