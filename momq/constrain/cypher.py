@@ -110,12 +110,12 @@ literal: INT | FLOAT | STRING | "true"i | "false"i | "null"i
 {label_terms}{type_terms}KEY: {keys}
 VALUE_KEY: {value_keys or lark_string("year")}
 FUNCTION: {words(FUNCTIONS, case_insensitive=True)}
-VAR: /[A-Za-z_][A-Za-z0-9_]{0,29}/ & ~{not_words_regex(_WORDS)} | /`[^`]+`/
-MAP_KEY: /[A-Za-z_][A-Za-z0-9_]{0,29}/
+VAR: /[A-Za-z_][A-Za-z0-9_]{{0,29}}/ & ~{not_words_regex(_WORDS)} | /`[^`]+`/
+MAP_KEY: /[A-Za-z_][A-Za-z0-9_]{{0,29}}/
 PARAM: /\\$[A-Za-z_][A-Za-z0-9_]*/
 INT: /[0-9]+/
 FLOAT: /[0-9]+\\.[0-9]+([eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+/
-STRING: /'([^'\\\\\\n]|\\\\.){0,80}'/ | /"([^"\\\\\\n]|\\\\.){0,80}"/
+STRING: /'([^'\\\\\\n]|\\\\.){{0,80}}'/ | /"([^"\\\\\\n]|\\\\.){{0,80}}"/
 {IGNORE}"""
 
 

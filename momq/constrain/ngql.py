@@ -138,13 +138,13 @@ map_lit: "{{" (ALIAS ":" expr ("," ALIAS ":" expr)*)? "}}"
 EDGE: {any_edge}
 PROP: {" | ".join(_quoted(p) for p in props)}
 {eprop_rule}FUNCTION: {words(FUNCTIONS, case_insensitive=True)}
-VAR: /[A-Za-z_][A-Za-z0-9_]{0,29}/ & ~{not_words_regex(_WORDS)} | /`[^`]+`/
-ALIAS: /[A-Za-z_][A-Za-z0-9_]{0,29}/ | /`[^`]+`/
+VAR: /[A-Za-z_][A-Za-z0-9_]{{0,29}}/ & ~{not_words_regex(_WORDS)} | /`[^`]+`/
+ALIAS: /[A-Za-z_][A-Za-z0-9_]{{0,29}}/ | /`[^`]+`/
 INPUT_REF: "$-"
 VARIABLE: /\\$[A-Za-z_][A-Za-z0-9_]*/
 INT: /[0-9]+/
 FLOAT: /[0-9]+\\.[0-9]+([eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+/
-STRING: /'([^'\\\\\\n]|\\\\.){0,80}'/ | /"([^"\\\\\\n]|\\\\.){0,80}"/
+STRING: /'([^'\\\\\\n]|\\\\.){{0,80}}'/ | /"([^"\\\\\\n]|\\\\.){{0,80}}"/
 {IGNORE}"""
 
 
