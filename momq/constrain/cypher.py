@@ -20,7 +20,7 @@ engine still decide validity.
 
 from __future__ import annotations
 
-from momq.constrain.lexical import FENCE_RULE, IGNORE, lark_string, lead_keyword, not_words_regex, words
+from momq.constrain.lexical import FENCE_RULE, ascii_case, IGNORE, lark_string, lead_keyword, not_words_regex, words
 from momq.constrain.patterns import chain_rules
 from momq.schema import GraphDatabase
 
@@ -53,8 +53,8 @@ def cypher_grammar(graph: GraphDatabase) -> str:
     any_label = " | ".join(f"LABEL_{n.label.upper()}" for n in graph.node_types)
     keys = " | ".join(_quoted(p) for p in props)
     value_keys = " | ".join(_quoted(k) for k in VALUE_KEYS if k not in props)
-    lead_optional = lead_keyword("optional[ \\t\\r\\n]+match")
-    return f"""start: top_query ";"? {FENCE_RULE}
+    lead_optional = lead_keyword("optional match")
+    return ascii_case(f"""start: top_query ";"? {FENCE_RULE}
 top_query: lead_single (union single_query)*
 lead_single: lead_clause clause* return_clause | lead_return return_body
 lead_clause: ({lead_keyword("match")} | {lead_optional}) match_body
@@ -116,7 +116,7 @@ PARAM: /\\$[A-Za-z_][A-Za-z0-9_]*/
 INT: /[0-9]+/
 FLOAT: /[0-9]+\\.[0-9]+([eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+/
 STRING: /'([^'\\\\\\n]|\\\\.){{0,80}}'/ | /"([^"\\\\\\n]|\\\\.){{0,80}}"/
-{IGNORE}"""
+{IGNORE}""")
 
 
 __all__ = ["FUNCTIONS", "cypher_grammar"]

@@ -21,7 +21,7 @@ and several statements separated by ``;``.
 
 from __future__ import annotations
 
-from momq.constrain.lexical import FENCE_RULE, IGNORE, lark_string, lead_keyword, not_words_regex, words
+from momq.constrain.lexical import FENCE_RULE, ascii_case, IGNORE, lark_string, lead_keyword, not_words_regex, words
 from momq.constrain.patterns import chain_rules
 from momq.schema import GraphDatabase
 
@@ -62,8 +62,8 @@ def ngql_grammar(graph: GraphDatabase) -> str:
     eprop_rule = f"EPROP: {' | '.join(_quoted(p) for p in eprops)}\n" if eprops else ""
     lead = {w: lead_keyword(w) for w in ("go", "fetch", "lookup", "find", "get", "match", "unwind", "with",
                                           "yield")}
-    lead_optional = lead_keyword("optional[ \\t\\r\\n]+match")
-    return f"""start: top ";"? {FENCE_RULE}
+    lead_optional = lead_keyword("optional match")
+    return ascii_case(f"""start: top ";"? {FENCE_RULE}
 top: first_stage ("|" stage)*
 first_stage: {lead["go"]} go_body | {lead["fetch"]} fetch_body | {lead["lookup"]} lookup_body
     | {lead["find"]} find_body | {lead["get"]} subgraph_body | {lead["yield"]} yield_body where?
@@ -145,7 +145,7 @@ VARIABLE: /\\$[A-Za-z_][A-Za-z0-9_]*/
 INT: /[0-9]+/
 FLOAT: /[0-9]+\\.[0-9]+([eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+/
 STRING: /'([^'\\\\\\n]|\\\\.){{0,80}}'/ | /"([^"\\\\\\n]|\\\\.){{0,80}}"/
-{IGNORE}"""
+{IGNORE}""")
 
 
 __all__ = ["FUNCTIONS", "ngql_grammar"]

@@ -26,7 +26,7 @@ import re
 
 from momq.bench.domains._reserved import MYSQL as MYSQL_RESERVED
 from momq.bench.domains._reserved import POSTGRESQL as PG_RESERVED
-from momq.constrain.lexical import FENCE_RULE, IGNORE, lark_string, lead_keyword, not_words_regex, words
+from momq.constrain.lexical import FENCE_RULE, ascii_case, IGNORE, lark_string, lead_keyword, not_words_regex, words
 from momq.schema import RelationalDatabase
 
 #: Names a query may use for what it defines itself (see the module docstring).
@@ -96,7 +96,7 @@ def sql_grammar(database: RelationalDatabase, dialect: str, derived_names: tuple
     quoted_ident = "/`[A-Za-z_][A-Za-z0-9_ ]*`/" if my else '/"[A-Za-z_][A-Za-z0-9_ ]*"/'
     string = "/'([^'\\\\\\n]|''|\\\\.){0,80}'/" if my else "/'([^'\\n]|''){0,80}'/"
 
-    lead_with = lead_keyword("with") + " | " + lead_keyword("with[ \\t\\r\\n]+recursive")
+    lead_with = lead_keyword("with") + " | " + lead_keyword("with recursive")
     head = f"""start: top_query ";"? {FENCE_RULE}
 top_query: lead_with cte_list_w query_body_w | lead_select select_body set_tail order_by? limit_clause?
     | "(" query ")" set_tail order_by? limit_clause?
@@ -189,7 +189,7 @@ STRING: {string}
     # the rules twice: as written (tables only from the schema) and, below a WITH, a copy whose table
     # positions also take the names the query defines (free identifiers)
     with_copy = _suffixed(rules, "_w").replace("table_ref_w: table\n", "table_ref_w: table | IDENT\n")
-    return head + rules + with_copy + terminals + IGNORE
+    return ascii_case(head + rules + with_copy + terminals + IGNORE)
 
 
 def _suffixed(rules: str, suffix: str) -> str:
