@@ -182,7 +182,7 @@ column: {column_alts}
 FUNCTION: {words(functions, case_insensitive=True)}
 IDENT: {ident} & ~{not_words_regex(banned)}
 QUOTED_IDENT: {quoted_ident}
-INT: /[0-9]+/
+INT: /[0-9]{{1,12}}/
 DECIMAL: /[0-9]+\\.[0-9]*([eE][+-]?[0-9]+)?|\\.[0-9]+([eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+/
 STRING: {string}
 """

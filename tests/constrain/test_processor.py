@@ -47,6 +47,18 @@ def cypher_linter():
     linter.close()
 
 
+class PreferEnding:
+    """Adds ``bonus`` to the logits of tokens that contain a backtick, so that a random model
+    closes its fence as soon as its grammar allows (otherwise it wanders inside identifiers and literals)."""
+
+    def __init__(self, tokenizer, bonus: float = 10.0):
+        pieces = tokenizer.batch_decode([[i] for i in range(len(tokenizer))])
+        self.bias = torch.tensor([bonus if "`" in p else 0.0 for p in pieces])
+
+    def __call__(self, input_ids, scores):
+        return scores + self.bias[: scores.shape[-1]].to(scores.dtype)
+
+
 def _requests(build, dialect, n):
     items = [it for it in build.items() if it.dialect == dialect][:n]
     return [GenerationRequest.from_parts(build.prompt(it), dialect, build.database(it.db_id, dialect))
@@ -65,12 +77,13 @@ def test_sampled_answers_parse_and_name_only_schema_items(tiny, tiny_bench, cyph
     model, tokenizer = tiny
     build = open_build(tiny_bench)
     requests = _requests(build, dialect, 8)
-    gen = Generator(model, tokenizer, GeneratorConfig(max_new_tokens=120, constrain=True))
+    gen = Generator(model, tokenizer, GeneratorConfig(max_new_tokens=160, constrain=True))
     ids, mask = left_pad([sum(gen.encode(r), []) for r in requests], gen.pad_id)
     finished, bad = 0, []
     for seed in range(3):
         torch.manual_seed(seed)
         kwargs, stop = gen.generate_kwargs(ids.shape[1], requests)
+        kwargs["logits_processor"].insert(0, PreferEnding(tokenizer))
         config = kwargs["generation_config"]
         config.do_sample, config.temperature, config.top_k, config.top_p = True, 1.0, 0, 1.0
         with torch.no_grad():
@@ -90,9 +103,7 @@ def test_sampled_answers_parse_and_name_only_schema_items(tiny, tiny_bench, cyph
             except Exception as exc:  # noqa: BLE001 - any parser's error is a finding
                 bad.append((query, f"parser: {exc}"))
     assert not bad, bad[:3]
-    # the grammar leaves the model free inside identifiers and literals, so a random model often runs out of
-    # tokens; the property above is only meaningful if some answers finish
-    assert finished >= 1
+    assert finished >= 8  # of 24: the property above is only meaningful if answers finish
 
 
 @pytest.mark.slow
