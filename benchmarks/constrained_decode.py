@@ -24,6 +24,7 @@ def main() -> None:
     parser.add_argument("--base", default="smollm2-135m")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--prompt-tokens", type=int, default=512)
+    parser.add_argument("--dialects", default="mysql,postgresql,cypher,ngql")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
@@ -43,7 +44,7 @@ def main() -> None:
     build = open_build(args.build)
     budget = TokenBudget(args.prompt_tokens, lambda text: len(tokenizer(text).input_ids))
     items = build.items("test")
-    for dialect in ("mysql", "postgresql", "cypher", "ngql"):
+    for dialect in args.dialects.split(","):
         mine = [it for it in items if it.dialect == dialect][: args.items]
         requests = [GenerationRequest.from_parts(build.prompt(it, budget), dialect,
                                                  build.database(it.db_id, dialect)) for it in mine]
@@ -55,13 +56,23 @@ def main() -> None:
                 t0 = time.perf_counter()
                 gen.grammar_processor(requests, prompt_len=0)
                 compile_ms = (time.perf_counter() - t0) * 1000 / len({it.db_id for it in mine})
+            spent = []
+            if constrain:  # keep each batch's processor to read the time its masks took
+                make = gen.grammar_processor
+
+                def keep(*a, _make=make, **k):
+                    spent.append(_make(*a, **k))
+                    return spent[-1]
+
+                gen.grammar_processor = keep
             t0 = time.perf_counter()
             outs = gen.generate(requests)
             seconds = time.perf_counter() - t0
             tokens = sum(o.new_tokens for o in outs)
             rates[constrain] = tokens / seconds
-            log.info("%-10s constrain=%-5s %4d new tokens in %6.1f s = %6.2f tok/s; stopped %d/%d", dialect,
-                     constrain, tokens, seconds, rates[constrain], sum(o.stopped for o in outs), len(outs))
+            log.info("%-10s constrain=%-5s %4d new tokens in %6.1f s = %6.2f tok/s; stopped %d/%d; masks %.1f s",
+                     dialect, constrain, tokens, seconds, rates[constrain], sum(o.stopped for o in outs), len(outs),
+                     sum(p.seconds for p in spent))
         log.info("%-10s ratio constrained/unconstrained %.3f; grammar build+compile %.0f ms per schema "
                  "(%d-token vocabulary)", dialect, rates[True] / rates[False], compile_ms, len(tokenizer))
 

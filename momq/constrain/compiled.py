@@ -81,22 +81,23 @@ class GrammarCache:
 
         self.llg = llguidance
         self.tokenizer = llguidance.hf.from_tokenizer(tokenizer)
-        self._compiled: dict[tuple[str, str], str] = {}
+        self._pristine: dict[tuple[str, str], Any] = {}
 
     def matcher(self, dialect: str, database: Database):
-        """A fresh matcher at the start of an answer for ``dialect`` over ``database``."""
+        """A fresh matcher at the start of an answer for ``dialect`` over ``database``: a copy of the one
+        compiled for that (dialect, schema) on first use."""
         key = (dialect, _schema_key(database))
-        grammar = self._compiled.get(key)
-        if grammar is None:
+        pristine = self._pristine.get(key)
+        if pristine is None:
             grammar = self.llg.LLMatcher.grammar_from_lark(grammar_for(dialect, database))
             error = self.llg.LLMatcher.validate_grammar(grammar, self.tokenizer)
             if error:
                 raise GrammarError(f"{dialect} grammar for {database.name}: {error}")
-            self._compiled[key] = grammar
-        matcher = self.llg.LLMatcher(self.tokenizer, grammar, log_level=0)
-        if matcher.is_error():
-            raise GrammarError(matcher.get_error())
-        return matcher
+            pristine = self.llg.LLMatcher(self.tokenizer, grammar, log_level=0)
+            if pristine.is_error():
+                raise GrammarError(pristine.get_error())
+            self._pristine[key] = pristine
+        return pristine.deep_copy()
 
 
 @functools.lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ there on, never silently cut. Not here: stopping (``FenceStop`` does it), sampli
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -71,6 +72,8 @@ class GrammarLogitsProcessor:
         self.bitmask = llguidance.torch.allocate_token_bitmask(len(rows), self.vocab)
         self.spaced = llguidance.torch.allocate_token_bitmask(len(rows), self.vocab)
         self._bits = torch.arange(32, dtype=torch.int32)
+        #: Wall time spent in this processor (masks included), for benchmarks.
+        self.seconds = 0.0
 
     def _unpack(self, words: torch.Tensor, vocab: int) -> torch.Tensor:
         allowed = ((words.unsqueeze(-1) >> self._bits) & 1).bool().reshape(words.shape[0], -1)
@@ -79,6 +82,13 @@ class GrammarLogitsProcessor:
         return allowed[:, :vocab]
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        t0 = time.perf_counter()
+        try:
+            return self._mask(input_ids, scores)
+        finally:
+            self.seconds += time.perf_counter() - t0
+
+    def _mask(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
         n_new = input_ids.shape[1] - self.prompt_len
         active = []
         for row, matcher in enumerate(self.matchers):
