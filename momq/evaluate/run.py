@@ -54,6 +54,8 @@ class EvalConfig:
     prompt_tokens: int | None = None
     batch_size: int = 8
     max_new_tokens: int = 160
+    #: Grammar-constrained decoding (``momq.constrain``): answers parse and name only the item's schema.
+    constrained: bool = False
     threads: int = 0
     timeout_s: float = 10.0
     max_rows: int = 10_000
@@ -174,10 +176,13 @@ def evaluate(config: EvalConfig, *, model_bundle: tuple | None = None,
     set_inference_routing(model, config.routing)
     budget_tokens = config.prompt_tokens or training_budget(config.adapter)
     budget = TokenBudget(budget_tokens, hf_token_counter(tokenizer))
-    requests = [GenerationRequest.from_parts(build.prompt(it, budget), it.dialect) for it in items]
+    requests = [GenerationRequest.from_parts(build.prompt(it, budget), it.dialect,
+                                             build.database(it.db_id, it.dialect) if config.constrained else None)
+                for it in items]
     stats = RoutingStats(model.momq_config) if momq and model.momq_config.has_experts else None
     generator = Generator(model, tokenizer, GeneratorConfig(max_new_tokens=config.max_new_tokens,
-                                                            batch_size=config.batch_size))
+                                                            batch_size=config.batch_size,
+                                                            constrain=config.constrained))
     from tqdm import tqdm
 
     tg = time.monotonic()

@@ -16,7 +16,10 @@ rule "the answer closed its code fence" (:class:`FenceStop`, per sequence), and 
   finished rows masked, the shared prefix counted once per item that uses it (so statistics do not depend on
   prefix reuse or batch composition).
 
-What is deliberately not here: sampling or beam search, grammar-constrained decoding, query extraction or
+With ``GeneratorConfig.constrain`` every row is kept inside its dialect's grammar over its request's database
+(:mod:`momq.constrain`; a logits processor per batch, so batching, prefix reuse and stops are unchanged).
+
+What is deliberately not here: sampling or beam search, grammars themselves, query extraction or
 execution (``momq.dialects.prompt.extract_query``, the engines), prompt building, and shrinking a running batch:
 transformers' ``generate`` keeps a finished row in the batch (it decodes pad tokens for it) until the last row of
 its batch is done; batches of similar suffix length from one schema keep that waste small.
@@ -45,11 +48,13 @@ class GenerationRequest:
     prefix: str
     suffix: str
     dialect: str
+    #: The request's database definition; needed when decoding is grammar-constrained.
+    database: Any = dataclasses.field(default=None, compare=False, repr=False)
 
     @classmethod
-    def from_parts(cls, parts: Any, dialect: str) -> GenerationRequest:
+    def from_parts(cls, parts: Any, dialect: str, database: Any = None) -> GenerationRequest:
         """From a :class:`~momq.dialects.prompt.PromptParts`."""
-        return cls(parts.prefix, parts.suffix, dialect)
+        return cls(parts.prefix, parts.suffix, dialect, database)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,6 +90,9 @@ class GeneratorConfig:
     stop_at_eos: bool = True
     #: Prepend the tokenizer's BOS token to the prefix. None: exactly when the tokenizer itself would add it.
     bos: bool | None = None
+    #: Constrain every answer to its dialect's grammar over the request's ``database`` (``momq.constrain``);
+    #: the grammar ends with the closing fence, so extraction is unchanged. Needs ``fence`` to be the default.
+    constrain: bool = False
 
     def __post_init__(self) -> None:
         if self.max_new_tokens < 1:
@@ -93,6 +101,8 @@ class GeneratorConfig:
             raise ValueError(f"batch_size must be >= 1, got {self.batch_size}")
         if self.fence is not None and not self.fence:
             raise ValueError("fence must be a non-empty string or None")
+        if self.constrain and self.fence != FENCE:
+            raise ValueError(f"constrained decoding ends answers with {FENCE!r}: keep fence={FENCE!r}")
 
 
 # ----------------------------------------------------------------------------------------------- tokens
@@ -211,6 +221,8 @@ class Generator:
         self.bos = tokenizer_adds_bos(tokenizer) if self.config.bos is None else self.config.bos
         self.prefix_reuse = self._resolve_prefix_reuse()
         self._trigger = trigger_tokens(tokenizer, self.config.fence[-1]) if self.config.fence else None
+        self._grammars = None  # a momq.constrain GrammarCache, made on first constrained batch
+        self._edges = None
 
     def _resolve_prefix_reuse(self) -> bool:
         hard = False
@@ -241,9 +253,11 @@ class Generator:
             prefix, suffix = suffix[:1], suffix[1:]
         return prefix, suffix
 
-    def generate_kwargs(self, prompt_len: int) -> tuple[dict, FenceStop | None]:
-        """Keyword arguments for ``generate`` (greedy, our stops) and the fence criterion they contain."""
-        from transformers import GenerationConfig, StoppingCriteriaList
+    def generate_kwargs(self, prompt_len: int, requests: Sequence[GenerationRequest] = ()
+                        ) -> tuple[dict, FenceStop | None]:
+        """Keyword arguments for ``generate`` (greedy, our stops, the grammar processor of ``requests`` -- the
+        batch's rows in order -- when constrained) and the fence criterion they contain."""
+        from transformers import GenerationConfig, LogitsProcessorList, StoppingCriteriaList
 
         # every field that can change a greedy answer is set explicitly: generate fills the unset (None) ones
         # from the model's own generation config (an empty EOS list, not None, turns EOS stopping off)
@@ -258,7 +272,25 @@ class Generator:
         if self.config.fence:
             stop = FenceStop(self.tokenizer, prompt_len, self.config.fence, self._trigger)
             kwargs["stopping_criteria"] = StoppingCriteriaList([stop])
+        if self.config.constrain:
+            kwargs["logits_processor"] = LogitsProcessorList([self.grammar_processor(requests, prompt_len)])
         return kwargs, stop
+
+    def grammar_processor(self, requests: Sequence[GenerationRequest], prompt_len: int):
+        """A :class:`~momq.constrain.processor.GrammarLogitsProcessor` for one batch of ``requests``."""
+        from momq.constrain.compiled import GrammarCache
+        from momq.constrain.processor import GrammarLogitsProcessor, TokenEdges
+
+        if not requests:
+            raise ValueError("constrained decoding needs the batch's requests")
+        missing = [r.dialect for r in requests if r.database is None]
+        if missing:
+            raise ValueError(f"constrained decoding needs each request's database ({len(missing)} have none)")
+        if self._grammars is None:
+            self._grammars = GrammarCache(self.tokenizer)
+            self._edges = TokenEdges(self.tokenizer)
+        return GrammarLogitsProcessor(self._grammars, [(r.dialect, r.database) for r in requests], prompt_len,
+                                      self._edges, self.tokenizer)
 
     def finish(self, row_ids: Sequence[int], stop: FenceStop | None, row: int, seconds: float) -> Generation:
         """Cut one row's new tokens at its stop and decode them."""
@@ -357,7 +389,7 @@ class Generator:
     def _batch_plain(self, batch, requests, encoded, stats):
         rows = [encoded[i][0] + encoded[i][1] for i in batch]
         input_ids, mask = left_pad(rows, self.pad_id, self.device)
-        kwargs, stop = self.generate_kwargs(input_ids.shape[1])
+        kwargs, stop = self.generate_kwargs(input_ids.shape[1], [requests[i] for i in batch])
         records = [] if stats is not None else None
         out = self.run_generate(input_ids, mask, [requests[i].dialect for i in batch], records=records, **kwargs)
         return out, input_ids.shape[1], stop, records
@@ -392,7 +424,7 @@ class Generator:
         input_ids = torch.tensor(rows, dtype=torch.long, device=self.device)
         mask = torch.tensor(masks, dtype=torch.long, device=self.device)
         cache = batch_cache([prefixes[k].cache for k in keys], p_max, self.base.config)
-        kwargs, stop = self.generate_kwargs(input_ids.shape[1])
+        kwargs, stop = self.generate_kwargs(input_ids.shape[1], [requests[i] for i in batch])
         records = [] if stats is not None else None
         out = self.run_generate(input_ids, mask, [requests[i].dialect for i in batch], records=records,
                                 cache=cache, **kwargs)

@@ -1,0 +1,23 @@
+"""A small relational database and property graph (with data-free definitions) for grammar tests."""
+
+from __future__ import annotations
+
+from momq.schema import (Column, EdgeType, ForeignKey, GraphDatabase, NodeType, Property, RelationalDatabase,
+                         Table, ValueType)
+
+I, T, D = ValueType.INTEGER, ValueType.TEXT, ValueType.DATE
+
+SHOP = RelationalDatabase("shop", (
+    Table("customer", (Column("id", I), Column("name", T), Column("city", T)), primary_key=("id",)),
+    Table("orders", (Column("id", I), Column("customer_id", I), Column("total", I), Column("placed_on", D)),
+          primary_key=("id",), foreign_keys=(ForeignKey(("customer_id",), "customer", ("id",)),)),
+))
+
+LIBRARY = GraphDatabase("library", (
+    NodeType("Author", (Property("id", I), Property("name", T)), key="id"),
+    NodeType("Book", (Property("id", I), Property("title", T), Property("year", I)), key="id"),
+    NodeType("Member", (Property("id", I), Property("name", T)), key="id"),
+), (
+    EdgeType("WRITTEN_BY", "Book", "Author"),
+    EdgeType("BORROWED", "Member", "Book", (Property("on_date", T),)),
+))
