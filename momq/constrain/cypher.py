@@ -20,7 +20,16 @@ engine still decide validity.
 
 from __future__ import annotations
 
-from momq.constrain.lexical import FENCE_RULE, ascii_case, IGNORE, lark_string, lead_keyword, not_words_regex, words
+from momq.constrain.lexical import (
+    FENCE_RULE,
+    IGNORE,
+    ascii_case,
+    lark_string,
+    lead_keyword,
+    name_or_backquoted,
+    not_words_regex,
+    words,
+)
 from momq.constrain.patterns import chain_rules
 from momq.schema import GraphDatabase
 
@@ -40,19 +49,15 @@ _WORDS = (
 ).split()
 
 
-def _quoted(name: str) -> str:
-    return f"{lark_string(name)} | {lark_string('`' + name + '`')}"
-
-
 def cypher_grammar(graph: GraphDatabase) -> str:
     """Lark text (llguidance dialect) for one read-only Cypher query over ``graph``, then the fence."""
     props = sorted({p.name for n in graph.node_types for p in n.properties}
                    | {p.name for e in graph.edge_types for p in e.properties})
-    label_terms = "".join(f"LABEL_{n.label.upper()}: {_quoted(n.label)}\n" for n in graph.node_types)
-    type_terms = "".join(f"TYPE_{e.type.upper()}: {_quoted(e.type)}\n" for e in graph.edge_types)
+    label_terms = "".join(f"LABEL_{n.label.upper()}: {name_or_backquoted(n.label)}\n" for n in graph.node_types)
+    type_terms = "".join(f"TYPE_{e.type.upper()}: {name_or_backquoted(e.type)}\n" for e in graph.edge_types)
     any_label = " | ".join(f"LABEL_{n.label.upper()}" for n in graph.node_types)
-    keys = " | ".join(_quoted(p) for p in props)
-    value_keys = " | ".join(_quoted(k) for k in VALUE_KEYS if k not in props)
+    keys = " | ".join(name_or_backquoted(p) for p in props)
+    value_keys = " | ".join(name_or_backquoted(k) for k in VALUE_KEYS if k not in props)
     lead_optional = lead_keyword("optional match")
     return ascii_case(f"""start: top_query ";"? {FENCE_RULE}
 top_query: lead_single (union single_query)*

@@ -27,6 +27,11 @@ def lark_string(text: str) -> str:
     return f'"{out}"'
 
 
+
+def name_or_backquoted(name: str) -> str:
+    """A Lark alternative accepting ``name`` bare or in backquotes (Cypher and nGQL quote names with backticks)."""
+    return f"{lark_string(name)} | {lark_string('`' + name + '`')}"
+
 def ci_pattern(word: str) -> str:
     """A regex body matching ``word`` in any ASCII letter case; a space stands for any whitespace run.
 

@@ -21,7 +21,15 @@ and several statements separated by ``;``.
 
 from __future__ import annotations
 
-from momq.constrain.lexical import FENCE_RULE, ascii_case, IGNORE, lark_string, lead_keyword, not_words_regex, words
+from momq.constrain.lexical import (
+    FENCE_RULE,
+    IGNORE,
+    ascii_case,
+    lead_keyword,
+    name_or_backquoted,
+    not_words_regex,
+    words,
+)
 from momq.constrain.patterns import chain_rules
 from momq.schema import GraphDatabase
 
@@ -40,26 +48,22 @@ _WORDS = (
 ).split()
 
 
-def _quoted(name: str) -> str:
-    return f"{lark_string(name)} | {lark_string('`' + name + '`')}"
-
-
 def ngql_grammar(graph: GraphDatabase) -> str:
     """Lark text (llguidance dialect) for one read-only nGQL statement over ``graph``, then the fence."""
     tags = [n.label for n in graph.node_types]
-    tag_terms = "".join(f"TAG_{t.upper()}: {_quoted(t)}\n" for t in tags)
-    edge_terms = "".join(f"TYPE_{e.type.upper()}: {_quoted(e.type)}\n" for e in graph.edge_types)
+    tag_terms = "".join(f"TAG_{t.upper()}: {name_or_backquoted(t)}\n" for t in tags)
+    edge_terms = "".join(f"TYPE_{e.type.upper()}: {name_or_backquoted(e.type)}\n" for e in graph.edge_types)
     any_tag = " | ".join(f"TAG_{t.upper()}" for t in tags)
     any_edge = " | ".join(f"TYPE_{e.type.upper()}" for e in graph.edge_types)
     # Tag.prop with the tag's own properties; Edge.prop likewise
-    tag_prop = " | ".join(f'TAG_{n.label.upper()} "." ({" | ".join(_quoted(p.name) for p in n.properties)})'
+    tag_prop = " | ".join(f'TAG_{n.label.upper()} "." ({" | ".join(name_or_backquoted(p.name) for p in n.properties)})'
                           for n in graph.node_types if n.properties)
     edge_with_props = [e for e in graph.edge_types if e.properties]
-    edge_prop = " | ".join(f'TYPE_{e.type.upper()} "." ({" | ".join(_quoted(p.name) for p in e.properties)})'
+    edge_prop = " | ".join(f'TYPE_{e.type.upper()} "." ({" | ".join(name_or_backquoted(p.name) for p in e.properties)})'
                            for e in edge_with_props)
     props = sorted({p.name for n in graph.node_types for p in n.properties})
     eprops = sorted({p.name for e in graph.edge_types for p in e.properties})
-    eprop_rule = f"EPROP: {' | '.join(_quoted(p) for p in eprops)}\n" if eprops else ""
+    eprop_rule = f"EPROP: {' | '.join(name_or_backquoted(p) for p in eprops)}\n" if eprops else ""
     lead = {w: lead_keyword(w) for w in ("go", "fetch", "lookup", "find", "get", "match", "unwind", "with",
                                           "yield")}
     lead_optional = lead_keyword("optional match")
@@ -136,7 +140,7 @@ map_lit: "{{" (ALIAS ":" expr ("," ALIAS ":" expr)*)? "}}"
 
 {tag_terms}{edge_terms}TAG: {any_tag}
 EDGE: {any_edge}
-PROP: {" | ".join(_quoted(p) for p in props)}
+PROP: {" | ".join(name_or_backquoted(p) for p in props)}
 {eprop_rule}FUNCTION: {words(FUNCTIONS, case_insensitive=True)}
 VAR: /[A-Za-z_][A-Za-z0-9_]{{0,29}}/ & ~{not_words_regex(_WORDS)} | /`[^`]+`/
 ALIAS: /[A-Za-z_][A-Za-z0-9_]{{0,29}}/ | /`[^`]+`/
