@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from momq.constrain.lexical import (
     FENCE_RULE,
+    GRAPH_LITERALS,
     IGNORE,
     ascii_case,
     lark_string,
@@ -118,10 +119,7 @@ FUNCTION: {words(FUNCTIONS, case_insensitive=True)}
 VAR: /[A-Za-z_][A-Za-z0-9_]{{0,29}}/ & ~{not_words_regex(_WORDS)} | /`[^`]+`/
 MAP_KEY: /[A-Za-z_][A-Za-z0-9_]{{0,29}}/
 PARAM: /\\$[A-Za-z_][A-Za-z0-9_]*/
-INT: /[0-9]{{1,12}}/
-FLOAT: /[0-9]+\\.[0-9]+([eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+/
-STRING: /'([^'\\\\\\n]|\\\\.){{0,80}}'/ | /"([^"\\\\\\n]|\\\\.){{0,80}}"/
-{IGNORE}""")
+{GRAPH_LITERALS}{IGNORE}""")
 
 
 __all__ = ["FUNCTIONS", "cypher_grammar"]

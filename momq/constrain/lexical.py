@@ -21,6 +21,13 @@ IGNORE = '%ignore /[ \\t\\r\\n]+/\n'
 FENCE_RULE = '"\\n```"'
 
 
+#: The literal terminals of the Cypher and nGQL grammars (integers, floats, quoted strings, length-capped).
+GRAPH_LITERALS = r"""INT: /[0-9]{1,12}/
+FLOAT: /[0-9]+\.[0-9]+([eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+/
+STRING: /'([^'\\\n]|\\.){0,80}'/ | /"([^"\\\n]|\\.){0,80}"/
+"""
+
+
 def lark_string(text: str) -> str:
     """``text`` as a Lark string literal."""
     out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
