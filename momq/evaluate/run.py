@@ -213,6 +213,7 @@ def evaluate(config: EvalConfig, *, model_bundle: tuple | None = None,
     router = routing.get("layer_mean_router_accuracy") if routing else None
     summary = summarize(scored, router_accuracy=router)
     summary["inference"] = {"routing": (config.routing or "known") if momq else None, "prompt_tokens": budget_tokens,
+                            "constrained": config.constrained,
                             "items_per_second": round(len(items) / generation_seconds, 3)
                             if generation_seconds else None, "generation_seconds": round(generation_seconds, 1)}
     result = EvalResult(summary, scored, routing, time.monotonic() - t0, generation_seconds)

@@ -61,12 +61,16 @@ def card_ship(
     evaluation: Path = typer.Argument(..., help="The `momq eval --out` folder of that adapter."),
     dest: Optional[Path] = typer.Option(None, "--dest", help="Default: the shipped adapter's folder in momq."),
     eval_command: str = typer.Option("", "--eval-command", help="The exact eval command, for the card."),
+    constrained: Optional[Path] = typer.Option(None, "--constrained",
+                                               help="The `momq eval --constrained --out` folder of that adapter."),
+    constrained_command: str = typer.Option("", "--constrained-command", help="Its exact eval command."),
 ) -> None:
     """Write adapter (bf16), configs and CARD.md/card.json into DEST, then check the package."""
     from momq.adapters import shipped_adapter
     from momq.train.ship import ship
 
-    out = ship(run, evaluation, dest or shipped_adapter(), eval_command=eval_command)
+    out = ship(run, evaluation, dest or shipped_adapter(), eval_command=eval_command,
+               constrained_eval_dir=constrained, constrained_eval_command=constrained_command)
     typer.echo(f"shipped {out}")
 
 
@@ -95,9 +99,11 @@ def card_reproduce(
     from momq.train.ship import reproduce
 
     out = reproduce(folder or shipped_adapter(), build=build, tolerance=tolerance)
-    for d, row in out["per_dialect"].items():
-        now = "-" if row["now"] is None else f"{100 * row['now']:.1f}%"
-        typer.echo(f"{d:<12} card {100 * row['card']:.1f}%  now {now}")
+    for key, rows in out["evaluations"].items():
+        typer.echo("constrained decoding" if key.endswith("constrained") else "free decoding")
+        for d, row in rows.items():
+            now = "-" if row["now"] is None else f"{100 * row['now']:.1f}%"
+            typer.echo(f"  {d:<12} card {100 * row['card']:.1f}%  now {now}")
     if not out["within_tolerance"]:
         typer.secho(f"EX differs from the card by more than {tolerance}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)

@@ -39,8 +39,26 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def ship(run_dir: str | Path, eval_dir: str | Path, dest: str | Path, eval_command: str = "") -> Path:
-    """Package the adapter of ``run_dir`` (a finished ``momq train`` run) scored in ``eval_dir`` into ``dest``."""
+def _evaluation_entry(eval_dir: Path, command: str) -> dict[str, Any]:
+    """The card's record of one ``momq eval --out`` folder: settings, command and scores per dialect."""
+    metrics = json.loads((eval_dir / "metrics.json").read_text(encoding="utf-8"))
+    eval_cfg, inference = metrics.get("config", {}), metrics.get("inference", {})
+    return {
+        "build": eval_cfg.get("build"), "split": eval_cfg.get("split"),
+        "items_per_dialect": eval_cfg.get("max_items"), "routing": inference.get("routing"),
+        "prompt_tokens": inference.get("prompt_tokens"), "seed": eval_cfg.get("seed"),
+        "constrained": bool(eval_cfg.get("constrained", False)), "command": command,
+        "per_dialect": {d: {k: row[k] for k in ("n", "ex", "valid_rate", "em")}
+                        for d, row in metrics["per_dialect"].items()},
+        "overall": {k: metrics["overall"][k] for k in ("n", "ex", "valid_rate", "em")},
+    }
+
+
+def ship(run_dir: str | Path, eval_dir: str | Path, dest: str | Path, eval_command: str = "",
+         constrained_eval_dir: str | Path | None = None, constrained_eval_command: str = "") -> Path:
+    """Package the adapter of ``run_dir`` (a finished ``momq train`` run) scored in ``eval_dir`` (free decoding)
+    and, when given, ``constrained_eval_dir`` (the same evaluation with grammar-constrained decoding) into
+    ``dest``."""
     import torch
     from safetensors.torch import load_file, save_file
 
@@ -50,13 +68,21 @@ def ship(run_dir: str | Path, eval_dir: str | Path, dest: str | Path, eval_comma
     from momq.train.trainer import ADAPTER_DIR, CONFIG_FILE, SUMMARY_FILE
 
     run, evald, dest = Path(run_dir), Path(eval_dir), Path(dest)
-    for needed in (run / ADAPTER_DIR / ADAPTER_WEIGHTS, run / CONFIG_FILE, run / SUMMARY_FILE, evald / "metrics.json"):
+    evals = [evald] + ([Path(constrained_eval_dir)] if constrained_eval_dir is not None else [])
+    for needed in (run / ADAPTER_DIR / ADAPTER_WEIGHTS, run / CONFIG_FILE, run / SUMMARY_FILE,
+                   *(e / "metrics.json" for e in evals)):
         if not needed.is_file():
             raise ShipError(f"{needed}: missing (is the run finished and evaluated?)")
+    entries = [_evaluation_entry(evald, eval_command)]
+    if constrained_eval_dir is not None:
+        entries.append(_evaluation_entry(Path(constrained_eval_dir), constrained_eval_command))
+    if entries[0]["constrained"]:
+        raise ShipError(f"{evald}: the main evaluation must be free (unconstrained) decoding")
+    if len(entries) > 1 and not entries[1]["constrained"]:
+        raise ShipError(f"{constrained_eval_dir}: this evaluation did not use constrained decoding")
     config = TrainConfig.from_yaml(run / CONFIG_FILE)
     source = resolve_base(config.base_model)
     base_config = load_base(source).config
-    metrics = json.loads((evald / "metrics.json").read_text(encoding="utf-8"))
     summary = json.loads((run / SUMMARY_FILE).read_text(encoding="utf-8"))
     gguf = Path(source.path) / source.gguf_file if source.gguf_file else None
     dest.mkdir(parents=True, exist_ok=True)
@@ -64,7 +90,6 @@ def ship(run_dir: str | Path, eval_dir: str | Path, dest: str | Path, eval_comma
     save_file(state, str(dest / ADAPTER_WEIGHTS), metadata={"format": "momq", "stored_dtype": "bfloat16"})
     shutil.copyfile(run / ADAPTER_DIR / ADAPTER_CONFIG, dest / ADAPTER_CONFIG)
     shutil.copyfile(run / CONFIG_FILE, dest / CONFIG_FILE)
-    eval_cfg = metrics.get("config", {})
     card = {
         "name": dest.name,
         "created": _dt.date.today().isoformat(),
@@ -78,18 +103,12 @@ def ship(run_dir: str | Path, eval_dir: str | Path, dest: str | Path, eval_comma
         "training": {k: summary.get(k) for k in ("steps", "examples", "train_seconds", "tokens_per_second",
                                                  "final_loss")}
         | {"command": f"momq train {CONFIG_FILE}", "config": config.to_dict()},
-        "evaluation": {
-            "build": eval_cfg.get("build"), "split": eval_cfg.get("split"),
-            "items_per_dialect": eval_cfg.get("max_items"), "routing": metrics.get("inference", {}).get("routing"),
-            "prompt_tokens": metrics.get("inference", {}).get("prompt_tokens"), "seed": eval_cfg.get("seed"),
-            "command": eval_command,
-            "per_dialect": {d: {k: row[k] for k in ("n", "ex", "valid_rate", "em")}
-                            for d, row in metrics["per_dialect"].items()},
-            "overall": {k: metrics["overall"][k] for k in ("n", "ex", "valid_rate", "em")},
-        },
+        "evaluation": entries[0],
         "engines": "MySQL on MariaDB 10.11 (MySQL 8 mode), PostgreSQL 15, Cypher on FalkorDB (standing in for "
                    "Neo4j), nGQL on the nGQL emulation over FalkorDB (standing in for NebulaGraph)",
     }
+    if len(entries) > 1:
+        card["evaluation_constrained"] = entries[1]
     (dest / CARD_JSON).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     (dest / CARD_MD).write_text(card_markdown(card), encoding="utf-8")
     problems = check_package(dest)
@@ -98,8 +117,19 @@ def ship(run_dir: str | Path, eval_dir: str | Path, dest: str | Path, eval_comma
     return dest
 
 
+def _scores_table(ev: Mapping[str, Any]) -> list[str]:
+    lines = ["| dialect | items | EX | valid | EM |", "|---|---|---|---|---|"]
+    for d, row in ev["per_dialect"].items():
+        lines.append(f"| {d} | {row['n']} | {100 * row['ex']:.1f}% | {100 * row['valid_rate']:.1f}% | "
+                     f"{100 * row['em']:.1f}% |")
+    o = ev["overall"]
+    lines.append(f"| overall | {o['n']} | {100 * o['ex']:.1f}% | {100 * o['valid_rate']:.1f}% | {100 * o['em']:.1f}% |")
+    return lines
+
+
 def card_markdown(card: Mapping[str, Any]) -> str:
     ev, tr, ad = card["evaluation"], card["training"], card["adapter"]
+    constrained = card.get("evaluation_constrained")
     lines = [
         f"# {card['name']}", "",
         f"A MoMQ adapter for **{card['base_model']['identity']}** ({card['base_model']['name']}): "
@@ -110,14 +140,14 @@ def card_markdown(card: Mapping[str, Any]) -> str:
         f"{ev['split']} split of `{ev['build']}` (databases never seen in training), {ev['items_per_dialect'] or 'all'} "
         f"items per dialect, {ev['routing']} routing, prompts fitted to {ev['prompt_tokens']} tokens, greedy decoding.",
         f"Engines: {card['engines']}.", "",
-        "| dialect | items | EX | valid | EM |", "|---|---|---|---|---|",
+        "Free decoding" + (f" (`{ev['command']}`)" if ev.get("command") else "") + ":", "",
+        *_scores_table(ev),
     ]
-    for d, row in ev["per_dialect"].items():
-        lines.append(f"| {d} | {row['n']} | {100 * row['ex']:.1f}% | {100 * row['valid_rate']:.1f}% | "
-                     f"{100 * row['em']:.1f}% |")
-    o = ev["overall"]
-    lines += [f"| overall | {o['n']} | {100 * o['ex']:.1f}% | {100 * o['valid_rate']:.1f}% | {100 * o['em']:.1f}% |",
-              "", "## Training", "",
+    if constrained:
+        lines += ["", "Grammar-constrained decoding (the default of `momq ask`)"
+                  + (f" (`{constrained['command']}`)" if constrained.get("command") else "") + ":", "",
+                  *_scores_table(constrained)]
+    lines += ["", "## Training", "",
               f"{tr['steps']} steps on {tr['examples']} examples of the `{tr['config']['preset']}` preset of "
               f"`{tr['config']['build']}` ({tr['config']['split']} split), batch {tr['config']['batch_size']}, "
               f"learning rate {tr['config']['learning_rate']}, {tr['train_seconds']:.0f} s at "
@@ -125,7 +155,7 @@ def card_markdown(card: Mapping[str, Any]) -> str:
               "## Reproduce", "", "```", "bash scripts/setup.sh && .venv/bin/momq engines up",
               f".venv/bin/momq bench build --size full --out {tr['config']['build']}",
               f".venv/bin/momq train {CONFIG_FILE_NAME}   # retrain (optional)",
-              ".venv/bin/momq card reproduce   # re-run the evaluation above and compare", "```", ""]
+              ".venv/bin/momq card reproduce   # re-run the evaluations above and compare", "```", ""]
     return "\n".join(lines)
 
 
@@ -177,20 +207,26 @@ def check_package(folder: str | Path) -> list[str]:
 
 def reproduce(folder: str | Path, build: str | None = None, tolerance: float = 0.02,
               engines: Any = None) -> dict[str, Any]:
-    """Re-run the card's evaluation with the shipped adapter; returns per-dialect (card, now) EX and whether
-    every dialect is within ``tolerance``."""
+    """Re-run the card's evaluations (free, and constrained when the card has it) with the shipped adapter;
+    returns per evaluation and dialect (card, now) EX, and whether every one is within ``tolerance``."""
     from momq.evaluate.run import EvalConfig, evaluate
 
     folder = Path(folder)
     card = json.loads((folder / CARD_JSON).read_text(encoding="utf-8"))
-    ev = card["evaluation"]
-    result = evaluate(EvalConfig(build=build or ev["build"], split=ev["split"], max_items=ev["items_per_dialect"],
-                                 seed=ev.get("seed") or 0, base_model=card["base_model"]["name"], adapter=str(folder),
-                                 routing=ev["routing"], prompt_tokens=ev["prompt_tokens"]), engines=engines)
-    rows = {d: {"card": row["ex"], "now": result.summary["per_dialect"].get(d, {}).get("ex")}
-            for d, row in ev["per_dialect"].items()}
-    ok = all(r["now"] is not None and abs(r["now"] - r["card"]) <= tolerance for r in rows.values())
-    return {"per_dialect": rows, "within_tolerance": ok, "tolerance": tolerance}
+    out: dict[str, Any] = {"evaluations": {}, "tolerance": tolerance}
+    for key in ("evaluation", "evaluation_constrained"):
+        ev = card.get(key)
+        if ev is None:
+            continue
+        result = evaluate(EvalConfig(build=build or ev["build"], split=ev["split"], max_items=ev["items_per_dialect"],
+                                     seed=ev.get("seed") or 0, base_model=card["base_model"]["name"],
+                                     adapter=str(folder), routing=ev["routing"], prompt_tokens=ev["prompt_tokens"],
+                                     constrained=bool(ev.get("constrained"))), engines=engines)
+        out["evaluations"][key] = {d: {"card": row["ex"], "now": result.summary["per_dialect"].get(d, {}).get("ex")}
+                                   for d, row in ev["per_dialect"].items()}
+    out["within_tolerance"] = all(r["now"] is not None and abs(r["now"] - r["card"]) <= tolerance
+                                  for rows in out["evaluations"].values() for r in rows.values())
+    return out
 
 
 __all__ = ["CARD_JSON", "CARD_MD", "ShipError", "card_markdown", "check_package", "file_sha256", "reproduce", "ship"]

@@ -26,7 +26,11 @@ def tiny_package(tiny_bench, tiny_llama_dir, all_engines, tmp_path_factory):
     evaluate(EvalConfig(build=str(tiny_bench), base_model=str(tiny_llama_dir), adapter=str(root / "run" / "adapter"),
                         max_items=1, prompt_tokens=700, max_new_tokens=8, out_dir=str(root / "eval")),
              engines=all_engines, progress=False)
-    return ship(root / "run", root / "eval", root / "package", eval_command="momq eval ...")
+    evaluate(EvalConfig(build=str(tiny_bench), base_model=str(tiny_llama_dir), adapter=str(root / "run" / "adapter"),
+                        max_items=1, prompt_tokens=700, max_new_tokens=8, constrained=True,
+                        out_dir=str(root / "eval-constrained")), engines=all_engines, progress=False)
+    return ship(root / "run", root / "eval", root / "package", eval_command="momq eval ...",
+                constrained_eval_dir=root / "eval-constrained", constrained_eval_command="momq eval --constrained ...")
 
 
 def test_a_shipped_run_is_consistent(tiny_package):
@@ -34,7 +38,24 @@ def test_a_shipped_run_is_consistent(tiny_package):
     card = json.loads((tiny_package / "card.json").read_text())
     assert set(card["evaluation"]["per_dialect"]) == {"mysql", "postgresql", "cypher", "ngql"}
     assert card["base_model"]["architecture"]["num_hidden_layers"] == 2
-    assert "| mysql |" in (tiny_package / "CARD.md").read_text()
+    assert card["evaluation"]["constrained"] is False and card["evaluation_constrained"]["constrained"] is True
+    assert set(card["evaluation_constrained"]["per_dialect"]) == set(card["evaluation"]["per_dialect"])
+    text = (tiny_package / "CARD.md").read_text()
+    assert "| mysql |" in text and "Grammar-constrained decoding" in text and "momq eval --constrained ..." in text
+
+
+@pytest.mark.parametrize("free, constrained, message", [
+    ("eval-constrained", None, "must be free"),
+    ("eval", "eval", "did not use constrained decoding"),
+])
+def test_evaluations_in_the_wrong_role_are_refused(tiny_package, tmp_path, free, constrained, message):
+    from momq.train.ship import ShipError
+
+    root = tiny_package.parent
+    with pytest.raises(ShipError, match=message):
+        ship(root / "run", root / free, tmp_path / "package",
+             constrained_eval_dir=root / constrained if constrained else None)
+    assert not (tmp_path / "package").exists()  # nothing half-written
 
 
 def _break_config(folder):
