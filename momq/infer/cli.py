@@ -24,13 +24,16 @@ def eval_perf(
     base: bool = typer.Option(True, "--base/--no-base", help="Also run the bare base model (decode comparison)."),
     decode_steps: int = typer.Option(40, "--decode-steps", min=1, help="Alternating decode steps per model."),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+    adapter: Path = typer.Option(None, "--adapter", exists=True, file_okay=False,
+                                 help="A trained adapter folder (default: a fresh MoMQ adapter); prompts are "
+                                      "fitted to its training budget."),
 ) -> None:
     """Items/s of naive loop vs plain batched generate vs the prefix-reusing Generator on SmolLM2-135M + MoMQ."""
     from momq.infer.perf import EvalPerfSettings, run
 
     result = run(EvalPerfSettings(bench=bench, split=split, items=items, batch_size=batch_size,
                                   max_new_tokens=max_new_tokens, threads=threads, naive=naive, base=base,
-                                  decode_steps=decode_steps))
+                                  decode_steps=decode_steps, adapter=adapter))
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return

@@ -51,6 +51,9 @@ class EvalPerfSettings:
     r: int = 8
     experts_per_dialect: int = 2
     seed: int = 0
+    #: A trained adapter folder: measured instead of a fresh MoMQ adapter, with the build's prompts fitted to
+    #: the adapter's training budget (trained answers close their fence, so generation is as in ``momq eval``).
+    adapter: Path | None = None
 
 
 class CallTimer:
@@ -96,8 +99,9 @@ class CallTimer:
                 "decode_tokens_per_s": self.decode_rows / self.decode_s if self.decode_s else None}
 
 
-def load_requests(bench: Path, split: str, n: int) -> tuple[list, list]:
-    """The first ``n`` items of ``bench/splits/<split>.jsonl`` and their generation requests."""
+def load_requests(bench: Path, split: str, n: int, budget: Any = None) -> tuple[list, list]:
+    """The first ``n`` items of ``bench/splits/<split>.jsonl`` and their generation requests: the item's full
+    schema text, or the build's prompt fitted to ``budget`` (a :class:`~momq.dialects.prompt.TokenBudget`)."""
     from momq.bench.records import read_items
     from momq.dialects.prompt import prompt_parts
     from momq.infer.generate import GenerationRequest
@@ -108,6 +112,11 @@ def load_requests(bench: Path, split: str, n: int) -> tuple[list, list]:
     items = read_items(path)[:n]
     if not items:
         raise ValueError(f"{path} has no items")
+    if budget is not None:
+        from momq.bench.dataset import open_build
+
+        build = open_build(bench)
+        return items, [GenerationRequest.from_parts(build.prompt(it, budget), it.dialect) for it in items]
     requests = [GenerationRequest.from_parts(prompt_parts(it.question, it.schema, it.dialect, it.evidence),
                                              it.dialect) for it in items]
     return items, requests
@@ -250,11 +259,21 @@ def run(settings: EvalPerfSettings, load: Callable[[], tuple[Any, Any]] | None =
     torch.set_num_threads(settings.threads)
     torch.manual_seed(settings.seed)
     load_before = os.getloadavg()
-    items, requests = load_requests(settings.bench, settings.split, settings.items)
-    n = len(requests)
     tok, base = load()
-    model = MoMQModel(base, MoMQConfig(r=settings.r, alpha=2.0 * settings.r,
-                                       experts_per_dialect=settings.experts_per_dialect, routing="known"))
+    if settings.adapter is not None:
+        from momq.adapter.model import load_adapter
+        from momq.dialects.prompt import TokenBudget, hf_token_counter
+        from momq.evaluate.run import set_inference_routing, training_budget
+
+        model = load_adapter(base, settings.adapter)
+        set_inference_routing(model, "known")
+        budget = TokenBudget(training_budget(str(settings.adapter)), hf_token_counter(tok))
+        items, requests = load_requests(settings.bench, settings.split, settings.items, budget)
+    else:
+        model = MoMQModel(base, MoMQConfig(r=settings.r, alpha=2.0 * settings.r,
+                                           experts_per_dialect=settings.experts_per_dialect, routing="known"))
+        items, requests = load_requests(settings.bench, settings.split, settings.items)
+    n = len(requests)
     model.merge()
     model.eval()
     cfg = GeneratorConfig(max_new_tokens=settings.max_new_tokens, batch_size=settings.batch_size)
@@ -278,8 +297,9 @@ def run(settings: EvalPerfSettings, load: Callable[[], tuple[Any, Any]] | None =
 
     result: dict[str, Any] = {
         "settings": {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(settings).items()},
-        "model": "SmolLM2-135M-Instruct (GGUF Q4_1, dequantised to fp32) + fresh MoMQ adapter, known routing, "
-                 "merged",
+        "model": "SmolLM2-135M-Instruct (GGUF Q4_1, dequantised to fp32) + "
+                 + (f"the adapter {settings.adapter}" if settings.adapter else "a fresh MoMQ adapter")
+                 + ", known routing, merged",
         "data": {"items": n, "distinct_prefixes": prefixes, "prompt_tokens_median": prompt_lens[n // 2],
                  "prompt_tokens_max": prompt_lens[-1], "prefix_token_share": prefix_share},
         "modes": modes,

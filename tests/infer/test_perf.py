@@ -52,3 +52,33 @@ def test_call_timer_splits_prefill_and_decode():
 def test_perf_eval_command_is_registered():
     out = CliRunner().invoke(app, ["perf", "eval", "--help"])
     assert out.exit_code == 0 and "--bench" in out.output and "--json" in out.output
+
+
+def test_eval_perf_measures_a_trained_adapter_on_prompts_fitted_to_its_budget(tiny_bench, tiny_llama_dir, tmp_path):
+    """``--adapter``: the saved adapter is loaded (not a fresh one) and the build's prompts are fitted to the budget
+    in the adapter's run config, so the measurement is of what ``momq eval`` generates."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from momq.adapter.config import MoMQConfig
+    from momq.adapter.model import MoMQModel
+
+    def load():
+        return AutoTokenizer.from_pretrained(tiny_llama_dir), AutoModelForCausalLM.from_pretrained(tiny_llama_dir)
+
+    torch.manual_seed(1)
+    trained = MoMQModel(load()[1], MoMQConfig(r=4, alpha=8.0, experts_per_dialect=2, routing="known"))
+    with torch.no_grad():
+        for p in trained.trainable_state_dict().values():
+            p.normal_(0, 0.5)  # not the identity: its outputs differ from the bare base's
+    run_dir = tmp_path / "run"
+    trained.save_adapter(run_dir / "adapter")
+    (run_dir / "train_config.yaml").write_text("prompt_tokens: 700\n")
+    settings = EvalPerfSettings(bench=tiny_bench, items=4, batch_size=2, max_new_tokens=4, threads=1,
+                                decode_steps=2, naive=False, adapter=run_dir / "adapter")
+    result = run(settings, load=load)
+    assert "run/adapter" in result["model"]
+    assert result["data"]["prompt_tokens_max"] <= 700
+    assert result["identical_outputs"]["batched_vs_generator"] == "4/4"
+    # the adapter really is in the model: the bare base's greedy answers differ somewhere
+    assert result["identical_outputs"]["momq_vs_base"] != "4/4"
