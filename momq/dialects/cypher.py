@@ -37,6 +37,9 @@ class Cypher(GraphPromptDialect):
     edge_head = "(:{source})-[:{type}]->(:{target})"
     edge_item = "rel:{type}"
     unit = "node labels"
+    list_type = "LIST<{element}>"
+    with_labels_note = "  (some also labelled {labels})"
+    with_label = ":{label}"
 
 
 DIALECT = Cypher()

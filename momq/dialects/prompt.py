@@ -22,6 +22,7 @@ from typing import Any, Callable, ClassVar, Iterable, Mapping
 from momq.dialects.base import DISPLAY_NAME, Family
 from momq.dialects.lexical import scan
 from momq.schema import Database, GraphDatabase, NodeType, Property, RelationalDatabase, ValueType
+from momq.schema.types import ListType
 
 #: How many example values a column/property shows, and how long one may be.
 EXAMPLES_PER_COLUMN = 3
@@ -309,6 +310,8 @@ def format_value(value: Any, quote: str = "'") -> str:
         return repr(round(value, 4))
     if isinstance(value, (_dt.date, _dt.datetime)):
         return f"{quote}{value.isoformat()}{quote}"
+    if isinstance(value, (list, tuple)):  # a list-valued property, shown as a list literal
+        return "[" + ", ".join(format_value(v, quote) for v in value) + "]"
     if isinstance(value, str):
         s = value if len(value) <= EXAMPLE_MAX_CHARS else value[: EXAMPLE_MAX_CHARS - 3] + "..."
         s = s.replace("\n", " ")
@@ -357,18 +360,19 @@ class GraphValues:
         node: dict[str, dict[str, list[Any]]] = {}
         sample_vid: dict[str, str] = {}
         for n in db.nodes:
-            sample_vid.setdefault(n.label, n.vid)
-            props = node.setdefault(n.label, {})
-            for key, value in n.properties.items():
-                vals = props.setdefault(key, [])
-                if value is not None and len(vals) < limit and value not in vals:
-                    vals.append(value)
+            for label in n.labels:  # a node with several labels gives examples to each
+                sample_vid.setdefault(label, n.vid)
+                props = node.setdefault(label, {})
+                for key, value in n.properties.items():
+                    vals = props.setdefault(key, [])
+                    if value not in (None, []) and len(vals) < limit and value not in vals:
+                        vals.append(value)
         edge: dict[str, dict[str, list[Any]]] = {}
         for e in db.edges:
             props = edge.setdefault(e.type, {})
             for key, value in e.properties.items():
                 vals = props.setdefault(key, [])
-                if value is not None and len(vals) < limit and value not in vals:
+                if value not in (None, []) and len(vals) < limit and value not in vals:
                     vals.append(value)
         return cls(node, edge, sample_vid)
 
@@ -495,15 +499,24 @@ class RelationalPromptDialect(PromptDialect):
 
 
 def property_lines(props: tuple[Property, ...], values: dict[str, list], key: str | None,
-                   type_names: Mapping[ValueType, str], quote: str) -> tuple[list[str], list[str], set[str]]:
-    """(lines with examples, lines without, relevance terms) for a label's or an edge type's properties."""
+                   type_names: Mapping[ValueType, str], quote: str,
+                   list_type: str = "list of {element}") -> tuple[list[str], list[str], set[str]]:
+    """(lines with examples, lines without, relevance terms) for a label's or an edge type's properties.
+
+    A list-valued property is named by ``list_type`` around its element's name; a default is shown as a flag.
+    """
     full, compact, terms = [], [], set()
     for prop in props:
-        flags = [type_names[prop.type]]
+        if isinstance(prop.type, ListType):
+            flags = [list_type.format(element=type_names[prop.type.element])]
+        else:
+            flags = [type_names[prop.type]]
         if prop.name == key:
             flags.append("key")
         if not prop.nullable and prop.name != key:
             flags.append("always set")
+        if prop.default is not None:
+            flags.append("default " + format_value(prop.default, quote))
         if prop.description and terms_of(prop.description) != terms_of(prop.name):
             flags.append(prop.description)
         line = f"  {prop.name}: " + ", ".join(flags)
@@ -531,10 +544,24 @@ class GraphPromptDialect(PromptDialect):
     edge_item: ClassVar[str]  # an edge type's item name (kept apart from label names); fields: type
     unit: ClassVar[str]  # what a node block is called in the truncation note
     footer: ClassVar[str] = ""  # a note always shown at the end
+    list_type: ClassVar[str] = "list of {element}"  # a list-valued property's type; fields: element
+    with_labels_note: ClassVar[str] = "  (also labelled {labels})"  # nodes with several labels; fields: labels
+    with_label: ClassVar[str] = "{label}"  # one label inside with_labels_note; fields: label
 
     def node_notes(self, nt: NodeType, values: GraphValues) -> list[str]:
         """Lines shown under a node block's head with the example values (none by default)."""
         return []
+
+    def label_notes(self, nt: NodeType) -> list[str]:
+        """Lines under a node block's head, with or without examples: the other labels its nodes carry."""
+        if not nt.with_labels:
+            return []
+        names = ", ".join(self.with_label.format(label=label) for label in nt.with_labels)
+        return [self.with_labels_note.format(labels=names)]
+
+    def footer_for(self, spec: GraphDatabase) -> str:
+        """The footer for ``spec`` (the class constant unless a dialect words it by schema)."""
+        return self.footer
 
     def schema_layout(self, spec: Database) -> SchemaLayout:
         self.check_spec(spec)
@@ -544,17 +571,19 @@ class GraphPromptDialect(PromptDialect):
         for nt in spec.node_types:
             head = self.node_head.format(label=nt.label) + describe(nt.label, nt.description)
             full, compact, terms = property_lines(nt.properties, values.node.get(nt.label, {}), nt.key,
-                                                  self.property_types, '"')
+                                                  self.property_types, '"', self.list_type)
+            notes = self.label_notes(nt)
             items.append(SchemaItem(
                 name=nt.label, section=self.node_section[0],
-                full="\n".join([head, *self.node_notes(nt, values), *full]), compact="\n".join([head, *compact]),
+                full="\n".join([head, *notes, *self.node_notes(nt, values), *full]),
+                compact="\n".join([head, *notes, *compact]),
                 terms=frozenset(terms | terms_of(nt.label, nt.description)), name_terms=terms_of(nt.label),
             ))
         for et in spec.edge_types:
             head = (self.edge_head.format(type=et.type, source=et.source, target=et.target)
                     + describe(et.type, et.description))
             full, compact, terms = property_lines(et.properties, values.edge.get(et.type, {}), None,
-                                                  self.property_types, '"')
+                                                  self.property_types, '"', self.list_type)
             items.append(SchemaItem(
                 name=self.edge_item.format(type=et.type), section=self.edge_section[0],
                 full="\n".join([head, *full]), compact="\n".join([head, *compact]),
@@ -563,7 +592,7 @@ class GraphPromptDialect(PromptDialect):
             ))
         return SchemaLayout(
             header=_header(self.schema_word, spec), sections=(self.node_section, self.edge_section),
-            items=tuple(items), unit=self.unit, footer=self.footer,
+            items=tuple(items), unit=self.unit, footer=self.footer_for(spec),
         )
 
 
