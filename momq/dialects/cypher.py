@@ -18,6 +18,9 @@ _TYPES = {
     ValueType.TEXT: "STRING",
     ValueType.DATE: "STRING (date 'YYYY-MM-DD')",
     ValueType.BOOLEAN: "BOOLEAN",
+    ValueType.DATETIME: "DATETIME",
+    ValueType.TIME: "TIME",
+    ValueType.INTERVAL: "DURATION",
 }
 
 
