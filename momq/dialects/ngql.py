@@ -23,6 +23,9 @@ _TYPES = {
     ValueType.TEXT: "string",
     ValueType.DATE: "string (date 'YYYY-MM-DD')",
     ValueType.BOOLEAN: "bool",
+    ValueType.DATETIME: "datetime",
+    ValueType.TIME: "time",
+    ValueType.INTERVAL: "duration",
 }
 
 _ASSIGNMENT = re.compile(r"^\s*\$[A-Za-z_][A-Za-z0-9_]*\s*=")

@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterator
 from momq.dialects.lexical import scan
 from momq.engines.base import GraphEdge, GraphNode, GraphPath, QueryFailed, UnsafeQueryError
 from momq.schema.graph import EdgeType, GraphDatabase, NodeType, Property
-from momq.schema.types import ListType, PropertyType, ValueType, check_identifier
+from momq.schema.types import ListType, FieldType, ValueType, check_identifier
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 # ----------------------------------------------------------------------------------------------- loading
 INT64_MIN, INT64_MAX = -2 ** 63, 2 ** 63 - 1
 
-def stored_value(value: Any, vtype: PropertyType) -> Any:
+def stored_value(value: Any, vtype: FieldType) -> Any:
     """A property value as graph engines store it; None means "leave the property out"."""
     if value is None:
         return None
@@ -47,14 +47,18 @@ def stored_value(value: Any, vtype: PropertyType) -> Any:
         return [None if v is None else stored_value(v, vtype.element) for v in value]
     if vtype is ValueType.INTEGER and not INT64_MIN <= value <= INT64_MAX:
         raise ValueError(f"integer {value} does not fit in 64 bits (FalkorDB would silently store its limit)")
-    if vtype is ValueType.DATE:
+    if vtype in (ValueType.DATE, ValueType.DATETIME, ValueType.TIME):  # ISO text, as dates always were
         return value.isoformat()
+    if vtype is ValueType.INTERVAL:
+        from momq.schema.io import interval_to_text
+
+        return interval_to_text(value)
     if vtype in (ValueType.DECIMAL, ValueType.FLOAT):
         return float(value)
     return value
 
 
-def _stored_properties(props: dict[str, Any], types: dict[str, PropertyType], what: str) -> dict[str, Any]:
+def _stored_properties(props: dict[str, Any], types: dict[str, FieldType], what: str) -> dict[str, Any]:
     unknown = set(props) - set(types)
     if unknown:
         raise ValueError(f"{what} has properties not in its type: {sorted(unknown)}")
@@ -350,7 +354,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SCHEMA_SAMPLE = 1000  # nodes/edges sampled per label/type to infer property types
 
 
-def infer_type(values: list[Any]) -> PropertyType:
+def infer_type(values: list[Any]) -> FieldType:
     """The type of sampled non-NULL property values (DECIMAL is stored as float, so it reads as FLOAT); lists give
     a :class:`ListType` of their elements' type (TEXT when elements disagree or all lists are empty)."""
     if values and all(isinstance(v, (list, tuple)) for v in values):

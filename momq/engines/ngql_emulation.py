@@ -387,8 +387,12 @@ def _props(props: dict) -> dict:
 
 
 def _stored(v: Any) -> Any:
-    if isinstance(v, _dt.date):
+    if isinstance(v, (_dt.date, _dt.time)):
         return v.isoformat()
+    if isinstance(v, _dt.timedelta):
+        from momq.schema.io import interval_to_text
+
+        return interval_to_text(v)
     if isinstance(v, _decimal.Decimal):
         return float(v)
     if isinstance(v, (list, tuple)):

@@ -17,13 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from momq.schema.types import ListType, PropertyType, ValueType, check_identifier
+from momq.schema.types import ListType, FieldType, ValueType, check_identifier
 
 
 @dataclass(frozen=True)
 class Property:
     name: str
-    type: PropertyType
+    type: FieldType
     nullable: bool = True
     description: str = ""
     default: Any = None  # the value a writer gets when it sets none (nGQL DEFAULT); None: no default
@@ -121,12 +121,12 @@ class GraphDatabase:
                 return et
         raise KeyError(f"graph {self.name} has no edge type {type_!r}")
 
-    def properties_of(self, labels: tuple[str, ...]) -> dict[str, PropertyType]:
+    def properties_of(self, labels: tuple[str, ...]) -> dict[str, FieldType]:
         """Name -> type of every property declared on any of ``labels`` (a node's labels).
 
         Raises KeyError for an unknown label and ValueError when two labels declare one name with two types.
         """
-        out: dict[str, PropertyType] = {}
+        out: dict[str, FieldType] = {}
         for label in labels:
             for prop in self.node_type(label).properties:
                 if out.setdefault(prop.name, prop.type) != prop.type:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as _dt
 import decimal as _decimal
 import json
+import re
 from pathlib import Path
 from typing import Any, Mapping
 
 from momq.schema.graph import Edge, EdgeType, GraphDatabase, Node, NodeType, Property
 from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table
-from momq.schema.types import ListType, PropertyType, ValueType, parse_type
+from momq.schema.types import FieldType, ListType, ValueType, field_type
 
 FORMAT_VERSION = 1
 
@@ -27,20 +28,43 @@ class SchemaFormatError(ValueError):
 
 
 # ----------------------------------------------------------------------------------------------- values
-def value_to_json(value: Any, vtype: PropertyType) -> Any:
-    """A JSON value for a typed value: dates as ISO strings, decimals as exact strings, lists element-wise."""
+_DURATION = re.compile(r"^(-?)P(\d+)DT(\d+)(?:\.(\d{1,6}))?S$")
+
+
+def interval_to_text(value: _dt.timedelta) -> str:
+    """A duration as ``[-]P<days>DT<seconds>[.<micro>]S`` (ISO 8601, days and seconds only), exact."""
+    sign = "-" if value < _dt.timedelta(0) else ""
+    value = abs(value)
+    text = f"{sign}P{value.days}DT{value.seconds}"
+    return text + (f".{value.microseconds:06d}S" if value.microseconds else "S")
+
+
+def interval_from_text(text: str) -> _dt.timedelta:
+    match = _DURATION.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration like P1DT3600S")
+    sign, days, seconds, micro = match.groups()
+    value = _dt.timedelta(days=int(days), seconds=int(seconds), microseconds=int((micro or "0").ljust(6, "0")))
+    return -value if sign else value
+
+
+def value_to_json(value: Any, vtype: FieldType) -> Any:
+    """A JSON value for a typed value: dates, times and durations as ISO strings, decimals as exact strings,
+    lists item by item."""
     if value is None:
         return None
     if isinstance(vtype, ListType):
         return [value_to_json(v, vtype.element) for v in value]
-    if vtype is ValueType.DATE:
-        return value.isoformat() if isinstance(value, _dt.date) else str(value)
+    if vtype in (ValueType.DATE, ValueType.DATETIME, ValueType.TIME):
+        return value.isoformat() if isinstance(value, (_dt.date, _dt.time)) else str(value)
+    if vtype is ValueType.INTERVAL:
+        return interval_to_text(value) if isinstance(value, _dt.timedelta) else str(value)
     if vtype is ValueType.DECIMAL:
         return format(_decimal.Decimal(str(value)), "f")
     return value
 
 
-def value_from_json(value: Any, vtype: PropertyType, where: str) -> Any:
+def value_from_json(value: Any, vtype: FieldType, where: str) -> Any:
     """Inverse of :func:`value_to_json`, checked against the type."""
     if value is None:
         return None
@@ -51,6 +75,12 @@ def value_from_json(value: Any, vtype: PropertyType, where: str) -> Any:
     try:
         if vtype is ValueType.DATE and isinstance(value, str):
             value = _dt.date.fromisoformat(value)
+        elif vtype is ValueType.DATETIME and isinstance(value, str):
+            value = _dt.datetime.fromisoformat(value)
+        elif vtype is ValueType.TIME and isinstance(value, str):
+            value = _dt.time.fromisoformat(value)
+        elif vtype is ValueType.INTERVAL and isinstance(value, str):
+            value = interval_from_text(value)
         elif vtype is ValueType.DECIMAL and isinstance(value, (str, int, float)) and not isinstance(value, bool):
             value = _decimal.Decimal(str(value))
         elif vtype is ValueType.FLOAT and isinstance(value, int) and not isinstance(value, bool):
@@ -62,21 +92,12 @@ def value_from_json(value: Any, vtype: PropertyType, where: str) -> Any:
     return value
 
 
-def _vtype(name: Any, where: str) -> ValueType:
+def _vtype(name: Any, where: str) -> FieldType:
     try:
-        return ValueType(name)
+        return field_type(name)
     except ValueError as exc:
         raise SchemaFormatError(f"{where}: unknown type {name!r}; expected one of "
-                                  f"{', '.join(t.value for t in ValueType)}") from exc
-
-
-def _ptype(name: Any, where: str) -> PropertyType:
-    """A graph property's type: a ValueType or ``list<...>`` of one."""
-    try:
-        return parse_type(name)
-    except ValueError as exc:
-        raise SchemaFormatError(f"{where}: unknown type {name!r}; expected one of "
-                                  f"{', '.join(t.value for t in ValueType)} or list<...> of one") from exc
+                                  f"{', '.join(t.value for t in ValueType)} or list<one of them>") from exc
 
 
 def _need(obj: Any, key: str, where: str, kind: type | tuple[type, ...] = str) -> Any:
@@ -160,7 +181,7 @@ def _props_from_json(items: Any, where: str) -> tuple[Property, ...]:
     out = []
     for i, p in enumerate(items):
         pw = f"{where}: property #{i}"
-        name, ptype = _need(p, "name", pw), _ptype(p.get("type"), pw)
+        name, ptype = _need(p, "name", pw), _vtype(p.get("type"), pw)
         default = value_from_json(p.get("default"), ptype, f"{where}: property {name}, default")
         out.append(Property(name, ptype, nullable=bool(p.get("nullable", True)),
                             description=str(p.get("description", "")), default=default))

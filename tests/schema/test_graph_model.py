@@ -10,7 +10,7 @@ import pytest
 from momq.dialects.prompt import fit_prompt
 from momq.schema import GraphDatabase, Node, NodeType, Property, ValueType as T
 from momq.schema.io import SchemaFormatError, database_from_json, database_to_json, graph_from_json
-from momq.schema.types import ListType, parse_type
+from momq.schema.types import ListType, field_type
 from tests.fixtures.graph_engines import make_real_graph, make_sample_graph
 
 
@@ -24,14 +24,14 @@ def test_list_type_accepts(ptype, value, ok):
 
 @pytest.mark.parametrize("name,expected", [("text", T.TEXT), ("list<integer>", ListType(T.INTEGER))])
 def test_parse_type(name, expected):
-    assert parse_type(name) == expected
-    assert parse_type(expected.value) == expected
+    assert field_type(name) == expected
+    assert field_type(expected.value) == expected
 
 
 @pytest.mark.parametrize("name", ["list<list<text>>", "list<>", "array", "list<varchar>"])
 def test_parse_type_refuses(name):
     with pytest.raises(ValueError):
-        parse_type(name)
+        field_type(name)
 
 
 def test_real_graph_round_trips_through_json():
