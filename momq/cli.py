@@ -30,6 +30,7 @@ from momq.engines.cli import app as engines_app
 from momq.evaluate.cli import eval_cmd
 from momq.experiment.cli import experiment_cmd
 from momq.infer.cli import eval_perf
+from momq.ingest.cli import app as db_app
 from momq.serve.cli import ask_cmd, mcp_cmd, serve_cmd
 from momq.train.cli import card_app, train_cmd
 
@@ -57,7 +58,9 @@ class KnownError:
 
 #: the failures reported as one line, first match wins
 KNOWN_ERRORS: tuple[KnownError, ...] = (
+    KnownError("momq.engines.base", "InvalidDatabase", EXIT_BAD_INPUT),
     KnownError("momq.engines.base", "EngineError", EXIT_ENGINE),
+    KnownError("momq.ingest.script", "ScriptError", EXIT_BAD_INPUT),
     KnownError("momq.dialects.cypher_linter", "CypherLinterUnavailable", EXIT_ENGINE,
                "run `bash scripts/setup.sh` or pass --no-lint"),
     KnownError("momq.bench.records", "RecordError", EXIT_BAD_INPUT),
@@ -113,6 +116,7 @@ class _ReportingGroup(TyperGroup):
 app = typer.Typer(cls=_ReportingGroup, no_args_is_help=True,
                   help="MoMQ: one model for MySQL, PostgreSQL, Cypher and nGQL.")
 app.add_typer(engines_app, name="engines", help="Start, stop and inspect the local database engines.")
+app.add_typer(db_app, name="db", help="Load your own graph scripts (Cypher, nGQL) into the local engines.")
 app.add_typer(bench_app, name="bench", help="Build, verify and describe the multi-dialect benchmark.")
 adapter_app.command("eval")(eval_perf)  # generation speed (momq.infer) beside the adapter's own benchmarks
 app.add_typer(adapter_app, name="perf", help="Speed and memory benchmarks.")

@@ -18,6 +18,9 @@ _TYPES = {
     ValueType.TEXT: "STRING",
     ValueType.DATE: "STRING (date 'YYYY-MM-DD')",
     ValueType.BOOLEAN: "BOOLEAN",
+    ValueType.DATETIME: "DATETIME",
+    ValueType.TIME: "TIME",
+    ValueType.INTERVAL: "DURATION",
 }
 
 
@@ -37,6 +40,8 @@ class Cypher(GraphPromptDialect):
     edge_head = "(:{source})-[:{type}]->(:{target})"
     edge_item = "rel:{type}"
     unit = "node labels"
+    with_labels_note = "  (some also labelled {labels})"
+    with_label = ":{label}"
 
 
 DIALECT = Cypher()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from momq.dialects.prompt import GraphPromptDialect, GraphValues
-from momq.schema import NodeType, ValueType
+from momq.schema import GraphDatabase, NodeType, ValueType
 
 _TYPES = {
     ValueType.INTEGER: "int64",
@@ -23,6 +23,9 @@ _TYPES = {
     ValueType.TEXT: "string",
     ValueType.DATE: "string (date 'YYYY-MM-DD')",
     ValueType.BOOLEAN: "bool",
+    ValueType.DATETIME: "datetime",
+    ValueType.TIME: "time",
+    ValueType.INTERVAL: "duration",
 }
 
 _ASSIGNMENT = re.compile(r"^\s*\$[A-Za-z_][A-Za-z0-9_]*\s*=")
@@ -49,6 +52,15 @@ class NGQL(GraphPromptDialect):
     footer = ("Notes: every vertex has one tag and a string VID (read it with id(v)); in MATCH read "
               "properties as v.Tag.property; in GO use $$.Tag.property / $^.Tag.property and "
               "EDGE_TYPE.property.")
+
+    list_type = "list<{element}>"
+    with_labels_note = "  (some vertices also have tags {labels})"
+    multi_tag_footer = ("Notes: a vertex may have several tags and has a string VID (read it with id(v)); in MATCH "
+                        "read properties as v.Tag.property; in GO use $$.Tag.property / $^.Tag.property and "
+                        "EDGE_TYPE.property.")
+
+    def footer_for(self, spec: GraphDatabase) -> str:
+        return self.multi_tag_footer if any(nt.with_labels for nt in spec.node_types) else self.footer
 
     def node_notes(self, nt: NodeType, values: GraphValues) -> list[str]:
         """The tag's VID with a sample value."""

@@ -14,6 +14,7 @@ from momq.engines.postgres import COLUMN_TYPES
 class PostgreSQL(RelationalPromptDialect):
     name = "postgresql"
     column_types = COLUMN_TYPES
+    list_type = "{element}[]"
     instruction = (
         "You are an expert in PostgreSQL 15. Read the database schema below and write one SQL query in "
         "PostgreSQL syntax that answers the question. Use only the tables and columns listed, quote identifiers "

@@ -21,7 +21,7 @@ from typing import Any, Callable, ClassVar, Iterable, Mapping
 
 from momq.dialects.base import DISPLAY_NAME, Family
 from momq.dialects.lexical import scan
-from momq.schema import Database, GraphDatabase, NodeType, Property, RelationalDatabase, ValueType
+from momq.schema import Database, FieldType, GraphDatabase, ListType, NodeType, Property, RelationalDatabase, ValueType
 
 #: How many example values a column/property shows, and how long one may be.
 EXAMPLES_PER_COLUMN = 3
@@ -307,8 +307,12 @@ def format_value(value: Any, quote: str = "'") -> str:
         return format(value, "f")
     if isinstance(value, float):
         return repr(round(value, 4))
-    if isinstance(value, (_dt.date, _dt.datetime)):
+    if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
         return f"{quote}{value.isoformat()}{quote}"
+    if isinstance(value, _dt.timedelta):
+        return f"{quote}{value}{quote}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(format_value(v, quote) for v in value) + "]"
     if isinstance(value, str):
         s = value if len(value) <= EXAMPLE_MAX_CHARS else value[: EXAMPLE_MAX_CHARS - 3] + "..."
         s = s.replace("\n", " ")
@@ -323,7 +327,7 @@ def distinct_values(values: Iterable[Any], limit: int) -> list[Any]:
     for v in values:
         if v is None:
             continue
-        k = (type(v).__name__, v)
+        k = (type(v).__name__, repr(v) if isinstance(v, (list, dict)) else v)
         if k in keys:
             continue
         keys.add(k)
@@ -357,18 +361,19 @@ class GraphValues:
         node: dict[str, dict[str, list[Any]]] = {}
         sample_vid: dict[str, str] = {}
         for n in db.nodes:
-            sample_vid.setdefault(n.label, n.vid)
-            props = node.setdefault(n.label, {})
-            for key, value in n.properties.items():
-                vals = props.setdefault(key, [])
-                if value is not None and len(vals) < limit and value not in vals:
-                    vals.append(value)
+            for label in n.labels:  # a node with several labels gives examples to each
+                sample_vid.setdefault(label, n.vid)
+                props = node.setdefault(label, {})
+                for key, value in n.properties.items():
+                    vals = props.setdefault(key, [])
+                    if value not in (None, []) and len(vals) < limit and value not in vals:
+                        vals.append(value)
         edge: dict[str, dict[str, list[Any]]] = {}
         for e in db.edges:
             props = edge.setdefault(e.type, {})
             for key, value in e.properties.items():
                 vals = props.setdefault(key, [])
-                if value is not None and len(vals) < limit and value not in vals:
+                if value not in (None, []) and len(vals) < limit and value not in vals:
                     vals.append(value)
         return cls(node, edge, sample_vid)
 
@@ -413,6 +418,19 @@ class PromptDialect(abc.ABC):
         return f"<dialect {self.name}>"
 
 
+def type_label(dialect: str, type_names: Mapping[ValueType, str], list_form: str | None, ftype: FieldType) -> str:
+    """How ``dialect`` names a column / property type: ``type_names`` for scalars, ``list_form`` (with an
+    ``{element}`` field) for lists; ValueError naming the type when the dialect has no name for it."""
+    if isinstance(ftype, ListType):
+        if list_form is None:
+            raise ValueError(f"{dialect} has no list type for {ftype.value}")
+        return list_form.format(element=type_label(dialect, type_names, None, ftype.element))
+    try:
+        return type_names[ftype]
+    except KeyError:
+        raise ValueError(f"{dialect} has no type for {getattr(ftype, 'value', ftype)!r}") from None
+
+
 def split_statements(text: str, dialect: str) -> list[str]:
     """Split at ``;`` outside the strings, quoted names and comments of ``dialect`` (its rule table in
     :mod:`momq.dialects.lexical`). Comments are kept in the text."""
@@ -440,10 +458,11 @@ class RelationalPromptDialect(PromptDialect):
     family = Family.RELATIONAL
     fence = "sql"
     column_types: ClassVar[Mapping[ValueType, str]]  # how this dialect's DDL names each column type
+    list_type: ClassVar[str | None] = None  # how the DDL names an array column ({element}); None: no arrays
 
-    def type_name(self, value_type: ValueType) -> str:
+    def type_name(self, value_type: FieldType) -> str:
         """How this dialect's DDL names a column type."""
-        return self.column_types[value_type]
+        return type_label(self.display_name, self.column_types, self.list_type, value_type)
 
     def schema_layout(self, spec: Database) -> SchemaLayout:
         self.check_spec(spec)
@@ -495,15 +514,18 @@ class RelationalPromptDialect(PromptDialect):
 
 
 def property_lines(props: tuple[Property, ...], values: dict[str, list], key: str | None,
-                   type_names: Mapping[ValueType, str], quote: str) -> tuple[list[str], list[str], set[str]]:
-    """(lines with examples, lines without, relevance terms) for a label's or an edge type's properties."""
+                   type_name: Callable[[FieldType], str], quote: str) -> tuple[list[str], list[str], set[str]]:
+    """(lines with examples, lines without, relevance terms) for a label's or an edge type's properties; a
+    default is shown as a flag."""
     full, compact, terms = [], [], set()
     for prop in props:
-        flags = [type_names[prop.type]]
+        flags = [type_name(prop.type)]
         if prop.name == key:
             flags.append("key")
         if not prop.nullable and prop.name != key:
             flags.append("always set")
+        if prop.default is not None:
+            flags.append("default " + format_value(prop.default, quote))
         if prop.description and terms_of(prop.description) != terms_of(prop.name):
             flags.append(prop.description)
         line = f"  {prop.name}: " + ", ".join(flags)
@@ -523,6 +545,7 @@ class GraphPromptDialect(PromptDialect):
 
     family = Family.GRAPH
     property_types: ClassVar[Mapping[ValueType, str]]  # how the dialect names each property type
+    list_type: ClassVar[str | None] = "LIST<{element}>"  # how it names a list-valued property type ({element})
     schema_word: ClassVar[str]  # the header's first word: "Graph", "Space"
     node_section: ClassVar[tuple[str, str]]  # (section key, heading) of the node blocks
     edge_section: ClassVar[tuple[str, str]]  # (section key, heading) of the edge-type blocks
@@ -531,10 +554,27 @@ class GraphPromptDialect(PromptDialect):
     edge_item: ClassVar[str]  # an edge type's item name (kept apart from label names); fields: type
     unit: ClassVar[str]  # what a node block is called in the truncation note
     footer: ClassVar[str] = ""  # a note always shown at the end
+    with_labels_note: ClassVar[str] = "  (also labelled {labels})"  # nodes with several labels; fields: labels
+    with_label: ClassVar[str] = "{label}"  # one label inside with_labels_note; fields: label
+
+    def type_name(self, value_type: FieldType) -> str:
+        """How this dialect names a property type."""
+        return type_label(self.display_name, self.property_types, self.list_type, value_type)
 
     def node_notes(self, nt: NodeType, values: GraphValues) -> list[str]:
         """Lines shown under a node block's head with the example values (none by default)."""
         return []
+
+    def label_notes(self, nt: NodeType) -> list[str]:
+        """Lines under a node block's head, with or without examples: the other labels its nodes carry."""
+        if not nt.with_labels:
+            return []
+        names = ", ".join(self.with_label.format(label=label) for label in nt.with_labels)
+        return [self.with_labels_note.format(labels=names)]
+
+    def footer_for(self, spec: GraphDatabase) -> str:
+        """The footer for ``spec`` (the class constant unless a dialect words it by schema)."""
+        return self.footer
 
     def schema_layout(self, spec: Database) -> SchemaLayout:
         self.check_spec(spec)
@@ -544,17 +584,19 @@ class GraphPromptDialect(PromptDialect):
         for nt in spec.node_types:
             head = self.node_head.format(label=nt.label) + describe(nt.label, nt.description)
             full, compact, terms = property_lines(nt.properties, values.node.get(nt.label, {}), nt.key,
-                                                  self.property_types, '"')
+                                                  self.type_name, '"')
+            notes = self.label_notes(nt)
             items.append(SchemaItem(
                 name=nt.label, section=self.node_section[0],
-                full="\n".join([head, *self.node_notes(nt, values), *full]), compact="\n".join([head, *compact]),
+                full="\n".join([head, *notes, *self.node_notes(nt, values), *full]),
+                compact="\n".join([head, *notes, *compact]),
                 terms=frozenset(terms | terms_of(nt.label, nt.description)), name_terms=terms_of(nt.label),
             ))
         for et in spec.edge_types:
             head = (self.edge_head.format(type=et.type, source=et.source, target=et.target)
                     + describe(et.type, et.description))
             full, compact, terms = property_lines(et.properties, values.edge.get(et.type, {}), None,
-                                                  self.property_types, '"')
+                                                  self.type_name, '"')
             items.append(SchemaItem(
                 name=self.edge_item.format(type=et.type), section=self.edge_section[0],
                 full="\n".join([head, *full]), compact="\n".join([head, *compact]),
@@ -563,7 +605,7 @@ class GraphPromptDialect(PromptDialect):
             ))
         return SchemaLayout(
             header=_header(self.schema_word, spec), sections=(self.node_section, self.edge_section),
-            items=tuple(items), unit=self.unit, footer=self.footer,
+            items=tuple(items), unit=self.unit, footer=self.footer_for(spec),
         )
 
 
@@ -701,5 +743,6 @@ __all__ = [
     "render_prompt",
     "split_statements",
     "terms_of",
+    "type_label",
     "value_terms",
 ]

@@ -40,6 +40,12 @@ class QueryFailed(EngineError):
     """The engine rejected or failed the query (syntax error, unknown table, type error, ...)."""
 
 
+class InvalidDatabase(EngineError, ValueError):
+    """A database definition or script the engine cannot load as given (an edge whose endpoint does not exist, a
+    statement the engine rejects, ...). Loads raise it before changing anything, or after discarding what they
+    had loaded under a temporary name: the database of that name, if any, is left as it was."""
+
+
 class UnknownDatabase(EngineError):
     """The named database/graph is not loaded on this engine."""
 

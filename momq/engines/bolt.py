@@ -17,6 +17,7 @@ This module starts no server and does not create databases.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -33,6 +34,7 @@ from momq.engines.base import (
     UnsafeQueryError,
 )
 from momq.engines.graph_values import (
+    SCHEMA_SAMPLE,
     cypher_load_batches,
     introspect_graph,
     key_indexes,
@@ -41,7 +43,8 @@ from momq.engines.graph_values import (
     write_clause,
 )
 from momq.engines.watchdog import run_watched
-from momq.schema import Database, GraphDatabase
+from momq.schema import Database, EdgeType, GraphDatabase, NodeType, Property
+from momq.schema.types import ListType, ValueType, check_identifier
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +181,10 @@ class BoltEngine(Engine):
         return columns, rows, truncated
 
     def schema(self, db: str) -> GraphDatabase:
+        """Neo4j's own catalog (``db.schema.nodeTypeProperties`` / ``relTypeProperties``, ``SHOW INDEXES`` and
+        ``SHOW CONSTRAINTS``) mapped by :func:`schema_from_catalog`, with each relationship type's endpoint
+        labels from a bounded sample; a server without those procedures (Memgraph, FalkorDB) is sampled with
+        portable Cypher (:func:`momq.engines.graph_values.introspect_graph`)."""
         import neo4j
 
         with _mapped_errors(self, db), self._get_driver().session(database=self._target(db),
@@ -186,13 +193,124 @@ class BoltEngine(Engine):
                 return [[to_plain(v) for v in rec.values()] for rec in s.execute_read(lambda tx: list(tx.run(q)))]
 
             indexed: set[tuple[str, str]] = set()
+            for query in ("SHOW INDEXES YIELD labelsOrTypes, properties, entityType WHERE entityType = 'NODE' "
+                          "RETURN labelsOrTypes, properties",
+                          "SHOW CONSTRAINTS YIELD labelsOrTypes, properties, entityType WHERE entityType = 'NODE' "
+                          "RETURN labelsOrTypes, properties"):
+                try:
+                    for labels, props in run(query):
+                        indexed.update((label, p) for label in labels or () for p in props or ())
+                except neo4j.exceptions.Neo4jError:
+                    log.info("the server has no %s; keys are chosen without it", query.split(" YIELD")[0])
             try:
-                for labels, props in run("SHOW INDEXES YIELD labelsOrTypes, properties, entityType "
-                                         "WHERE entityType = 'NODE' RETURN labelsOrTypes, properties"):
-                    indexed.update((label, p) for label in labels or () for p in props or ())
+                nodes = run("CALL db.schema.nodeTypeProperties() YIELD nodeLabels, propertyName, propertyTypes, "
+                            "mandatory RETURN nodeLabels, propertyName, propertyTypes, mandatory")
+                rels = run("CALL db.schema.relTypeProperties() YIELD relType, propertyName, propertyTypes, mandatory "
+                           "RETURN relType, propertyName, propertyTypes, mandatory")
             except neo4j.exceptions.Neo4jError:
-                log.info("the server has no SHOW INDEXES; keys are chosen without index information")
-            return introspect_graph(db, run, indexed)
+                log.info("the server has no db.schema procedures; sampling the graph instead")
+                return introspect_graph(db, run, indexed)
+            ends = {}
+            for rel_type in sorted({_rel_name(r[0]) for r in rels}):
+                ends[rel_type] = [(r[0] or [], r[1] or []) for r in run(
+                    f"MATCH (a)-[r:`{rel_type.replace('`', '``')}`]->(b) WITH a, b LIMIT {SCHEMA_SAMPLE} "
+                    f"RETURN labels(a), labels(b)")]
+            return schema_from_catalog(db, nodes, rels, ends, indexed)
+
+
+#: Neo4j's property type names (db.schema.*TypeProperties) -> ours; ``...Array`` is a list of the element type
+_NEO4J_TYPES = {"String": ValueType.TEXT, "Long": ValueType.INTEGER, "Integer": ValueType.INTEGER,
+                "Double": ValueType.FLOAT, "Float": ValueType.FLOAT, "Boolean": ValueType.BOOLEAN,
+                "Date": ValueType.DATE, "LocalDateTime": ValueType.DATETIME, "DateTime": ValueType.DATETIME,
+                "LocalTime": ValueType.TIME, "Time": ValueType.TIME, "Duration": ValueType.INTERVAL}
+
+
+def neo4j_type(names: list[str] | None):
+    """Our type for the type names Neo4j reports for one property (several when values differ): numbers that mix
+    integers and floats are FLOAT, anything else mixed or unknown (Point, ...) is TEXT."""
+    names = [n for n in names or () if n]
+    arrays = [n[:-len("Array")] for n in names if n.endswith("Array")]
+    if names and len(arrays) == len(names):
+        element = neo4j_type(arrays)
+        return ListType(element if isinstance(element, ValueType) else ValueType.TEXT)
+    types = {_NEO4J_TYPES.get(n) for n in names}
+    if len(types) == 1 and None not in types:
+        return types.pop()
+    if types == {ValueType.INTEGER, ValueType.FLOAT}:
+        return ValueType.FLOAT
+    return ValueType.TEXT
+
+
+def _rel_name(rel_type: str) -> str:
+    """``:`ACTED_IN``` (as db.schema.relTypeProperties writes it) -> ``ACTED_IN``."""
+    name = rel_type[1:] if rel_type.startswith(":") else rel_type
+    return name[1:-1].replace("``", "`") if name.startswith("`") and name.endswith("`") else name
+
+
+def schema_from_catalog(name: str, nodes: list[list], rels: list[list], ends: dict[str, list[tuple[list, list]]],
+                        indexed: set[tuple[str, str]] = frozenset()) -> GraphDatabase:
+    """A GraphDatabase from Neo4j's catalog rows.
+
+    ``nodes``: rows (nodeLabels, propertyName, propertyTypes, mandatory) of ``db.schema.nodeTypeProperties``, one
+    per label combination and property (propertyName None for a combination without properties); ``rels``:
+    (relType, propertyName, propertyTypes, mandatory) of ``db.schema.relTypeProperties``; ``ends``: per
+    relationship type, the (source labels, target labels) of sampled relationships (the endpoints are the labels
+    all sampled sources / targets share, the one in fewest label combinations first). A label's properties are
+    those of every combination that holds it (nullable unless mandatory in all of them) and the other labels of
+    those combinations are its ``with_labels``; its key is an indexed or constrained property, else the best
+    name among the mandatory ones (no uniqueness count is made here). Labels without properties are left out.
+    """
+    from momq.engines.graph_values import _edge_ends, _key_preference
+
+    combos: dict[tuple[str, ...], dict[str, tuple[list, bool]]] = {}
+    for labels, prop, types, mandatory in nodes:
+        combo = combos.setdefault(tuple(labels or ()), {})
+        if prop is not None:
+            combo[prop] = (types or [], bool(mandatory))
+    labels = sorted({label for combo in combos for label in combo})
+    node_types = []
+    for label in labels:
+        holding = [(combo, props) for combo, props in combos.items() if label in combo]
+        props: dict[str, list] = {}
+        for _combo, cprops in holding:
+            for prop, (types, _m) in cprops.items():
+                props.setdefault(prop, []).extend(types)
+        properties = []
+        for prop, types in props.items():
+            try:
+                check_identifier(prop, "property")
+            except ValueError:
+                log.warning("property %r is not a plain identifier; left out of the schema", prop)
+                continue
+            mandatory = all(prop in cprops and cprops[prop][1] for _combo, cprops in holding)
+            properties.append(Property(prop, neo4j_type(types), nullable=not mandatory))
+        if not properties:
+            log.warning("graph %s: label %s has no properties; left out of the schema", name, label)
+            continue
+        candidates = [p for p in properties if not p.nullable or (label, p.name) in indexed]
+        candidates = [p for p in candidates if p.type in (ValueType.TEXT, ValueType.INTEGER)]
+        ordered = sorted(candidates, key=lambda p: _key_preference(label, p.name, (label, p.name) in indexed))
+        others = sorted({other for combo, _ in holding for other in combo if other != label})
+        node_types.append(NodeType(label, tuple(properties), ordered[0].name if ordered else None,
+                                   with_labels=tuple(others)))
+    kept = {nt.label for nt in node_types}
+    node_types = [dataclasses.replace(nt, with_labels=tuple(x for x in nt.with_labels if x in kept))
+                  for nt in node_types]
+    totals = {label: sum(label in combo for combo in combos) for label in kept}  # more combinations: more general
+    edge_props: dict[str, list[Property]] = {}
+    for rel_type, prop, types, mandatory in rels:
+        rel = _rel_name(rel_type)
+        edge_props.setdefault(rel, [])
+        if prop is not None:
+            edge_props[rel].append(Property(prop, neo4j_type(types), nullable=not mandatory))
+    edge_types = []
+    for rel, props in sorted(edge_props.items()):
+        pair = _edge_ends(name, rel, ends.get(rel, []), kept, totals)
+        if pair is None:
+            log.warning("graph %s: relationship type %s joins no known labels; left out", name, rel)
+            continue
+        edge_types.append(EdgeType(rel, pair[0], pair[1], tuple(props)))
+    return GraphDatabase(name, tuple(node_types), tuple(edge_types))
 
 
 # ----------------------------------------------------------------------------------------------- errors

@@ -20,17 +20,20 @@ so one query cannot deny service to the next.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import re
 import time
-from typing import TYPE_CHECKING, Any
+import uuid
+from typing import TYPE_CHECKING, Any, Iterator
 
 from momq.engines.base import (
     Engine,
     EngineError,
     EngineUnavailable,
     ExecutionLimits,
+    InvalidDatabase,
     QueryFailed,
     QueryResult,
     QueryTimeout,
@@ -61,6 +64,9 @@ log = logging.getLogger(__name__)
 #: 10: 1.8 s). At 12 the worst measured shape (nested maps) takes 0.07 s.
 MAX_PARSER_NESTING = 12
 _NESTING_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[^\sA-Za-z0-9_]")
+
+#: Marks a graph that a load is still filling (see :meth:`FalkorDBEngine.staged`); such graphs are never listed.
+STAGING_MARK = "__momq_loading__"
 
 #: Rows the server may return per query at least (internal queries such as schema sampling rely on it).
 MIN_SERVER_RESULTSET = 10_001
@@ -118,7 +124,7 @@ class FalkorDBEngine(Engine):
         raise EngineUnavailable(f"the server at {self.host}:{self.port} has no FalkorDB module loaded")
 
     def databases(self) -> list[str]:
-        return sorted(_text(g) for g in self._command("GRAPH.LIST"))
+        return sorted(g for g in map(_text, self._command("GRAPH.LIST")) if STAGING_MARK not in g)
 
     def drop(self, name: str) -> None:
         if name in self.databases():
@@ -130,24 +136,48 @@ class FalkorDBEngine(Engine):
             with _mapped_errors(self):
                 self._server.persist()
 
+    @contextlib.contextmanager
+    def staged(self, name: str) -> Iterator[Any]:
+        """A new, empty graph under a temporary name, for a load to fill.
+
+        When the ``with`` block ends normally the graph replaces ``name`` in one step (``RENAME`` overwrites
+        atomically, so readers see the old graph or the new one, never a half-loaded one) and the data is saved;
+        when it raises, the temporary graph is deleted and the graph ``name``, if any, is untouched.
+        """
+        tmp = f"{name}{STAGING_MARK}{uuid.uuid4().hex[:12]}"
+        with _mapped_errors(self, tmp):
+            graph = self._client().select_graph(tmp)
+        try:
+            with _mapped_errors(self, tmp):
+                graph.query("RETURN 1")  # creates the empty graph, so a graph without nodes still exists
+            yield graph
+            self._command("RENAME", tmp, name)
+        except BaseException:
+            try:
+                self._command("GRAPH.DELETE", tmp)
+            except EngineError as exc:  # the load's own error is the one to report
+                log.warning("could not delete the staging graph %s: %s", tmp, exc)
+            raise
+        self._persist()
+
     def load(self, db: Database) -> None:
         if not isinstance(db, GraphDatabase):
             raise TypeError(f"FalkorDB loads graph databases, not {type(db).__name__}")
         t0 = time.monotonic()
-        batches = list(cypher_load_batches(db, batch_size=self.load_batch_size))  # validates before dropping
-        self.drop(db.name)
-        graph = self._client().select_graph(db.name)
-        with _mapped_errors(self):
-            graph.query("RETURN 1")  # creates the empty graph, so a graph without nodes still exists
+        try:  # validates everything before the server sees anything
+            batches = list(cypher_load_batches(db, batch_size=self.load_batch_size))
+        except ValueError as exc:
+            raise InvalidDatabase(f"graph {db.name} cannot be loaded: {exc}") from exc
+        with self.staged(db.name) as graph, _mapped_errors(self, db.name):
             for label, prop in key_indexes(db):
                 graph.query(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
             for stmt in batches:
                 res = graph.query(stmt.query, params=stmt.params)
                 made = res.nodes_created if stmt.kind == "nodes" else res.relationships_created
                 if int(made) != stmt.count:
-                    raise QueryFailed(f"loading {db.name}: {stmt.kind} {stmt.label} created {int(made)} of "
-                                      f"{stmt.count} (an edge endpoint was not found by its key?)")
-        self._persist()
+                    raise InvalidDatabase(f"graph {db.name} cannot be loaded: {stmt.kind} {stmt.label} created "
+                                          f"{int(made)} of {stmt.count} (an edge endpoint was not found by its key?)"
+                                          f"; the graph {db.name}, if any, is unchanged")
         log.info("loaded graph %s into FalkorDB: %d nodes, %d edges in %.2f s", db.name, len(db.nodes),
                  len(db.edges), time.monotonic() - t0)
 

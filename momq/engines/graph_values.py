@@ -18,6 +18,7 @@ words outside strings and comments, which the Cypher rule table of :mod:`momq.di
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import decimal as _decimal
 import logging
@@ -28,26 +29,36 @@ from typing import Any, Callable, Iterator
 from momq.dialects.lexical import scan
 from momq.engines.base import GraphEdge, GraphNode, GraphPath, QueryFailed, UnsafeQueryError
 from momq.schema.graph import EdgeType, GraphDatabase, NodeType, Property
-from momq.schema.types import ValueType, check_identifier
+from momq.schema.types import ListType, FieldType, ValueType, check_identifier
 
 log = logging.getLogger(__name__)
 
 
 # ----------------------------------------------------------------------------------------------- loading
-def stored_value(value: Any, vtype: ValueType) -> Any:
+INT64_MIN, INT64_MAX = -2 ** 63, 2 ** 63 - 1
+
+def stored_value(value: Any, vtype: FieldType) -> Any:
     """A property value as graph engines store it; None means "leave the property out"."""
     if value is None:
         return None
     if not vtype.accepts(value):
         raise ValueError(f"value {value!r} is not a valid {vtype.value}")
-    if vtype is ValueType.DATE:
+    if isinstance(vtype, ListType):  # FalkorDB and Neo4j store lists; NULL elements stay NULL
+        return [None if v is None else stored_value(v, vtype.element) for v in value]
+    if vtype is ValueType.INTEGER and not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError(f"integer {value} does not fit in 64 bits (FalkorDB would silently store its limit)")
+    if vtype in (ValueType.DATE, ValueType.DATETIME, ValueType.TIME):  # ISO text, as dates always were
         return value.isoformat()
+    if vtype is ValueType.INTERVAL:
+        from momq.schema.io import interval_to_text
+
+        return interval_to_text(value)
     if vtype in (ValueType.DECIMAL, ValueType.FLOAT):
         return float(value)
     return value
 
 
-def _stored_properties(props: dict[str, Any], types: dict[str, ValueType], what: str) -> dict[str, Any]:
+def _stored_properties(props: dict[str, Any], types: dict[str, FieldType], what: str) -> dict[str, Any]:
     unknown = set(props) - set(types)
     if unknown:
         raise ValueError(f"{what} has properties not in its type: {sorted(unknown)}")
@@ -66,16 +77,19 @@ class LoadStatement:
     query: str
     params: dict[str, Any]
     kind: str  # "nodes" or "edges"
-    label: str  # the node label or edge type it writes
+    label: str  # the node label(s) (``A:B`` for several) or the edge type it writes
     count: int  # how many nodes/edges it creates
 
 
 def cypher_load_batches(db: GraphDatabase, *, batch_size: int = 2000, vid_property: str | None = None,
                         rank_property: str | None = None) -> Iterator[LoadStatement]:
-    """Batched CREATE statements for all nodes, then all edges, of ``db``.
+    """Batched CREATE statements for all nodes, then all edges, of ``db``; raises ValueError (before anything is
+    yielded) for a definition that cannot be loaded as given.
 
-    Edges find their endpoints by label and key property (the key must be set and unique within the label), so
-    no helper property is needed. ``vid_property``/``rank_property`` store ``Node.vid``/``Edge.rank`` as real
+    Nodes are created per combination of labels (``CREATE (n:Person:Actor)``). Edges find their endpoints by
+    the endpoint's primary label and that label's key property (the key must be set, and unique within every
+    label of the node that has one), so no helper property is needed; an edge type's source / target label may
+    be any label of the endpoint. ``vid_property``/``rank_property`` store ``Node.vid``/``Edge.rank`` as real
     properties for callers that model them (the nGQL emulation); the Cypher engines leave both None, so gold
     Cypher queries never see implementation properties. Indexes on the key properties should exist before the
     edge statements run (see :func:`key_indexes`).
@@ -86,33 +100,35 @@ def cypher_load_batches(db: GraphDatabase, *, batch_size: int = 2000, vid_proper
     for helper, types in ((vid_property, db.node_types), (rank_property, db.edge_types)):
         if helper is not None and any(helper == p.name for t in types for p in t.properties):
             raise ValueError(f"helper property {helper!r} collides with a declared property of {db.name}")
-    where: dict[str, tuple[str, Any]] = {}  # vid -> (label, stored key value)
+    where: dict[str, tuple[tuple[str, ...], Any]] = {}  # vid -> (labels, stored key value of the primary label)
     seen_keys: set[tuple[str, Any]] = set()
-    rows_by_label: dict[str, list[dict]] = {nt.label: [] for nt in db.node_types}
+    rows_by_labels: dict[tuple[str, ...], list[dict]] = {(nt.label,): [] for nt in db.node_types}
     for node in db.nodes:
-        nt = node_types.get(node.label)
-        if nt is None:
-            raise ValueError(f"node {node.vid!r} has label {node.label!r}, which is not a node type of {db.name}")
-        props = _stored_properties(node.properties, {p.name: p.type for p in nt.properties}, f"node {node.vid!r}")
-        key = props.get(nt.key)
-        if key is None:
-            raise ValueError(f"node {node.vid!r} ({nt.label}) has no value for its key property {nt.key!r}")
+        for label in node.labels:
+            if label not in node_types:
+                raise ValueError(f"node {node.vid!r} has label {label!r}, which is not a node type of {db.name}")
+        if len(set(node.labels)) != len(node.labels):
+            raise ValueError(f"node {node.vid!r} repeats a label: {list(node.labels)}")
+        props = _stored_properties(node.properties, db.properties_of(node.labels), f"node {node.vid!r}")
         if node.vid in where:
             raise ValueError(f"duplicate vertex id {node.vid!r}")
-        if (nt.label, key) in seen_keys:
-            raise ValueError(f"duplicate key {nt.key}={key!r} in label {nt.label}")
-        seen_keys.add((nt.label, key))
-        where[node.vid] = (nt.label, key)
+        for label in node.labels:
+            lkey = node_types[label].key
+            if lkey is None or props.get(lkey) is None:
+                continue
+            if (label, props[lkey]) in seen_keys:
+                raise ValueError(f"duplicate key {lkey}={props[lkey]!r} in label {label}")
+            seen_keys.add((label, props[lkey]))
+        nt = node_types[node.label]
+        if nt.key is not None and props.get(nt.key) is None:
+            raise ValueError(f"node {node.vid!r} ({nt.label}) has no value for its key property {nt.key!r}")
+        where[node.vid] = (node.labels, props.get(nt.key) if nt.key is not None else None)
         if vid_property is not None:
             props[vid_property] = node.vid
-        rows_by_label[nt.label].append(props)
-    for label, rows in rows_by_label.items():
-        for chunk in _chunks(rows, batch_size):
-            yield LoadStatement(f"UNWIND $rows AS row CREATE (n:{label}) SET n = row",
-                                {"rows": chunk}, "nodes", label, len(chunk))
+        rows_by_labels.setdefault(node.labels, []).append(props)
 
     edge_types = {et.type: et for et in db.edge_types}
-    rows_by_type: dict[str, list[dict]] = {et.type: [] for et in db.edge_types}
+    rows_by_ends: dict[tuple[str, str, str], list[dict]] = {}
     for i, edge in enumerate(db.edges):
         et = edge_types.get(edge.type)
         if et is None:
@@ -121,24 +137,37 @@ def cypher_load_batches(db: GraphDatabase, *, batch_size: int = 2000, vid_proper
         for vid, label in ((edge.source_vid, et.source), (edge.target_vid, et.target)):
             if vid not in where:
                 raise ValueError(f"edge #{i} ({edge.type}) refers to unknown vertex {vid!r}")
-            if where[vid][0] != label:
-                raise ValueError(f"edge #{i} ({edge.type}) expects a {label} at {vid!r}, found {where[vid][0]}")
-            ends.append(where[vid][1])
+            labels, key = where[vid]
+            if label not in labels:
+                raise ValueError(f"edge #{i} ({edge.type}) expects a {label} at {vid!r}, found {':'.join(labels)}")
+            if key is None:
+                raise ValueError(f"edge #{i} ({edge.type}): vertex {vid!r} has no value for the key of its label "
+                                 f"{labels[0]}, so the edge cannot find it")
+            ends.append(key)
         props = _stored_properties(edge.properties, {p.name: p.type for p in et.properties}, f"edge #{i}")
         if rank_property is not None:
             props[rank_property] = edge.rank
-        rows_by_type[et.type].append({"s": ends[0], "t": ends[1], "p": props})
+        pair = (et.type, where[edge.source_vid][0][0], where[edge.target_vid][0][0])
+        rows_by_ends.setdefault(pair, []).append({"s": ends[0], "t": ends[1], "p": props})
+
+    for labels, rows in rows_by_labels.items():
+        for chunk in _chunks(rows, batch_size):
+            yield LoadStatement(f"UNWIND $rows AS row CREATE (n:{':'.join(labels)}) SET n = row",
+                                {"rows": chunk}, "nodes", ":".join(labels), len(chunk))
     for et in db.edge_types:
-        src, dst = node_types[et.source], node_types[et.target]
-        query = (f"UNWIND $rows AS row MATCH (a:{src.label} {{{src.key}: row.s}}) "
-                 f"MATCH (b:{dst.label} {{{dst.key}: row.t}}) CREATE (a)-[r:{et.type}]->(b) SET r = row.p")
-        for chunk in _chunks(rows_by_type[et.type], batch_size):
-            yield LoadStatement(query, {"rows": chunk}, "edges", et.type, len(chunk))
+        for (type_, source, target), rows in rows_by_ends.items():
+            if type_ != et.type:
+                continue
+            src, dst = node_types[source], node_types[target]
+            query = (f"UNWIND $rows AS row MATCH (a:{src.label} {{{src.key}: row.s}}) "
+                     f"MATCH (b:{dst.label} {{{dst.key}: row.t}}) CREATE (a)-[r:{et.type}]->(b) SET r = row.p")
+            for chunk in _chunks(rows, batch_size):
+                yield LoadStatement(query, {"rows": chunk}, "edges", et.type, len(chunk))
 
 
 def key_indexes(db: GraphDatabase) -> list[tuple[str, str]]:
     """(label, key property) pairs that should be indexed before edges are loaded."""
-    return [(nt.label, nt.key) for nt in db.node_types]
+    return [(nt.label, nt.key) for nt in db.node_types if nt.key is not None]
 
 
 def _chunks(rows: list, size: int) -> Iterator[list]:
@@ -325,8 +354,13 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SCHEMA_SAMPLE = 1000  # nodes/edges sampled per label/type to infer property types
 
 
-def infer_type(values: list[Any]) -> ValueType:
-    """The ValueType of sampled non-NULL property values (DECIMAL is stored as float, so it reads as FLOAT)."""
+def infer_type(values: list[Any]) -> FieldType:
+    """The type of sampled non-NULL property values (DECIMAL is stored as float, so it reads as FLOAT); lists give
+    a :class:`ListType` of their elements' type (TEXT when elements disagree or all lists are empty)."""
+    if values and all(isinstance(v, (list, tuple)) for v in values):
+        elements = [x for v in values for x in v if x is not None]
+        element = infer_type(elements) if elements else ValueType.TEXT
+        return ListType(element if isinstance(element, ValueType) else ValueType.TEXT)
     if values and all(isinstance(v, bool) for v in values):
         return ValueType.BOOLEAN
     if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
@@ -354,30 +388,36 @@ def introspect_graph(name: str, run: Callable[[str], list[list]],
                      indexed: set[tuple[str, str]] = frozenset()) -> GraphDatabase:
     """Infer a GraphDatabase (no data) from a live graph, using only portable read-only Cypher.
 
-    ``run(query)`` executes one read query and returns rows as lists of plain values. Per label, up to
-    :data:`SCHEMA_SAMPLE` nodes are sampled: a property's type comes from its sampled values (:func:`infer_type`)
-    and it is nullable when some sampled node lacks it. The key of a label is the first property, in this order
-    of preference, whose values are set and distinct on every node of the label (checked with a count over the
-    whole label): indexed properties ``indexed`` first, then names like ``id``/``<label>_id``/``key``, then
-    names ending in ``id``/``_key``/``code``, then ``name``/``title``, then the sampled order. When no property
-    is unique, the first always-set property is used (and a warning logged). An edge type gets the most common
-    (source label, target label) pair; other pairs are logged. Labels without any property are left out.
+    ``run(query)`` executes one read query and returns rows as lists of plain values (the caller bounds its time).
+    Per label, up to :data:`SCHEMA_SAMPLE` nodes are sampled: a property's type comes from its sampled values
+    (:func:`infer_type`; lists give a list type), it is nullable when some sampled node lacks it, and the other
+    labels seen on the sampled nodes become the type's ``with_labels``. The key of a label is the first
+    property, in this order of preference, whose values are set and distinct on every node of the label (checked
+    with a count over the whole label): indexed properties ``indexed`` first, then names like
+    ``id``/``<label>_id``/``key``, then names ending in ``id``/``_key``/``code``, then ``name``/``title``, then
+    the sampled order. When no property is unique, the first always-set property is used (and a warning
+    logged). An edge type's endpoints are, from up to :data:`SCHEMA_SAMPLE` sampled edges, the most specific
+    labels (fewest nodes) that every sampled source / target carries; when the sources (or targets) share no
+    label, the most common (source label, target label) pair, and the other pairs are logged. Labels without
+    any property are left out.
     """
     node_types = []
+    totals: dict[str, int] = {}
     labels = sorted(r[0] for r in run("MATCH (n) UNWIND labels(n) AS label RETURN DISTINCT label"))
     for label in labels:
         lq = _quote(label)
-        total = run(f"MATCH (n:{lq}) RETURN count(n)")[0][0]
-        samples = [r[0] for r in run(f"MATCH (n:{lq}) WITH n LIMIT {SCHEMA_SAMPLE} RETURN properties(n)")]
-        props = _infer_properties(samples)
+        total = totals[label] = run(f"MATCH (n:{lq}) RETURN count(n)")[0][0]
+        sampled = run(f"MATCH (n:{lq}) WITH n LIMIT {SCHEMA_SAMPLE} RETURN properties(n), labels(n)")
+        props = _infer_properties([r[0] for r in sampled])
         if not props:
             log.warning("graph %s: label %s has no properties; left out of the schema", name, label)
             continue
+        others = sorted({other for r in sampled for other in (r[1] or ()) if other != label and other in labels})
         always = [p for p in props if not p.nullable]
         order = sorted(always, key=lambda p: _key_preference(label, p.name, (label, p.name) in indexed))
         key = None
         for prop in order:
-            if prop.type is ValueType.FLOAT or prop.type is ValueType.BOOLEAN:
+            if not isinstance(prop.type, ValueType) or prop.type in (ValueType.FLOAT, ValueType.BOOLEAN):
                 continue
             pq = _quote(prop.name)
             count, distinct = run(f"MATCH (n:{lq}) RETURN count(n.{pq}), count(DISTINCT n.{pq})")[0]
@@ -387,24 +427,47 @@ def introspect_graph(name: str, run: Callable[[str], list[list]],
         if key is None:
             key = (always or props)[0].name
             log.warning("graph %s: no property of label %s is unique; using %s as its key", name, label, key)
-        node_types.append(NodeType(label, tuple(props), key))
+        node_types.append(NodeType(label, tuple(props), key, with_labels=tuple(others)))
 
     kept = {nt.label for nt in node_types}
+    node_types = [dataclasses.replace(nt, with_labels=tuple(x for x in nt.with_labels if x in kept))
+                  for nt in node_types]
     edge_types = []
     for (rel_type,) in sorted(run("MATCH ()-[r]->() RETURN DISTINCT type(r)")):
         rq = _quote(rel_type)
-        pairs = run(f"MATCH (a)-[r:{rq}]->(b) RETURN labels(a)[0] AS s, labels(b)[0] AS t, count(*) AS c "
-                    f"ORDER BY c DESC, s, t")
-        pairs = [p for p in pairs if p[0] in kept and p[1] in kept]
-        if not pairs:
+        sampled = run(f"MATCH (a)-[r:{rq}]->(b) WITH a, r, b LIMIT {SCHEMA_SAMPLE} "
+                      f"RETURN labels(a), labels(b), properties(r)")
+        ends = _edge_ends(name, rel_type, [(r[0] or [], r[1] or []) for r in sampled], kept, totals)
+        if ends is None:
             log.warning("graph %s: relationship type %s joins no known labels; left out", name, rel_type)
             continue
-        if len(pairs) > 1:
-            log.warning("graph %s: relationship type %s joins several label pairs %s; keeping the most common",
-                        name, rel_type, [(p[0], p[1]) for p in pairs])
-        samples = [r[0] for r in run(f"MATCH ()-[r:{rq}]->() WITH r LIMIT {SCHEMA_SAMPLE} RETURN properties(r)")]
-        edge_types.append(EdgeType(rel_type, pairs[0][0], pairs[0][1], tuple(_infer_properties(samples))))
+        edge_types.append(EdgeType(rel_type, ends[0], ends[1], tuple(_infer_properties([r[2] for r in sampled]))))
     return GraphDatabase(name, tuple(node_types), tuple(edge_types))
+
+
+def _edge_ends(graph: str, rel_type: str, ends: list[tuple[list, list]], kept: set[str],
+               totals: dict[str, int]) -> tuple[str, str] | None:
+    """(source label, target label) of a relationship type from its sampled endpoints' labels (see
+    :func:`introspect_graph`), or None when no endpoint carries a known label."""
+    def shared(side: int) -> str | None:
+        common = set.intersection(*(set(e[side]) & kept for e in ends)) if ends else set()
+        return min(common, key=lambda lb: (totals.get(lb, 0), lb)) if common else None
+
+    source, target = shared(0), shared(1)
+    if source is not None and target is not None:
+        return source, target
+    pairs: dict[tuple[str, str], int] = {}
+    for a, b in ends:
+        for s in a:
+            for t in b:
+                if s in kept and t in kept:
+                    pairs[(s, t)] = pairs.get((s, t), 0) + 1
+    if not pairs:
+        return None
+    ranked = sorted(pairs, key=lambda p: (-pairs[p], p))
+    log.warning("graph %s: relationship type %s joins several label pairs %s; keeping the most common", graph,
+                rel_type, ranked)
+    return ranked[0]
 
 
 def _infer_properties(samples: list[dict]) -> list[Property]:

@@ -57,7 +57,9 @@ COLUMN_TYPES = {
     ValueType.TEXT: "VARCHAR(255)",
     ValueType.DATE: "DATE",
     ValueType.BOOLEAN: "BOOLEAN",
-}
+    ValueType.DATETIME: "DATETIME(6)",
+    ValueType.TIME: "TIME(6)",
+}  # no INTERVAL: MariaDB has no duration type
 #: information_schema DATA_TYPE -> ValueType (BOOLEAN is tinyint(1), told apart by COLUMN_TYPE)
 _INTROSPECTED_TYPES = {
     "bigint": ValueType.INTEGER, "int": ValueType.INTEGER, "mediumint": ValueType.INTEGER,

@@ -5,15 +5,19 @@ It stands in for NebulaGraph, which cannot be installed here; every report must 
 
 Property-graph mapping (NebulaGraph -> FalkorDB), kept in a graph of its own named ``ngql__<db>`` so that it
 never collides with the Cypher engine's graph of the same database:
-- a vertex (``Node``) becomes a node labelled with its one tag, its VID in the property ``_vid`` (indexed per
-  tag), its tag properties as node properties;
+- a vertex (``Node``) becomes a node labelled with its tags (a multi-tag vertex is one node with several labels),
+  its VID in the property ``_vid`` (indexed per tag), its tag properties as node properties (one flat map, so
+  two tags of one vertex cannot give one property name two values; the script reader refuses that);
 - an edge (``Edge``) becomes a relationship of its edge type, its rank in the property ``_rank``, its
   properties as relationship properties;
-- ``_vid`` and ``_rank`` are hidden again in results: vertices come back as ``GraphNode((tag,), props, vid=VID)``,
+- ``_vid`` and ``_rank`` are hidden again in results: vertices come back as ``GraphNode(tags, props, vid=VID)``,
   edges as ``GraphEdge(type, props, rank=RANK)`` (with endpoint VIDs when inside a path), ``properties(...)`` maps
   without them;
 - DATE values are stored as ISO strings and DECIMAL values as floats (FalkorDB has neither type);
-- the schema (tags, edge types, typed properties) is kept as JSON under the Redis key ``ngql__meta:<db>``.
+- the schema (tags, edge types, typed properties) is kept as JSON (:mod:`momq.schema.io`) under the Redis key
+  ``ngql__meta:<db>``;
+- a load fills a graph under a temporary name and then, in one transaction, renames it over ``ngql__<db>`` and
+  writes the schema: a failed load leaves the space as it was.
 
 Execution: refuse text over the length or nesting limits and ``LOAD CSV`` (before our parser sees it) -> parse ->
 refuse mutations (:class:`UnsafeQueryError`) -> refuse several statements unless the script is
@@ -33,11 +37,13 @@ import decimal as _decimal
 import json
 import logging
 import time
+import uuid
 from collections import OrderedDict, defaultdict
 from typing import TYPE_CHECKING, Any
 
 from momq.engines.base import (
-    Engine, EngineUnavailable, ExecutionLimits, GraphEdge, GraphNode, GraphPath, QueryFailed, QueryResult,
+    Engine, EngineUnavailable, ExecutionLimits, GraphEdge, GraphNode, GraphPath, InvalidDatabase, QueryFailed,
+    QueryResult,
     QueryTimeout, ResultBudget, UnknownDatabase, UnsafeQueryError,
 )
 from momq.dialects.lexical import code_text
@@ -47,8 +53,8 @@ from momq.ngql import ast as A
 from momq.ngql.parser import NGQLSyntaxError, parse
 from momq.ngql.safety import first_mutation, statement_leading_mutation
 from momq.ngql.translate import HIDDEN_PROPERTIES, RANK, VID, NGQLSemanticError, UnsupportedNGQL, translate
-from momq.schema.graph import EdgeType, GraphDatabase, NodeType, Property
-from momq.schema.types import ValueType
+from momq.schema.graph import GraphDatabase
+from momq.schema.io import graph_from_json, graph_to_json
 
 if TYPE_CHECKING:
     from momq.engines.falkordb_server import FalkorDBServer
@@ -58,6 +64,8 @@ log = logging.getLogger(__name__)
 DISPLAY_NAME = "nGQL emulation (openCypher over FalkorDB), standing in for NebulaGraph"
 GRAPH_PREFIX = "ngql__"
 META_PREFIX = "ngql__meta:"
+#: Marks a graph that a load is still filling; it replaces ``ngql__<db>`` only once complete.
+STAGING_MARK = "__momq_loading__"
 _BATCH = 500
 
 
@@ -151,7 +159,7 @@ class NGQLEmulationEngine(Engine):
             raw = self._client.connection.get(META_PREFIX + db)
         if raw is None:
             raise UnknownDatabase(f"space {db!r} is not loaded in the nGQL emulation")
-        out = _schema_from_json(json.loads(raw))
+        out = graph_from_json(json.loads(raw))
         self._schemas[db] = out
         return out
 
@@ -163,17 +171,39 @@ class NGQLEmulationEngine(Engine):
         log.info("nGQL emulation: loaded space %s (%d vertices, %d edges)", db.name, len(db.nodes), len(db.edges))
 
     def _load(self, db: GraphDatabase) -> None:
-        _validate(db)
-        self._drop(db.name)
-        graph = self._client.select_graph(GRAPH_PREFIX + db.name)
+        try:
+            _validate(db)
+        except ValueError as exc:
+            raise InvalidDatabase(f"space {db.name} cannot be loaded: {exc}") from exc
+        tmp = f"{GRAPH_PREFIX}{db.name}{STAGING_MARK}{uuid.uuid4().hex[:12]}"
+        graph = self._client.select_graph(tmp)
+        try:
+            self._fill(graph, db)
+            # the graph and its schema replace the old ones in one transaction (RENAME overwrites atomically)
+            pipe = self._client.connection.pipeline(transaction=True)
+            pipe.rename(tmp, GRAPH_PREFIX + db.name)
+            pipe.set(META_PREFIX + db.name, json.dumps(graph_to_json(db.without_data())))
+            pipe.execute()
+        except BaseException:
+            try:
+                self._client.connection.delete(tmp)
+            except Exception as exc:  # noqa: BLE001 - the load's own error is the one to report
+                log.warning("could not delete the staging graph %s: %s", tmp, exc)
+            raise
+        self._schemas[db.name] = db.without_data()
+
+    def _fill(self, graph, db: GraphDatabase) -> None:
+        """Create the indexes, vertices and edges of ``db`` in ``graph`` (a new, empty graph)."""
+        graph.query("RETURN 1")  # creates the graph, so a space without vertices exists
         for nt in db.node_types:
             graph.query(f"CREATE INDEX FOR (n:`{nt.label}`) ON (n.{VID})")
-        by_label: dict[str, list[dict]] = defaultdict(list)
-        for node in db.nodes:
-            by_label[node.label].append({"v": node.vid, "p": _props(node.properties)})
-        for label, rows in by_label.items():
+        by_tags: dict[tuple[str, ...], list[dict]] = defaultdict(list)
+        for node in db.nodes:  # a vertex with several tags is one node with several labels
+            by_tags[node.labels].append({"v": node.vid, "p": _props(node.properties)})
+        for tags, rows in by_tags.items():
+            labels = "".join(f":`{tag}`" for tag in tags)
             for i in range(0, len(rows), _BATCH):
-                graph.query(f"UNWIND $rows AS r CREATE (n:`{label}`) SET n = r.p, n.{VID} = r.v",
+                graph.query(f"UNWIND $rows AS r CREATE (n{labels}) SET n = r.p, n.{VID} = r.v",
                             {"rows": rows[i:i + _BATCH]})
         labels_of = {n.vid: n.label for n in db.nodes}
         by_type: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
@@ -188,10 +218,8 @@ class NGQLEmulationEngine(Engine):
                     f"UNWIND $rows AS r MATCH (a:`{src}` {{{VID}: r.s}}) MATCH (b:`{dst}` {{{VID}: r.d}}) "
                     f"CREATE (a)-[e:`{type_}`]->(b) SET e = r.p, e.{RANK} = r.k", {"rows": batch})
                 if res.relationships_created != len(batch):
-                    raise RuntimeError(f"{db.name}: created {res.relationships_created} of {len(batch)} "
-                                       f"{type_} edges")
-        self._client.connection.set(META_PREFIX + db.name, json.dumps(_schema_to_json(db)))
-        self._schemas[db.name] = db.without_data()
+                    raise InvalidDatabase(f"space {db.name} cannot be loaded: created {res.relationships_created} "
+                                          f"of {len(batch)} {type_} edges; the space {db.name}, if any, is unchanged")
 
     def drop(self, name: str) -> None:
         with self._redis():
@@ -355,16 +383,21 @@ def _visible(props: dict) -> dict:
 
 
 def _props(props: dict) -> dict:
-    out = {}
-    for k, v in props.items():
-        if v is None:
-            continue
-        if isinstance(v, _dt.date):
-            v = v.isoformat()
-        elif isinstance(v, _decimal.Decimal):
-            v = float(v)
-        out[k] = v
-    return out
+    return {k: _stored(v) for k, v in props.items() if v is not None}
+
+
+def _stored(v: Any) -> Any:
+    if isinstance(v, (_dt.date, _dt.time)):
+        return v.isoformat()
+    if isinstance(v, _dt.timedelta):
+        from momq.schema.io import interval_to_text
+
+        return interval_to_text(v)
+    if isinstance(v, _decimal.Decimal):
+        return float(v)
+    if isinstance(v, (list, tuple)):
+        return [_stored(x) for x in v]
+    return v
 
 
 def _validate(db: GraphDatabase) -> None:
@@ -377,8 +410,10 @@ def _validate(db: GraphDatabase) -> None:
     labels = {nt.label for nt in db.node_types}
     seen: set[str] = set()
     for node in db.nodes:
-        if node.label not in labels:
-            raise ValueError(f"vertex {node.vid}: unknown tag {node.label}")
+        for tag in node.labels:
+            if tag not in labels:
+                raise ValueError(f"vertex {node.vid}: unknown tag {tag}")
+        db.properties_of(node.labels)  # two tags that give one property two types cannot share one node
         if node.vid in seen:
             raise ValueError(f"duplicate VID {node.vid!r} (a VID identifies one vertex)")
         seen.add(node.vid)
@@ -394,35 +429,6 @@ def _validate(db: GraphDatabase) -> None:
         if key in keys:
             raise ValueError(f"duplicate edge {key} (type, src, dst, rank identify one edge in nGQL)")
         keys.add(key)
-
-
-def _prop_json(p: Property) -> dict:
-    return {"name": p.name, "type": p.type.value, "nullable": p.nullable, "description": p.description}
-
-
-def _prop_from(d: dict) -> Property:
-    return Property(d["name"], ValueType(d["type"]), d["nullable"], d.get("description", ""))
-
-
-def _schema_to_json(db: GraphDatabase) -> dict:
-    return {
-        "name": db.name, "description": db.description,
-        "node_types": [{"label": nt.label, "key": nt.key, "description": nt.description,
-                        "properties": [_prop_json(p) for p in nt.properties]} for nt in db.node_types],
-        "edge_types": [{"type": et.type, "source": et.source, "target": et.target, "description": et.description,
-                        "properties": [_prop_json(p) for p in et.properties]} for et in db.edge_types],
-    }
-
-
-def _schema_from_json(d: dict) -> GraphDatabase:
-    return GraphDatabase(
-        d["name"],
-        tuple(NodeType(n["label"], tuple(_prop_from(p) for p in n["properties"]), n["key"], n["description"])
-              for n in d["node_types"]),
-        tuple(EdgeType(e["type"], e["source"], e["target"], tuple(_prop_from(p) for p in e["properties"]),
-                       e["description"]) for e in d["edge_types"]),
-        description=d.get("description", ""),
-    )
 
 
 __all__ = ["NGQLEmulationEngine", "DISPLAY_NAME", "GRAPH_PREFIX", "check_script_shape", "read_only_script"]

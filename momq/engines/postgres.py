@@ -92,6 +92,9 @@ COLUMN_TYPES = {
     ValueType.TEXT: "TEXT",
     ValueType.DATE: "DATE",
     ValueType.BOOLEAN: "BOOLEAN",
+    ValueType.DATETIME: "TIMESTAMP",
+    ValueType.TIME: "TIME",
+    ValueType.INTERVAL: "INTERVAL",
 }
 _INTROSPECTED_TYPES = {
     "bigint": ValueType.INTEGER, "integer": ValueType.INTEGER, "smallint": ValueType.INTEGER,

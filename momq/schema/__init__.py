@@ -6,7 +6,7 @@ schema introspection (with no rows), and what prompts render. They carry no engi
 
 from momq.schema.graph import EdgeType, Edge, GraphDatabase, Node, NodeType, Property
 from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table
-from momq.schema.types import ValueType
+from momq.schema.types import FieldType, ListType, ValueType, field_type
 
 Database = RelationalDatabase | GraphDatabase
 
@@ -15,12 +15,15 @@ __all__ = [
     "Database",
     "Edge",
     "EdgeType",
+    "FieldType",
     "ForeignKey",
     "GraphDatabase",
+    "ListType",
     "Node",
     "NodeType",
     "Property",
     "RelationalDatabase",
     "Table",
     "ValueType",
+    "field_type",
 ]

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as _dt
 import decimal as _decimal
 import json
+import re
 from pathlib import Path
 from typing import Any, Mapping
 
 from momq.schema.graph import Edge, EdgeType, GraphDatabase, Node, NodeType, Property
 from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table
-from momq.schema.types import ValueType
+from momq.schema.types import FieldType, ListType, ValueType, field_type
 
 FORMAT_VERSION = 1
 
@@ -27,24 +28,59 @@ class SchemaFormatError(ValueError):
 
 
 # ----------------------------------------------------------------------------------------------- values
-def value_to_json(value: Any, vtype: ValueType) -> Any:
-    """A JSON value for a typed value: dates as ISO strings, decimals as exact strings."""
+_DURATION = re.compile(r"^(-?)P(\d+)DT(\d+)(?:\.(\d{1,6}))?S$")
+
+
+def interval_to_text(value: _dt.timedelta) -> str:
+    """A duration as ``[-]P<days>DT<seconds>[.<micro>]S`` (ISO 8601, days and seconds only), exact."""
+    sign = "-" if value < _dt.timedelta(0) else ""
+    value = abs(value)
+    text = f"{sign}P{value.days}DT{value.seconds}"
+    return text + (f".{value.microseconds:06d}S" if value.microseconds else "S")
+
+
+def interval_from_text(text: str) -> _dt.timedelta:
+    match = _DURATION.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration like P1DT3600S")
+    sign, days, seconds, micro = match.groups()
+    value = _dt.timedelta(days=int(days), seconds=int(seconds), microseconds=int((micro or "0").ljust(6, "0")))
+    return -value if sign else value
+
+
+def value_to_json(value: Any, vtype: FieldType) -> Any:
+    """A JSON value for a typed value: dates, times and durations as ISO strings, decimals as exact strings,
+    lists item by item."""
     if value is None:
         return None
-    if vtype is ValueType.DATE:
-        return value.isoformat() if isinstance(value, _dt.date) else str(value)
+    if isinstance(vtype, ListType):
+        return [value_to_json(v, vtype.element) for v in value]
+    if vtype in (ValueType.DATE, ValueType.DATETIME, ValueType.TIME):
+        return value.isoformat() if isinstance(value, (_dt.date, _dt.time)) else str(value)
+    if vtype is ValueType.INTERVAL:
+        return interval_to_text(value) if isinstance(value, _dt.timedelta) else str(value)
     if vtype is ValueType.DECIMAL:
         return format(_decimal.Decimal(str(value)), "f")
     return value
 
 
-def value_from_json(value: Any, vtype: ValueType, where: str) -> Any:
+def value_from_json(value: Any, vtype: FieldType, where: str) -> Any:
     """Inverse of :func:`value_to_json`, checked against the type."""
     if value is None:
         return None
+    if isinstance(vtype, ListType):
+        if not isinstance(value, list):
+            raise SchemaFormatError(f"{where}: {value!r} is not a valid {vtype.value}")
+        return [value_from_json(v, vtype.element, f"{where}[{i}]") for i, v in enumerate(value)]
     try:
         if vtype is ValueType.DATE and isinstance(value, str):
             value = _dt.date.fromisoformat(value)
+        elif vtype is ValueType.DATETIME and isinstance(value, str):
+            value = _dt.datetime.fromisoformat(value)
+        elif vtype is ValueType.TIME and isinstance(value, str):
+            value = _dt.time.fromisoformat(value)
+        elif vtype is ValueType.INTERVAL and isinstance(value, str):
+            value = interval_from_text(value)
         elif vtype is ValueType.DECIMAL and isinstance(value, (str, int, float)) and not isinstance(value, bool):
             value = _decimal.Decimal(str(value))
         elif vtype is ValueType.FLOAT and isinstance(value, int) and not isinstance(value, bool):
@@ -56,12 +92,12 @@ def value_from_json(value: Any, vtype: ValueType, where: str) -> Any:
     return value
 
 
-def _vtype(name: Any, where: str) -> ValueType:
+def _vtype(name: Any, where: str) -> FieldType:
     try:
-        return ValueType(name)
+        return field_type(name)
     except ValueError as exc:
         raise SchemaFormatError(f"{where}: unknown type {name!r}; expected one of "
-                                  f"{', '.join(t.value for t in ValueType)}") from exc
+                                  f"{', '.join(t.value for t in ValueType)} or list<one of them>") from exc
 
 
 def _need(obj: Any, key: str, where: str, kind: type | tuple[type, ...] = str) -> Any:
@@ -130,33 +166,56 @@ def relational_from_json(obj: Mapping[str, Any]) -> RelationalDatabase:
 
 # ----------------------------------------------------------------------------------------------- graph JSON
 def _props_to_json(props: tuple[Property, ...]) -> list[dict[str, Any]]:
-    return [{"name": p.name, "type": p.type.value, "nullable": p.nullable, "description": p.description}
-            for p in props]
+    out = []
+    for p in props:
+        item = {"name": p.name, "type": p.type.value, "nullable": p.nullable, "description": p.description}
+        if p.default is not None:  # written only when set, so definitions without defaults stay as they were
+            item["default"] = value_to_json(p.default, p.type)
+        out.append(item)
+    return out
 
 
 def _props_from_json(items: Any, where: str) -> tuple[Property, ...]:
     if not isinstance(items, list):
         raise SchemaFormatError(f"{where}: properties must be a list")
-    return tuple(Property(_need(p, "name", f"{where}: property #{i}"), _vtype(p.get("type"), f"{where}: property #{i}"),
-                          nullable=bool(p.get("nullable", True)), description=str(p.get("description", "")))
-                 for i, p in enumerate(items))
+    out = []
+    for i, p in enumerate(items):
+        pw = f"{where}: property #{i}"
+        name, ptype = _need(p, "name", pw), _vtype(p.get("type"), pw)
+        default = value_from_json(p.get("default"), ptype, f"{where}: property {name}, default")
+        out.append(Property(name, ptype, nullable=bool(p.get("nullable", True)),
+                            description=str(p.get("description", "")), default=default))
+    return tuple(out)
+
+
+def _node_type_to_json(nt: NodeType) -> dict[str, Any]:
+    out = {"label": nt.label, "key": nt.key, "description": nt.description,
+           "properties": _props_to_json(nt.properties)}
+    if nt.with_labels:
+        out["with_labels"] = list(nt.with_labels)
+    return out
+
+
+def _node_to_json(db: GraphDatabase, n: Node) -> dict[str, Any]:
+    types = db.properties_of(n.labels)
+    out = {"label": n.label, "vid": n.vid,
+           "properties": {k: value_to_json(v, types[k]) for k, v in n.properties.items()}}
+    if n.extra_labels:
+        out["extra_labels"] = list(n.extra_labels)
+    return out
 
 
 def graph_to_json(db: GraphDatabase) -> dict[str, Any]:
-    ntypes = {nt.label: {p.name: p.type for p in nt.properties} for nt in db.node_types}
     etypes = {et.type: {p.name: p.type for p in et.properties} for et in db.edge_types}
     return {
         "kind": "graph",
         "format": FORMAT_VERSION,
         "name": db.name,
         "description": db.description,
-        "node_types": [{"label": nt.label, "key": nt.key, "description": nt.description,
-                        "properties": _props_to_json(nt.properties)} for nt in db.node_types],
+        "node_types": [_node_type_to_json(nt) for nt in db.node_types],
         "edge_types": [{"type": et.type, "source": et.source, "target": et.target, "description": et.description,
                         "properties": _props_to_json(et.properties)} for et in db.edge_types],
-        "nodes": [{"label": n.label, "vid": n.vid,
-                   "properties": {k: value_to_json(v, ntypes[n.label][k]) for k, v in n.properties.items()}}
-                  for n in db.nodes],
+        "nodes": [_node_to_json(db, n) for n in db.nodes],
         "edges": [{"type": e.type, "source_vid": e.source_vid, "target_vid": e.target_vid, "rank": e.rank,
                    "properties": {k: value_to_json(v, etypes[e.type][k]) for k, v in e.properties.items()}}
                   for e in db.edges],
@@ -169,8 +228,9 @@ def graph_from_json(obj: Mapping[str, Any]) -> GraphDatabase:
     try:
         node_types = tuple(
             NodeType(_need(nt, "label", f"{gw}: node type #{i}"), _props_from_json(nt.get("properties", []),
-                     f"{gw}: node type {nt.get('label')}"), _need(nt, "key", f"{gw}: node type {nt.get('label')}"),
-                     str(nt.get("description", "")))
+                     f"{gw}: node type {nt.get('label')}"),
+                     _need(nt, "key", f"{gw}: node type {nt.get('label')}", (str, type(None))),
+                     str(nt.get("description", "")), tuple(_need_list_of_str(nt, "with_labels", gw)))
             for i, nt in enumerate(_need(obj, "node_types", gw, list)))
         edge_types = tuple(
             EdgeType(_need(et, "type", f"{gw}: edge type #{i}"), _need(et, "source", f"{gw}: edge type #{i}"),
@@ -182,22 +242,30 @@ def graph_from_json(obj: Mapping[str, Any]) -> GraphDatabase:
         if isinstance(exc, SchemaFormatError):
             raise
         raise SchemaFormatError(f"{gw}: {exc}") from exc
-    ntypes = {nt.label: {p.name: p.type for p in nt.properties} for nt in node_types}
+    try:
+        shape = GraphDatabase(name, node_types, edge_types)
+    except ValueError as exc:
+        raise SchemaFormatError(f"{gw}: {exc}") from exc
     etypes = {et.type: {p.name: p.type for p in et.properties} for et in edge_types}
     nodes, vids = [], {}
     for i, n in enumerate(obj.get("nodes", [])):
         label, vid = _need(n, "label", f"{gw}: node #{i}"), _need(n, "vid", f"{gw}: node #{i}")
-        if label not in ntypes:
-            raise SchemaFormatError(f"{gw}: node {vid!r} has unknown label {label!r}")
+        labels = (label, *_need_list_of_str(n, "extra_labels", f"{gw}: node {vid!r}"))
+        try:
+            types = shape.properties_of(labels)
+        except KeyError as exc:
+            raise SchemaFormatError(f"{gw}: node {vid!r} has an unknown label among {list(labels)}") from exc
+        except ValueError as exc:
+            raise SchemaFormatError(f"{gw}: node {vid!r}: {exc}") from exc
         if vid in vids:
             raise SchemaFormatError(f"{gw}: duplicate vid {vid!r}")
         props = {}
         for k, v in (n.get("properties") or {}).items():
-            if k not in ntypes[label]:
-                raise SchemaFormatError(f"{gw}: node {vid!r}: property {k!r} is not declared on {label}")
-            props[k] = value_from_json(v, ntypes[label][k], f"{gw}: node {vid!r}, property {k}")
-        vids[vid] = label
-        nodes.append(Node(label, vid, props))
+            if k not in types:
+                raise SchemaFormatError(f"{gw}: node {vid!r}: property {k!r} is not declared on {'/'.join(labels)}")
+            props[k] = value_from_json(v, types[k], f"{gw}: node {vid!r}, property {k}")
+        vids[vid] = labels
+        nodes.append(Node(label, vid, props, labels[1:]))
     edges = []
     for i, e in enumerate(obj.get("edges", [])):
         etype = _need(e, "type", f"{gw}: edge #{i}")
@@ -205,7 +273,7 @@ def graph_from_json(obj: Mapping[str, Any]) -> GraphDatabase:
             raise SchemaFormatError(f"{gw}: edge #{i} has unknown type {etype!r}")
         src, dst = _need(e, "source_vid", f"{gw}: edge #{i}"), _need(e, "target_vid", f"{gw}: edge #{i}")
         et = next(t for t in edge_types if t.type == etype)
-        if vids.get(src) != et.source or vids.get(dst) != et.target:
+        if et.source not in vids.get(src, ()) or et.target not in vids.get(dst, ()):
             raise SchemaFormatError(f"{gw}: edge #{i} {src}-[:{etype}]->{dst} does not join a {et.source} "
                                       f"to a {et.target}")
         props = {k: value_from_json(v, etypes[etype].get(k) or _undeclared(gw, etype, k), f"{gw}: edge #{i}, {k}")
@@ -215,6 +283,13 @@ def graph_from_json(obj: Mapping[str, Any]) -> GraphDatabase:
         return GraphDatabase(name, node_types, edge_types, nodes, edges, str(obj.get("description", "")))
     except ValueError as exc:
         raise SchemaFormatError(f"{gw}: {exc}") from exc
+
+
+def _need_list_of_str(obj: Mapping[str, Any], key: str, where: str) -> list[str]:
+    value = obj.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SchemaFormatError(f"{where}: {key!r} must be a list of names")
+    return value
 
 
 def _undeclared(gw: str, etype: str, key: str) -> ValueType:

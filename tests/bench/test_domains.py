@@ -56,7 +56,8 @@ def test_the_set_covers_every_role_type_and_relationship_shape():
             self_rels += rel.source == rel.target
             nm_with_attrs += rel.cardinality is Cardinality.MANY_TO_MANY and bool(rel.attributes)
     assert roles == set(Role)
-    assert types == set(ValueType)
+    # the benchmark domains use every scalar type that every engine stores (not the SQL-only time types)
+    assert types == set(ValueType) - {ValueType.DATETIME, ValueType.TIME, ValueType.INTERVAL}
     assert self_rels >= 4 and nm_with_attrs >= 14 and nullable >= 20
 
 

@@ -18,7 +18,7 @@ from momq.dialects.prompt import (
     rank_items,
     render_prompt,
 )
-from momq.schema import ValueType
+from momq.schema import ListType, ValueType
 
 T, I, D = ValueType.TEXT, ValueType.INTEGER, ValueType.DATE
 
@@ -237,3 +237,18 @@ def test_question_words_meet_schema_words(a, b):
     from momq.dialects.prompt import terms_of
 
     assert terms_of(a) & terms_of(b)
+
+
+@pytest.mark.parametrize("dialect,ftype,want", [
+    ("cypher", ListType(ValueType.TEXT), "LIST<STRING>"), ("postgresql", ListType(ValueType.INTEGER), "BIGINT[]"),
+    ("postgresql", ValueType.INTERVAL, "INTERVAL"), ("mysql", ValueType.DATETIME, "DATETIME(6)"),
+    ("ngql", ValueType.TIME, "time"),
+])
+def test_new_types_have_names_in_each_dialect(dialect, ftype, want):
+    assert get_dialect(dialect).type_name(ftype) == want
+
+
+@pytest.mark.parametrize("dialect,ftype", [("mysql", ValueType.INTERVAL), ("mysql", ListType(ValueType.TEXT))])
+def test_a_type_the_dialect_cannot_name_is_refused_by_name(dialect, ftype):
+    with pytest.raises(ValueError, match=ftype.value):
+        get_dialect(dialect).type_name(ftype)

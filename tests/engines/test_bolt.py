@@ -139,3 +139,47 @@ def test_load_refuses_relational_databases(bolt_engine):
 
     with pytest.raises(TypeError):
         bolt_engine.load(RelationalDatabase("r", (Table("t", (Column("id", ValueType.INTEGER),), ("id",)),)))
+
+
+# ----------------------------------------------------------------------------------------------- Neo4j's catalog
+# Rows shaped as Neo4j 5 documents db.schema.nodeTypeProperties / relTypeProperties (one row per label combination
+# and property; a list property reports "StringArray"). No Neo4j server runs here, so this maps rows we wrote
+# after the documentation; the procedure calls themselves are untested (FalkorDB's Bolt listener lacks them and
+# takes the sampling path above).
+NEO4J_NODE_ROWS = [
+    [["Person", "Actor"], "name", ["String"], True],
+    [["Person", "Actor"], "born", ["Long"], False],
+    [["Person", "Actor"], "awards", ["StringArray"], False],
+    [["Person", "Director"], "name", ["String"], True],
+    [["Person"], "name", ["String"], True],
+    [["Person"], "born", ["Long", "Double"], True],
+    [["Movie"], "title", ["String"], True],
+    [["Movie"], "released", ["Date"], False],
+    [["Movie"], "ratings", ["DoubleArray"], False],
+    [["Movie"], "location", ["Point"], False],
+    [["Empty"], None, None, False],
+]
+NEO4J_REL_ROWS = [
+    [":`ACTED_IN`", "roles", ["StringArray"], False],
+    [":`DIRECTED`", None, None, False],
+]
+
+
+def test_schema_from_neo4j_catalog_rows():
+    from momq.engines.bolt import schema_from_catalog
+    from momq.schema.types import ListType
+
+    ends = {"ACTED_IN": [(["Person", "Actor"], ["Movie"])] * 2, "DIRECTED": [(["Person", "Director"], ["Movie"])]}
+    spec = schema_from_catalog("g", NEO4J_NODE_ROWS, NEO4J_REL_ROWS, ends, {("Movie", "title")})
+    person = spec.node_type("Person")
+    assert person.with_labels == ("Actor", "Director") and person.key == "name"
+    types = {p.name: (p.type, p.nullable) for p in person.properties}
+    assert types == {"name": (ValueType.TEXT, False), "born": (ValueType.FLOAT, True),
+                     "awards": (ListType(ValueType.TEXT), True)}
+    movie = {p.name: p.type for p in spec.node_type("Movie").properties}
+    assert movie == {"title": ValueType.TEXT, "released": ValueType.DATE, "ratings": ListType(ValueType.FLOAT),
+                     "location": ValueType.TEXT}
+    assert "Empty" not in {nt.label for nt in spec.node_types}
+    acted, directed = spec.edge_type("ACTED_IN"), spec.edge_type("DIRECTED")
+    assert (acted.source, acted.target, directed.source) == ("Actor", "Movie", "Director")
+    assert acted.properties[0].type == ListType(ValueType.TEXT) and directed.properties == ()

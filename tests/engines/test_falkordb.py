@@ -227,3 +227,109 @@ def test_load_batches_can_store_vid_and_rank_for_the_ngql_emulation():
     assert knows == [{"s": 1, "t": 2, "p": {"_rank": 0}}, {"s": 2, "t": 3, "p": {"_rank": 0}}]
     with pytest.raises(ValueError, match="collides"):
         list(cypher_load_batches(db, vid_property="name"))
+
+
+# ----------------------------------------------------------------------------------------------- real graphs
+def _raw_graphs(engine) -> list[str]:
+    """Every graph on the server, staging graphs included (``databases()`` hides those)."""
+    return sorted(g.decode() if isinstance(g, bytes) else g for g in engine._command("GRAPH.LIST"))
+
+
+@pytest.fixture(scope="module")
+def movies(falkordb_engine):
+    from tests.fixtures.graph_engines import make_real_graph
+
+    falkordb_engine.load(make_real_graph("cy_movies"))
+    yield falkordb_engine
+    falkordb_engine.drop("cy_movies")
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("MATCH (n:Person:Actor:Director) RETURN n.name", [("Clint Eastwood",)]),
+    ("MATCH (n:Actor) RETURN n.name ORDER BY n.name", [("Carrie-Anne Moss",), ("Clint Eastwood",), ("Keanu Reeves",)]),
+    ("MATCH (n {name: 'Lana Wachowski'}) RETURN labels(n)", [(["Person", "Director"],)]),
+    ("MATCH (m:Movie {title: 'The Matrix'}) RETURN m.genres, m.ratings", [(["Action", "Sci-Fi"], [8.7, 9.0])]),
+    ("MATCH (a)-[r:ACTED_IN]->(:Movie {title: 'The Matrix'}) RETURN a.name, r.roles ORDER BY a.name",
+     [("Carrie-Anne Moss", ["Trinity", "Trinity (voice)"]), ("Keanu Reeves", ["Neo"])]),
+    ("MATCH (p:Person) WHERE 'Oscar' IN p.awards RETURN p.name", [("Clint Eastwood",)]),
+    ("MATCH (p:Person {name: 'Carrie-Anne Moss'}) RETURN size(p.awards)", [(0,)]),
+    ("MATCH (d:Director)-[:DIRECTED]->(m) RETURN d.name, m.title ORDER BY m.title",
+     [("Lana Wachowski", "The Matrix"), ("Clint Eastwood", "Unforgiven")]),
+])
+def test_multi_label_nodes_and_lists_load(movies, query, expected):
+    assert movies.execute("cy_movies", query).rows == expected
+
+
+def test_introspection_sees_lists_and_label_combinations(movies):
+    from momq.schema.types import ListType
+
+    spec = movies.schema("cy_movies")
+    person, movie = spec.node_type("Person"), spec.node_type("Movie")
+    assert set(person.with_labels) == {"Actor", "Director"}
+    assert {p.name: p.type for p in movie.properties}["genres"] == ListType(ValueType.TEXT)
+    assert {p.name: p.type for p in movie.properties}["ratings"] == ListType(ValueType.FLOAT)
+    acted = spec.edge_type("ACTED_IN")
+    assert (acted.source, acted.target) == ("Actor", "Movie")
+    assert {p.name: p.type for p in acted.properties} == {"roles": ListType(ValueType.TEXT)}
+
+
+def test_failed_load_leaves_the_old_graph_and_no_staging_graph(falkordb_engine):
+    """The server fails the load half way (a NaN it cannot read, in the third node batch)."""
+    from momq.engines.base import InvalidDatabase, QueryFailed
+    from momq.engines.falkordb import FalkorDBEngine
+
+    db = make_sample_graph("cy_atomic")
+    falkordb_engine.load(db)
+    engine = FalkorDBEngine(falkordb_engine.host, falkordb_engine.port, load_batch_size=1)
+    nodes = [dataclasses.replace(n, properties={**n.properties, "score": float("nan")}) if n.vid == "p3" else n
+             for n in db.nodes]
+    try:
+        with pytest.raises((QueryFailed, InvalidDatabase)):
+            engine.load(dataclasses.replace(db, nodes=nodes))
+        assert falkordb_engine.execute("cy_atomic", "MATCH (n) RETURN count(n)").rows == [(6,)]
+        assert falkordb_engine.execute("cy_atomic", "MATCH ()-[r]->() RETURN count(r)").rows == [(7,)]
+        assert not [g for g in _raw_graphs(falkordb_engine) if "cy_atomic" in g and g != "cy_atomic"]
+    finally:
+        engine.close()
+        falkordb_engine.drop("cy_atomic")
+
+
+def test_load_whose_edges_find_no_endpoint_is_a_typed_error_and_changes_nothing(falkordb_engine):
+    """An endpoint whose key the server cannot match (a list key): the edge batch creates fewer edges than sent."""
+    from momq.engines.base import InvalidDatabase
+
+    db = make_sample_graph("cy_endpoints")
+    falkordb_engine.load(db)
+    before = _raw_graphs(falkordb_engine)
+    with pytest.raises(InvalidDatabase, match="unknown vertex 'ghost'"):
+        falkordb_engine.load(dataclasses.replace(db, edges=db.edges + [Edge("KNOWS", "p1", "ghost")]))
+    assert _raw_graphs(falkordb_engine) == before
+    assert falkordb_engine.execute("cy_endpoints", "MATCH ()-[r]->() RETURN count(r)").rows == [(7,)]
+    falkordb_engine.drop("cy_endpoints")
+
+
+def test_a_loaded_graph_survives_a_restart_under_its_final_name(falkordb_server, falkordb_engine):
+    """The graph was renamed from its staging name: after a restart from the saved data it is still there."""
+    falkordb_engine.load(make_sample_graph("cy_restart"))
+    try:
+        falkordb_server.recover("test: restart after a staged load")
+        falkordb_engine.close()
+        assert falkordb_engine.execute("cy_restart", "MATCH (n:Person) RETURN count(n)").rows == [(3,)]
+        assert "cy_restart" in falkordb_engine.databases()
+        assert ("Person", "pid") in {(i[0], p) for i in falkordb_engine._client().select_graph("cy_restart")
+                                     .ro_query("CALL db.indexes() YIELD label, properties RETURN label, properties")
+                                     .result_set for p in i[1]}
+    finally:
+        falkordb_engine.drop("cy_restart")
+
+
+def test_integers_beyond_64_bits_are_refused_before_loading(falkordb_engine):
+    """FalkorDB would store 2**70 as 2**63-1 without a word."""
+    from momq.engines.base import InvalidDatabase
+
+    db = make_sample_graph("cy_int64")
+    nodes = [dataclasses.replace(n, properties={**n.properties, "pid": 2 ** 70}) if n.vid == "p3" else n
+             for n in db.nodes]
+    with pytest.raises(InvalidDatabase, match="does not fit in 64 bits"):
+        falkordb_engine.load(dataclasses.replace(db, nodes=nodes))
+    assert "cy_int64" not in falkordb_engine.databases()
