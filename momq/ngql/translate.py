@@ -8,8 +8,11 @@ is collected into a list of maps and unwound where it is read). String literals 
 
 Semantics kept on purpose: GO returns one row per traversed edge (duplicates kept), walks (vertices and edges may
 repeat, because each step is its own MATCH), de-duplicates its start VIDs and, between steps, the frontier, the
-way NebulaGraph's executor does; ``M TO N STEPS`` is the union of steps M..N; ``$^`` is the source and ``$$`` the
-destination of the last edge in traversal direction while ``src(edge)``/``dst(edge)`` are the stored ends.
+way NebulaGraph's executor does; ``M TO N STEPS`` is the union of steps M..N. Edge ends, as NebulaGraph documents
+them (tests/engines/test_ngql_directions.py cites the pages): ``$^``/``$$`` and ``<edge>._src``/``<edge>._dst`` follow
+the direction travelled (under REVERSELY ``$$`` and ``_dst`` are the vertex reached, ``$^`` and ``_src`` the start),
+while ``src(edge)``/``dst(edge)`` are the edge's stored ends in every direction; ``<edge>._type`` (a signed internal
+edge type ID) is refused.
 
 In MATCH, a vertex keeps its tag through lists: ``collect(v)``, ``nodes(p)``, their slices (``[..k]``, ``[i..j]``,
 ``[k..]``), subscripts, ``head``/``last``, list comprehensions, ``WITH`` aliases and ``UNWIND`` are typed statically,
@@ -387,8 +390,17 @@ class _Translator:
                     (owner in ctx.edge_types or (not ctx.edge_types and ctx.kind == "go")):
                 self.check_edge(owner, None if prop.startswith("_") else prop)
                 edge = ctx.edge
-                value = {"_src": f"startNode({edge}).{VID}", "_dst": f"endNode({edge}).{VID}",
-                         "_rank": f"{edge}.{RANK}", "_type": f"type({edge})"}.get(prop, f"{edge}.{_ident(prop)}")
+                if prop == "_type":
+                    raise UnsupportedNGQL(
+                        f"{owner}._type is NebulaGraph's internal edge type ID (negative when the edge was walked "
+                        f"against its direction); the emulation has no such IDs (type(edge) gives the name)")
+                if ctx.kind == "go":
+                    # GO: _src/_dst are the ends in the direction travelled (REVERSELY: _dst is the vertex reached,
+                    # _src the start), unlike src(edge)/dst(edge), which are the edge's stored ends
+                    ends = {"_src": f"{ctx.src}.{VID}", "_dst": f"{ctx.dst}.{VID}"}
+                else:
+                    ends = {"_src": f"startNode({edge}).{VID}", "_dst": f"endNode({edge}).{VID}"}
+                value = {**ends, "_rank": f"{edge}.{RANK}"}.get(prop, f"{edge}.{_ident(prop)}")
                 if ctx.kind != "go":
                     return value
                 return f"(CASE WHEN type({edge}) = {self.param(owner)} THEN {value} END)"
@@ -643,7 +655,7 @@ class _Translator:
         if yield_items is None:
             if len(st.over.edges) != 1:
                 raise UnsupportedNGQL("GO without YIELD over several edge types")
-            yield_items = (A.YieldItem(A.Call("dst", (A.Name("edge"),)), f"{st.over.edges[0]}._dst"),)
+            yield_items = (A.YieldItem(A.Prop(A.Name(st.over.edges[0]), "_dst")),)
         exprs = [st.where, *[i.expr for i in yield_items]]
         src = self._source(st.sources, inp, has_input, "GO FROM")
         if src[0] == "var" and _uses(exprs, A.InputProp) or src[0] == "pipe" and _uses(exprs, A.VarProp):
