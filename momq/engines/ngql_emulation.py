@@ -51,7 +51,7 @@ from momq.engines.graph_values import file_or_network_clause
 from momq.engines.process import LOOPBACK
 from momq.ngql import ast as A
 from momq.ngql.parser import NGQLSyntaxError, parse
-from momq.ngql.safety import first_mutation, statement_leading_mutation
+from momq.ngql.safety import first_mutation, pipelines, statement_leading_mutation
 from momq.ngql.translate import HIDDEN_PROPERTIES, RANK, VID, NGQLSemanticError, UnsupportedNGQL, translate
 from momq.schema.graph import GraphDatabase
 from momq.schema.io import graph_from_json, graph_to_json
@@ -102,8 +102,7 @@ def check_script_shape(script: A.Script) -> None:
         raise UnsafeQueryError("refused: several statements in one call; send one query (a script may only "
                                "assign $variables before its final statement)")
     for s in stmts:
-        pipe = s.pipeline if isinstance(s, A.Assignment) else s
-        if any(isinstance(st, A.Use) for st in pipe.stages):
+        if any(isinstance(st, A.Use) for pipe in pipelines(s) for st in pipe.stages):
             raise UnsafeQueryError("refused: USE may only open the script")
 
 

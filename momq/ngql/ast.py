@@ -268,6 +268,7 @@ class Pattern:
     path_var: str | None
     nodes: tuple[NodePattern, ...]
     rels: tuple[RelPattern, ...]
+    shortest: str | None = None  # "shortestPath" | "allShortestPaths" when the pattern is wrapped in one
 
 
 @dataclass(frozen=True)
@@ -315,8 +316,23 @@ class Mutation:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class Unwind:
+    """``| UNWIND <expr> AS <alias>``: a pipe stage that turns each element of a list into a row."""
+
+    expr: Expr
+    var: str
+
+
+@dataclass(frozen=True)
+class Subquery:
+    """``( <query> )`` used as one pipe stage (brackets around a set operation or a pipeline)."""
+
+    query: "Query"
+
+
 Statement = Union[Go, FetchVertices, FetchEdges, Lookup, FindPath, Subgraph, YieldStmt, GroupBy, OrderBy, Limit,
-                  Use, Show, Match, Mutation]
+                  Use, Show, Match, Mutation, Unwind, Subquery]
 
 
 @dataclass(frozen=True)
@@ -325,11 +341,23 @@ class Pipeline:
 
 
 @dataclass(frozen=True)
+class SetOp:
+    """``<left> UNION [DISTINCT|ALL] | INTERSECT | MINUS <right>`` (equal precedence, left to right)."""
+
+    op: str  # UNION (distinct) | UNION ALL | INTERSECT | MINUS
+    left: "Query"
+    right: "Query"
+
+
+Query = Union[Pipeline, SetOp]
+
+
+@dataclass(frozen=True)
 class Assignment:
     var: str  # without the leading $
-    pipeline: Pipeline
+    pipeline: Query
 
 
 @dataclass(frozen=True)
 class Script:
-    statements: tuple[Pipeline | Assignment, ...] = field(default_factory=tuple)
+    statements: tuple[Query | Assignment, ...] = field(default_factory=tuple)

@@ -423,6 +423,19 @@ class _ToAST(Transformer):
         return A.Pattern(path_var, tuple(x for x in c if isinstance(x, A.NodePattern)),
                          tuple(x for x in c if isinstance(x, A.RelPattern)))
 
+    def path_function(self, c):
+        names = [x for x in c if isinstance(x, Token)]
+        fn = names[-1]
+        canonical = _PATH_FUNCTIONS.get(str(fn).lower())
+        if canonical is None:
+            raise _SemanticError(f"{fn}(...) around a pattern: only shortestPath() and allShortestPaths() take one",
+                                 fn.line, fn.column)
+        nodes = tuple(x for x in c if isinstance(x, A.NodePattern))
+        rels = tuple(x for x in c if isinstance(x, A.RelPattern))
+        if len(rels) != 1:
+            raise _SemanticError(f"{canonical}() takes a pattern with exactly one relationship", fn.line, fn.column)
+        return A.Pattern(_name(names[0]) if len(names) == 2 else None, nodes, rels, canonical)
+
     def pattern_list(self, c):
         return ("patterns", tuple(c))
 
@@ -526,6 +539,21 @@ class _ToAST(Transformer):
     def pipeline(self, c):
         return A.Pipeline(tuple(c))
 
+    def unwind_stage(self, c):
+        return A.Unwind(c[0], _name(c[1]))
+
+    def subquery(self, c):
+        return A.Subquery(c[0])
+
+    def set_op(self, c):
+        kinds = [t.type for t in c]
+        if kinds[0] == "UNION":
+            return "UNION ALL" if "ALL" in kinds else "UNION"
+        return {"INTERSECT": "INTERSECT", "SET_MINUS": "MINUS"}[kinds[0]]
+
+    def set_query(self, c):
+        return A.SetOp(c[1], c[0], c[2])
+
     def assignment(self, c):
         return A.Assignment(str(c[0])[1:], c[1])
 
@@ -538,7 +566,14 @@ def _first(children, cls):
 
 
 class _SemanticError(Exception):
-    pass
+    """A rule the grammar cannot express, found while building the tree; where it is known, with its position."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
+_PATH_FUNCTIONS = {"shortestpath": "shortestPath", "allshortestpaths": "allShortestPaths"}
 
 
 # ----------------------------------------------------------------------------------------------- public API
@@ -592,7 +627,7 @@ def _syntax_error(text: str, exc: UnexpectedInput) -> NGQLSyntaxError:
     return NGQLSyntaxError(str(exc), getattr(exc, "line", 1), getattr(exc, "column", 1), None, ())
 
 
-def _join(items: tuple[str, ...], limit: int = 12) -> str:
+def _join(items: tuple[str, ...], limit: int = 20) -> str:
     if not items:
         return "nothing more"
     shown = ", ".join(items[:limit])
@@ -608,7 +643,7 @@ def parse(text: str) -> A.Script:
     except UnexpectedInput as exc:
         raise _syntax_error(text, exc) from None
     except _SemanticError as exc:
-        raise NGQLSyntaxError(str(exc), 1, 1, None, ()) from None
+        raise NGQLSyntaxError(str(exc), exc.line, exc.column, None, ()) from None
     if not script.statements:
         raise NGQLSyntaxError("empty statement: no nGQL to run", 1, 1, None, ())
     return script

@@ -13,7 +13,7 @@ import re
 from momq.ngql import ast as A
 
 _READ_KINDS = (A.Go, A.FetchVertices, A.FetchEdges, A.Lookup, A.FindPath, A.Subgraph, A.YieldStmt, A.GroupBy,
-               A.OrderBy, A.Limit, A.Use, A.Show)
+               A.OrderBy, A.Limit, A.Use, A.Show, A.Unwind)
 
 # Leading words of nGQL statements (and Cypher clauses) that change data, schema, users or the cluster.
 MUTATING_KEYWORDS = frozenset({
@@ -56,13 +56,31 @@ def first_mutation(node) -> str | None:
         return None
     if isinstance(node, A.Assignment):
         return first_mutation(node.pipeline)
+    if isinstance(node, A.SetOp):
+        return first_mutation(node.left) or first_mutation(node.right)
+    if isinstance(node, A.Subquery):
+        return first_mutation(node.query)
     if isinstance(node, A.Pipeline):
         for s in node.stages:
-            kind = mutation_kind(s)
+            kind = first_mutation(s)
             if kind:
                 return kind
         return None
     return mutation_kind(node)
+
+
+def pipelines(node):
+    """Every pipeline inside a query, set operation, bracketed stage or assignment (depth first, left first)."""
+    if isinstance(node, A.Assignment):
+        yield from pipelines(node.pipeline)
+    elif isinstance(node, A.SetOp):
+        yield from pipelines(node.left)
+        yield from pipelines(node.right)
+    elif isinstance(node, A.Pipeline):
+        yield node
+        for stage in node.stages:
+            if isinstance(stage, A.Subquery):
+                yield from pipelines(stage.query)
 
 
 def mutating_words(text: str) -> list[str]:

@@ -89,7 +89,7 @@ HOSTILE = [
     ('MATCH (v) MERGE (v)-[:follow]->(w) RETURN v', UnsafeQueryError),
     ('MATCH (v) WITH v SET v:evil RETURN v', UnsafeQueryError),
     ('MATCH (v) CALL db.idx.fulltext.drop("player") RETURN v', QueryFailed),
-    ('MATCH (v) RETURN v UNION MATCH (w) DELETE w', QueryFailed),
+    ('MATCH (v) RETURN v UNION MATCH (w) DELETE w', UnsafeQueryError),  # UNION parses: the DELETE is named
     ('CREATE (:player {name: "x"})', UnsafeQueryError),
     # work that must be stopped by the time limit
     ('GO 1 TO 20 STEPS FROM "d_0" OVER link YIELD dst(edge) AS d, link.w AS w '

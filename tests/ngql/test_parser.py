@@ -62,6 +62,24 @@ VALID = [
     'USE basketball; GO FROM "a" OVER follow YIELD dst(edge)',
     'SHOW TAGS',
     'DESCRIBE TAG player',
+    # set operations (equal precedence, left to right; a pipe binds tighter), bracketed queries as a stage
+    'GO FROM "a" OVER follow UNION GO FROM "b" OVER follow',
+    'GO FROM "a" OVER follow YIELD dst(edge) AS x UNION DISTINCT GO FROM "b" OVER follow YIELD dst(edge) AS x',
+    'GO FROM "a" OVER follow UNION ALL GO FROM "b" OVER follow INTERSECT GO FROM "c" OVER follow',
+    'GO FROM "a" OVER follow MINUS GO FROM "b" OVER follow',
+    '(GO FROM "a" OVER follow YIELD dst(edge) AS d UNION GO FROM "t" OVER serve REVERSELY YIELD src(edge) AS d) '
+    '| GO FROM $-.d OVER follow YIELD dst(edge)',
+    'MATCH (v:player) RETURN v.player.name AS n UNION MATCH (t:team) RETURN t.team.name AS n',
+    '$a = GO FROM "a" OVER follow YIELD dst(edge) AS d UNION GO FROM "b" OVER follow YIELD dst(edge) AS d; '
+    'GO FROM $a.d OVER serve YIELD dst(edge)',
+    # UNWIND as a pipe stage, and UNWIND / WITH opening an openCypher statement
+    'YIELD [1, 2, 3] AS a | UNWIND $-.a AS b | YIELD $-.b + 1 AS c',
+    'UNWIND [1, 2, 3] AS n RETURN n',
+    'WITH [1, 1, 2, 2] AS n UNWIND n AS r WITH DISTINCT r AS r ORDER BY r RETURN collect(r)',
+    # shortestPath() / allShortestPaths() inside MATCH
+    'MATCH p = shortestPath((a:player)-[e:follow*..5]-(b:player)) WHERE id(a) == "x" RETURN p',
+    'MATCH p = allShortestPaths((a)-[:follow*1..3]->(b)) WHERE id(a) == "x" AND id(b) == "y" RETURN p',
+    'MATCH shortestPath((a)-[*]->(b)) RETURN a',
     # comments
     '# a comment\nGO FROM "a" OVER follow // another\nYIELD dst(edge) -- and another\n/* block\n comment */',
     # expressions
@@ -114,6 +132,12 @@ INVALID = [
     ('', "empty"),
     ('   ;  ; ', "empty"),
     ('SELECT * FROM player', "unexpected"),
+    ('MATCH p = longestPath((a)-->(b)) RETURN p', "only shortestPath() and allShortestPaths()"),
+    ('MATCH p = shortestPath((a)-->(b)-->(c)) RETURN p', "exactly one relationship"),
+    ('GO FROM "a" OVER follow UNION', "end of input"),
+    ('GO FROM "a" OVER follow UNION MINUS GO FROM "b" OVER follow', "unexpected 'MINUS'"),
+    # `| RETURN` is not a pipe stage in NebulaGraph's documentation (RETURN ends openCypher statements only)
+    ('GO FROM "a" OVER follow YIELD dst(edge) AS d | RETURN $-.d', "unexpected 'RETURN'"),
 ]
 
 
@@ -208,3 +232,42 @@ def test_lexical_fallback_ignores_strings_and_comments():
     assert statement_leading_mutation('YIELD 1; /* hi */ drop space x') == "DROP"
     assert statement_leading_mutation('YIELD "a;DROP"') is None
     assert statement_leading_mutation('$x = DELETE VERTEX "a"') == "DELETE"
+
+
+@pytest.mark.parametrize("text,shape", [
+    ('GO FROM "a" OVER follow UNION GO FROM "b" OVER follow MINUS GO FROM "c" OVER follow',
+     ("MINUS", ("UNION", "Go", "Go"), "Go")),  # left to right
+    ('GO FROM "a" OVER follow UNION GO FROM "b" OVER follow | GO FROM $-.id OVER follow',
+     ("UNION", "Go", "Go|Go")),  # the pipe binds tighter
+    ('GO FROM "a" OVER follow UNION ALL GO FROM "b" OVER follow', ("UNION ALL", "Go", "Go")),
+    ('GO FROM "a" OVER follow UNION DISTINCT GO FROM "b" OVER follow', ("UNION", "Go", "Go")),
+    ('(GO FROM "a" OVER follow INTERSECT GO FROM "b" OVER follow) | YIELD 1', "(INTERSECT Go Go)|YieldStmt"),
+])
+def test_set_operation_precedence(text, shape):
+    def describe(q):
+        if isinstance(q, A.SetOp):
+            return (q.op, describe(q.left), describe(q.right))
+        return "|".join(f"({' '.join(_flat(describe(s.query)))})" if isinstance(s, A.Subquery)
+                        else type(s).__name__ for s in q.stages)
+
+    def _flat(d):
+        return [d] if isinstance(d, str) else [x for part in d for x in _flat(part)]
+
+    (stmt,) = parse(text).statements
+    assert describe(stmt) == shape
+
+
+def test_path_functions_and_unwind_stage_build_their_nodes():
+    (pipe,) = parse('MATCH p = ALLSHORTESTPATHS((a)-[e:follow*..3]->(b)) RETURN p').statements
+    (pattern,) = pipe.stages[0].clauses[0].patterns
+    assert (pattern.shortest, pattern.path_var, len(pattern.rels)) == ("allShortestPaths", "p", 1)
+    assert pattern.rels[0].max_hops == 3 and pattern.rels[0].types == ("follow",)
+    (pipe,) = parse('YIELD [1, 2] AS a | UNWIND $-.a AS b').statements
+    assert pipe.stages[1] == A.Unwind(A.InputProp("a"), "b")
+
+
+def test_mutations_inside_set_operations_and_brackets_are_found():
+    assert first_mutation(parse('MATCH (v) RETURN v UNION MATCH (w) DELETE w')) == "DELETE"
+    assert first_mutation(parse('(YIELD 1 AS x UNION DELETE VERTEX "a") | YIELD 1')) == "DELETE VERTEX"
+    assert first_mutation(parse('UNWIND [1] AS x CREATE (:t)')) == "CREATE"
+    assert is_read_only(parse('YIELD 1 AS x MINUS YIELD 2 AS x'))
