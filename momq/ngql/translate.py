@@ -565,15 +565,79 @@ class _Translator:
         self.emit(f"WITH {'DISTINCT ' if distinct else ''}{self.keep(*parts)}{extra}")
         return cols
 
+    # ---- queries: pipelines and set operations
+    def query(self, q: A.Query) -> list[tuple[str, str]]:
+        if isinstance(q, A.SetOp):
+            return self.set_operation(q)
+        return self.pipeline(q)
+
+    def _branch(self, q: A.Query) -> tuple[str, list[tuple[str, str]]]:
+        """``q`` translated on its own, as the body of a ``CALL { }`` branch (outer $var lists imported)."""
+        saved, self.clauses = self.clauses, []
+        try:
+            cols = self.query(q)
+            body = self.clauses
+        finally:
+            self.clauses = saved
+        # a branch must open with a plain import (FalkorDB), so give it one row to start from when none is carried
+        opening = f"WITH {', '.join(self.carry)}" if self.carry else f"UNWIND [0] AS {self.fresh('one')}"
+        return " ".join([opening, *body]), cols
+
+    def set_operation(self, q: A.SetOp) -> list[tuple[str, str]]:
+        """UNION [ALL] / INTERSECT / MINUS as NebulaGraph runs them (set operations page; its executors).
+
+        The result has the left query's column names. UNION removes duplicate rows, UNION ALL keeps them;
+        INTERSECT keeps the left's rows (duplicates included) that occur on the right, MINUS those that do not.
+        """
+        left, lcols = self._branch(q.left)
+        right, rcols = self._branch(q.right)
+        if len(lcols) != len(rcols):
+            raise NGQLSemanticError(f"{q.op}: the two sides yield {len(lcols)} and {len(rcols)} columns; "
+                                    f"they must have the same number")
+        out = [self.fresh("set") for _ in lcols]
+        if q.op in ("UNION", "UNION ALL"):
+            lret = ", ".join(f"{v} AS {o}" for (_, v), o in zip(lcols, out))
+            rret = ", ".join(f"{v} AS {o}" for (_, v), o in zip(rcols, out))
+            self.emit(f"CALL {{ {left} RETURN {lret} {q.op} {right} RETURN {rret} }}")
+            return [(name, o) for (name, _), o in zip(lcols, out)]
+        # rows compare as lists, NULL equal to NULL as in NebulaGraph's row hashing (a sentinel stands for it)
+        null = "{__momq_null: true}"
+        row = lambda cols: "[" + ", ".join(f"coalesce({v}, {null})" for _, v in cols) + "]"  # noqa: E731
+        key, rows = self.fresh("row"), self.fresh("right")
+        self.emit(f"CALL {{ {right} RETURN {row(rcols)} AS {key} }}")
+        self.emit(f"WITH {self.keep(f'collect({key}) AS {rows}')}")
+        lret = ", ".join(f"{v} AS {o}" for (_, v), o in zip(lcols, out))
+        self.emit(f"CALL {{ {left} RETURN {lret} }}")
+        test = f"{row(list(zip(out, out)))} IN {rows}"
+        self.emit(f"WITH {self.keep(*out)} WHERE {'' if q.op == 'INTERSECT' else 'NOT '}{test}")
+        return [(name, o) for (name, _), o in zip(lcols, out)]
+
+    def unwind_stage(self, st: A.Unwind, inp: _Input) -> dict[str, str]:
+        """``| UNWIND <expr> AS alias``: one row per element; like NebulaGraph's, its only column is the alias."""
+        if any(_is_aggregate(s) for s in _walk(st.expr)):
+            raise NGQLSemanticError(f"Can't use aggregating expressions in unwind clause, `{column_name(st.expr)}'")
+        var = self.fresh("c")
+        self.emit(f"UNWIND {self.expr(st.expr, _Ctx('yield', input=inp))} AS {var}")
+        return {st.var: var}
+
     # ---- stages
-    def pipeline(self, pipe: A.Pipeline, first_in_script: bool) -> list[tuple[str, str]]:
+    def pipeline(self, pipe: A.Pipeline) -> list[tuple[str, str]]:
         cols: dict[str, str] | None = None
         self._last_columns = []
         for i, stage in enumerate(pipe.stages):
             if i > 0 and cols is None:
                 raise UnsupportedNGQL(f"{type(pipe.stages[i - 1]).__name__} cannot feed a pipe")
             inp = _Input(dict(cols or {}))
-            if isinstance(stage, A.Go):
+            if isinstance(stage, A.Subquery):
+                if i > 0:
+                    raise UnsupportedNGQL("a bracketed query after a pipe")
+                cols = dict(self.query(stage.query))
+            elif isinstance(stage, A.Unwind):
+                if i == 0:
+                    raise UnsupportedNGQL("UNWIND ... AS alias without RETURN must follow a pipe "
+                                          "(`<statement> | UNWIND $-.col AS alias`)")
+                cols = self.unwind_stage(stage, inp)
+            elif isinstance(stage, A.Go):
                 cols = self.go(stage, inp, has_input=i > 0)
             elif isinstance(stage, A.FetchVertices):
                 cols = self.fetch_vertices(stage, inp, has_input=i > 0)
@@ -927,14 +991,10 @@ class _Translator:
         if not isinstance(final, A.Projection) or not final.is_return:
             raise NGQLSemanticError("MATCH must end with RETURN")
         for clause in clauses[:-1]:
-            if isinstance(clause, A.MatchClause):
-                self._rel_refs = []
-                pats = ", ".join(self.pattern(p, ctx) for p in clause.patterns)
-                conds = [f"{r} IS NOT NULL" for r in self._rel_refs]
-                if clause.where is not None:
-                    conds.append(self.expr(clause.where, ctx))
-                where = f" WHERE {' AND '.join(conds)}" if conds else ""
-                self.emit(f"{'OPTIONAL ' if clause.optional else ''}MATCH {pats}{where}")
+            if isinstance(clause, A.MatchClause) and any(p.shortest for p in clause.patterns):
+                self.match_shortest(clause, ctx)
+            elif isinstance(clause, A.MatchClause):
+                self.match_clause(clause, ctx)
             elif isinstance(clause, A.UnwindClause):
                 if clause.var in _in_scope(ctx):
                     raise NGQLSemanticError(f"UNWIND ... AS {clause.var}: variable `{clause.var}` already declared")
@@ -959,6 +1019,69 @@ class _Translator:
         tail = self._order_skip_limit(final, ctx, names)
         self.emit(f"WITH {'DISTINCT ' if final.distinct else ''}{self.keep(*parts)}{tail}")
         return cols
+
+    def match_clause(self, clause: A.MatchClause, ctx: _Ctx) -> None:
+        self._rel_refs = []
+        pats = ", ".join(self.pattern(p, ctx) for p in clause.patterns)
+        conds = [f"{r} IS NOT NULL" for r in self._rel_refs]
+        if clause.where is not None:
+            conds.append(self.expr(clause.where, ctx))
+        where = f" WHERE {' AND '.join(conds)}" if conds else ""
+        self.emit(f"{'OPTIONAL ' if clause.optional else ''}MATCH {pats}{where}")
+
+    def match_shortest(self, clause: A.MatchClause, ctx: _Ctx) -> None:
+        """``MATCH p = shortestPath((a)-[e:t*..n]->(b))`` / ``allShortestPaths(...)``: the ends are matched first
+        (with the clause's WHERE, which may only read them), then the paths between each pair are found.
+
+        FalkorDB computes shortestPath only in WITH/RETURN and only along one direction, so an undirected pattern
+        is refused, as is a WHERE that reads the path or its edges (NebulaGraph would filter during the search).
+        """
+        if clause.optional:
+            raise UnsupportedNGQL("OPTIONAL MATCH with shortestPath()/allShortestPaths()")
+        plain, paths = [], []
+        for p in clause.patterns:
+            if not p.shortest:
+                plain.append(p)
+                continue
+            rel = p.rels[0]
+            if rel.direction == "both":
+                raise UnsupportedNGQL(f"{p.shortest}() over an undirected pattern: FalkorDB has no undirected "
+                                      f"shortest paths")
+            if rel.props is not None or (rel.min_hops or 1) != 1:
+                raise UnsupportedNGQL(f"{p.shortest}() with edge properties or a lower bound other than 1")
+            a, b = (replace(n, var=n.var or self.fresh("end")) for n in p.nodes)
+            plain += [A.Pattern(None, (a,), ()), A.Pattern(None, (b,), ())]
+            paths.append((p, a.var, b.var, rel))
+        path_names = {p.path_var for p, *_ in paths} | {r.var for *_, r in paths}
+        if clause.where is not None and any(isinstance(x, A.Name) and x.name in path_names
+                                            for x in _walk(clause.where)):
+            raise UnsupportedNGQL("WHERE reading the path or the edges of shortestPath()/allShortestPaths() "
+                                  "(NebulaGraph filters while searching; the emulation can only filter the ends)")
+        self.match_clause(replace(clause, patterns=tuple(plain)), ctx)
+        for p, a, b, rel in paths:
+            for t in rel.types:
+                self.check_edge(t)
+            types = ":" + "|".join(_ident(t) for t in rel.types) if rel.types else ""
+            hops = "" if not rel.var_length and rel.max_hops is None else \
+                f"*{'' if rel.min_hops is None else rel.min_hops}..{'' if rel.max_hops is None else rel.max_hops}"
+            if not rel.var_length:
+                hops = "*1..1"
+            left, right = {"out": ("-", "->"), "in": ("<-", "-")}[rel.direction]
+            pattern = f"({_ident(a)}){left}[{types}{hops}]{right}({_ident(b)})"
+            path = p.path_var or self.fresh("path")
+            scope = [_ident(n) for n in sorted(_in_scope(ctx))]
+            if p.shortest == "shortestPath":
+                self.emit(f"WITH {self.keep(*scope, f'shortestPath({pattern}) AS {_ident(path)}')} "
+                          f"WHERE {_ident(path)} IS NOT NULL")
+            else:
+                self.emit(f"WITH {self.keep(*scope)}")
+                self.emit(f"MATCH {_ident(path)} = allShortestPaths({pattern})")
+            if p.path_var:
+                ctx.path_vars.add(path)
+            if rel.var:
+                edges = f"relationships({_ident(path)})" + ("" if rel.var_length else "[0]")
+                self.emit(f"WITH {self.keep(*scope, _ident(path), f'{edges} AS {_ident(rel.var)}')}")
+                (ctx.edge_lists.add if rel.var_length else ctx.edge_vars.add)(rel.var)
 
     def _order_skip_limit(self, proj: A.Projection, ctx: _Ctx, columns: list[tuple[str, str]]) -> str:
         """ORDER BY / SKIP / LIMIT of a WITH or RETURN whose output ``columns`` are (nGQL name, Cypher name).
@@ -1086,7 +1209,7 @@ class _Translator:
         for stmt in assignments:
             if not isinstance(stmt, A.Assignment):
                 raise NGQLSemanticError("only `$var = ...;` assignments may precede the final statement")
-            cols = self.pipeline(stmt.pipeline, False)
+            cols = self.query(stmt.pipeline)
             keys = {name: f"k{j}" for j, (name, _) in enumerate(cols)}
             listed = ", ".join(f"{keys[n]}: {v}" for n, v in cols)
             target = self.fresh_alias(stmt.var)
@@ -1094,7 +1217,7 @@ class _Translator:
             if target not in self.carry:
                 self.carry.append(target)
             self.vars[stmt.var] = keys
-        cols = self.pipeline(final, not assignments)
+        cols = self.query(final)
         if not cols:
             raise NGQLSemanticError("the query yields no columns")
         self.emit("RETURN " + ", ".join(v for _, v in cols))
