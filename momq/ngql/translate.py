@@ -32,6 +32,7 @@ It does not execute anything and does not check that the script is read-only (se
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field, replace
 
 from momq.ngql import ast as A
@@ -71,6 +72,13 @@ FUNCTIONS = {
     "range": "range", "keys": "keys", "nodes": "nodes", "relationships": "relationships",
     "startnode": "startNode", "endnode": "endNode",
 }
+
+
+# nGQL date/time function -> the FalkorDB function building the same kind of value (datetime has no zone in either)
+TEMPORAL_FUNCTIONS = {"date": "date", "datetime": "localdatetime", "time": "localtime", "timestamp": "timestamp",
+                      "now": "timestamp"}
+# schema types the emulation stores as ISO strings -> the function that reads them back as values
+STORED_TEMPORAL = {"date": "date", "datetime": "localdatetime"}
 
 
 # ----------------------------------------------------------------------------------------------- naming
@@ -307,7 +315,17 @@ class _Translator:
             op = {"==": "=", "!=": "<>"}.get(e.op, e.op)
             if op == "=~":
                 raise UnsupportedNGQL("=~ (regular expressions) is not supported by FalkorDB")
-            return f"({x(e.left)} {op} {x(e.right)})"
+            left, right = x(e.left), x(e.right)
+            # a DATE property (an ISO string here) against a date value: read the property as a date
+            kinds = (self._temporal(e.left, ctx), self._temporal(e.right, ctx))
+            if all(kinds) and (isinstance(e.left, A.Call) or isinstance(e.right, A.Call)):
+                if kinds[0] != kinds[1]:
+                    raise UnsupportedNGQL(f"{column_name(e)}: compares a {kinds[0]} with a {kinds[1]}")
+                if not isinstance(e.left, A.Call):
+                    left = f"{kinds[0]}({left})"
+                if not isinstance(e.right, A.Call):
+                    right = f"{kinds[1]}({right})"
+            return f"({left} {op} {right})"
         if isinstance(e, A.UnOp):
             if e.op in ("IS EMPTY", "IS NOT EMPTY"):
                 raise UnsupportedNGQL("IS [NOT] EMPTY has no openCypher counterpart (EMPTY is not NULL)")
@@ -378,6 +396,8 @@ class _Translator:
                         f"(it can for MATCH variables and for collect(v), nodes(p), their slices, subscripts and "
                         f"UNWIND)")
             kind = self.kind_of(base, ctx)
+            if kind is not None and kind[0] == "node" and self.schema is not None and e.name in self._tags():
+                return self.tag_map(base, e.name, kind[1], ctx)
             if kind is not None and kind[0] == "node":
                 raise UnsupportedNGQL(f"{column_name(base)}.{e.name}: vertex properties are read as "
                                       f"{column_name(base)}.<tag>.<prop> in nGQL")
@@ -414,6 +434,19 @@ class _Translator:
                 return f"{ctx.edge}.{_ident(prop)}"
             raise NGQLSemanticError(f"{owner}.{prop}: {owner!r} is not a tag or edge type of this statement")
         return f"{self.expr(base, ctx)}.{_ident(e.name)}"
+
+    def tag_map(self, vertex, tag: str, labels: tuple[str, ...], ctx: _Ctx) -> str:
+        """``v.tag``: the map of the tag's properties (every property of the tag, NULL where unset).
+
+        Only where the vertex is known to carry the tag (a label in the pattern): what NebulaGraph returns for a
+        vertex without it is not documented.
+        """
+        if tag not in labels:
+            raise UnsupportedNGQL(f"{column_name(vertex)}.{tag}: the whole tag of a vertex not known to carry it "
+                                  f"(label the pattern node :{tag})")
+        v = self.expr(vertex, ctx)
+        props = self.schema.node_type(tag).properties
+        return "{" + ", ".join(f"{_ident(p.name)}: {v}.{_ident(p.name)}" for p in props) + "}"
 
     def kind_of(self, e, ctx: _Ctx) -> tuple[str, tuple[str, ...]] | None:
         """What a MATCH expression is known to hold, so that ``x.tag.prop`` can be read on it.
@@ -494,16 +527,70 @@ class _Translator:
             return ctx.src
         if isinstance(arg, A.Name) and ctx.kind == "match" and arg.name in ctx.node_vars:
             return _ident(arg.name)
-        if ctx.kind == "match" or isinstance(arg, A.Name) and arg.name in ctx.plain_names:
+        if ctx.kind == "match" or isinstance(arg, A.Name) and arg.name in ctx.plain_names \
+                or isinstance(arg, (A.InputProp, A.VarProp)):  # a vertex carried by a pipe or a $var column
             return self.expr(arg, ctx)
         raise NGQLSemanticError(f"{column_name(arg)} is not a vertex here")
 
     def _edge_arg(self, arg, ctx: _Ctx) -> str:
         if isinstance(arg, A.Name) and arg.name.lower() == "edge" and ctx.edge:
             return ctx.edge
-        if ctx.kind == "match" or isinstance(arg, A.Name) and arg.name in ctx.plain_names:
+        if ctx.kind == "match" or isinstance(arg, A.Name) and arg.name in ctx.plain_names \
+                or isinstance(arg, (A.InputProp, A.VarProp)):  # an edge carried by a pipe or a $var column
             return self.expr(arg, ctx)
         raise NGQLSemanticError(f"{column_name(arg)} is not an edge here")
+
+    def temporal_call(self, e: A.Call, ctx: _Ctx) -> str:
+        """date() / datetime() / time() (now, from a string or from a map) and timestamp() / now() with no argument.
+
+        FalkorDB's localdatetime/localtime keep whole seconds only and NebulaGraph converts a written time zone
+        to UTC, so strings with fractional seconds or a zone are refused rather than silently changed.
+        """
+        low = e.name.lower()
+        if low in ("timestamp", "now"):
+            if e.args:
+                raise UnsupportedNGQL(f"{e.name}() with an argument (NebulaGraph's epoch seconds of a datetime)")
+            return "(timestamp() / 1000)"  # NebulaGraph: seconds; FalkorDB: milliseconds
+        if len(e.args) > 1:
+            raise NGQLSemanticError(f"{e.name}() takes at most one argument")
+        for arg in e.args:
+            if isinstance(arg, A.Lit) and isinstance(arg.value, str) and low != "date" \
+                    and re.search(r"\.\d|Z$|[+-]\d\d:?\d\d$", arg.value):
+                raise UnsupportedNGQL(f"{e.name}({column_name(arg)}): fractional seconds or a time zone")
+            if not isinstance(arg, (A.Lit, A.MapLit)) and self._temporal(arg, ctx) != TEMPORAL_FUNCTIONS[low]:
+                if low != "date" or self._temporal(arg, ctx) is not None:
+                    raise UnsupportedNGQL(f"{e.name}() of a computed value (only of a literal, a map or a "
+                                          f"{low} property)")
+        return f"{TEMPORAL_FUNCTIONS[low]}(" + ", ".join(self.expr(a, ctx) for a in e.args) + ")"
+
+    def _temporal(self, e, ctx: _Ctx) -> str | None:
+        """The FalkorDB temporal function an expression's value belongs to: ``date``/``localdatetime``/``localtime``
+        for a date/time call, or for a property read of a DATE/DATETIME property (which the emulation stores as
+        an ISO string); None otherwise."""
+        if isinstance(e, A.Call) and e.name.lower() in TEMPORAL_FUNCTIONS and e.name.lower() not in ("timestamp",
+                                                                                                   "now"):
+            return TEMPORAL_FUNCTIONS[e.name.lower()]
+        prop = self._schema_property(e, ctx)
+        return None if prop is None else STORED_TEMPORAL.get(prop.type.value)
+
+    def _schema_property(self, e, ctx: _Ctx):
+        """The schema :class:`Property` a direct tag/edge property read names, or None."""
+        if self.schema is None:
+            return None
+        owner = None
+        if isinstance(e, A.VertexProp):
+            owner, prop, tag = e.tag, e.prop, True
+        elif isinstance(e, A.Prop) and isinstance(e.base, A.Prop) and ctx.kind == "match":
+            owner, prop, tag = e.base.name, e.name, True
+        elif isinstance(e, A.Prop) and isinstance(e.base, A.Name) and ctx.kind != "match":
+            owner, prop, tag = e.base.name, e.name, e.base.name in self._tags()
+        if owner is None:
+            return None
+        try:
+            kind = self.schema.node_type(owner) if tag else self.schema.edge_type(owner)
+        except KeyError:
+            return None
+        return next((p for p in kind.properties if p.name == prop), None)
 
     def call(self, e: A.Call, ctx: _Ctx) -> str:
         low = e.name.lower()
@@ -542,6 +629,8 @@ class _Translator:
             distinct = e.distinct or low == "collect_set"
             fn = "collect" if low == "collect_set" else AGGREGATES[low]
             return f"{fn}({'DISTINCT ' if distinct else ''}{self.expr(args[0], ctx)})"
+        if low in TEMPORAL_FUNCTIONS:
+            return self.temporal_call(e, ctx)
         if low in FUNCTIONS:
             if e.distinct:
                 raise NGQLSemanticError(f"DISTINCT is only valid in aggregate functions, not {e.name}()")
@@ -652,9 +741,7 @@ class _Translator:
                     raise UnsupportedNGQL("MATCH cannot read a pipe")
                 cols = self.match(stage)
             elif isinstance(stage, A.FindPath):
-                if i > 0:
-                    raise UnsupportedNGQL("FIND PATH from a pipe is not supported by the emulation")
-                cols = self.find_path(stage)
+                cols = self.find_path(stage, inp, has_input=i > 0)
             elif isinstance(stage, A.YieldStmt):
                 cols = self.yield_stmt(stage, inp)
             elif isinstance(stage, A.GroupBy):
@@ -894,7 +981,7 @@ class _Translator:
             self.emit(f"WITH {self.keep(*ctx_vars(ctx))} WHERE {self.expr(st.where, ctx)}")
         return self.project(st.yield_.items, ctx, st.yield_.distinct)
 
-    def find_path(self, st: A.FindPath) -> dict[str, str]:
+    def find_path(self, st: A.FindPath, inp: _Input | None = None, has_input: bool = False) -> dict[str, str]:
         if st.where is not None:
             raise UnsupportedNGQL("FIND PATH ... WHERE is not emulated")
         if st.over.direction == "both" and st.kind in ("shortest", "single"):
@@ -902,8 +989,24 @@ class _Translator:
         for edge in st.over.edges:
             self.check_edge(edge)
         types = ":" + "|".join(_ident(t) for t in st.over.edges) if st.over.edges else ""
-        srcs = self._source(st.sources, _Input(), False, "FIND PATH FROM")
-        dsts = self._source(st.targets, _Input(), False, "FIND PATH TO")
+        inp = inp or _Input()
+        ends, parts = [], []
+        for vids, what in ((st.sources, "FIND PATH FROM"), (st.targets, "FIND PATH TO")):
+            src = self._source(vids, inp, has_input, what)
+            if src[0] == "lit":
+                ends.append(src)
+                continue
+            # fed by a pipe or a $var: every distinct VID of that column, as one set of ends
+            name = self.fresh("ends")
+            row = self.fresh("r")
+            parts.append(f"collect(DISTINCT {src[1]}) AS {name}" if src[0] == "pipe"
+                         else f"[{row} IN {self.fresh_alias(src[1])} | {row}.{src[2]}] AS {name}")
+            ends.append(("list", name))
+        if len(parts) == 2 and "collect(" in parts[0] + parts[1] and not all("collect(" in x for x in parts):
+            raise UnsupportedNGQL("FIND PATH with one end from a pipe and the other from a $var")
+        if parts:
+            self.emit(f"WITH {self.keep(*parts)}")
+        srcs, dsts = ends
         s, t, p = self.fresh("s"), self.fresh("t"), self.fresh("p")
         arrow = {"out": ("-", "->"), "in": ("<-", "-"), "both": ("-", "-")}[st.over.direction]
         hops = f"*1..{st.upto}"
@@ -1005,7 +1108,7 @@ class _Translator:
             else:
                 raise UnsupportedNGQL(f"{type(clause).__name__} in MATCH")
         if not final.items:
-            raise UnsupportedNGQL("RETURN * (name the returned columns)")
+            final = replace(final, items=tuple(A.YieldItem(A.Name(n)) for n in _star_columns(clauses[:-1])))
         if any(_is_aggregate(s) for i in final.items for s in _walk(i.expr)) and self.carry:
             pass  # carried $var lists are constant per row, so they do not change the grouping
         cols: dict[str, str] = {}
@@ -1222,6 +1325,31 @@ class _Translator:
             raise NGQLSemanticError("the query yields no columns")
         self.emit("RETURN " + ", ".join(v for _, v in cols))
         return Translation(" ".join(self.clauses), tuple(n for n, _ in cols), self.params)
+
+
+def _star_columns(clauses) -> list[str]:
+    """The columns of ``RETURN *``: the named variables in the order the patterns introduce them (NebulaGraph's
+    RETURN page: ``MATCH (v)-[e]->(v2) RETURN *`` gives v, e, v2); a WITH replaces them with its own columns."""
+    names: list[str] = []
+    for clause in clauses:
+        if isinstance(clause, A.MatchClause):
+            for p in clause.patterns:
+                if p.path_var:
+                    raise UnsupportedNGQL("RETURN * with a path variable (where NebulaGraph puts the path "
+                                          "column is not documented)")
+                for i, node in enumerate(p.nodes):
+                    for var in (node.var, p.rels[i].var if i < len(p.rels) else None):
+                        if var and var not in names:
+                            names.append(var)
+        elif isinstance(clause, A.UnwindClause):
+            names.append(clause.var)
+        elif isinstance(clause, A.Projection):
+            if not clause.items:
+                raise UnsupportedNGQL("WITH * (name the carried variables)")
+            names = [i.alias or i.expr.name for i in clause.items if i.alias or isinstance(i.expr, A.Name)]
+    if not names:
+        raise NGQLSemanticError("RETURN * with no named variable in scope")
+    return names
 
 
 def _in_scope(ctx: _Ctx) -> set[str]:

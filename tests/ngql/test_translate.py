@@ -45,7 +45,7 @@ def test_multi_step_go_is_one_match_per_step():
     ('GO FROM "a" OVER follow YIELD dst(edge) SAMPLE [1]', "SAMPLE"),
     ('MATCH (v) WHERE v.player.name =~ "a" RETURN v', "=~"),
     ('YIELD "a" IS EMPTY', "EMPTY"),
-    ('MATCH (v) RETURN *', "RETURN *"),
+    ('MATCH p = (v)-->(w) RETURN *', "RETURN * with a path variable"),
     ('MATCH (v) RETURN v.name', "v.<tag>.<prop>"),
     ('YIELD hash("a")', "hash"),
     ('FIND SHORTEST PATH FROM "a" TO "b" OVER * BIDIRECT YIELD path AS p', "undirected"),
