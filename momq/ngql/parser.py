@@ -366,6 +366,9 @@ class _ToAST(Transformer):
             return A.Limit(_int(c[0]), _int(c[1]))
         return A.Limit(0, _int(c[0]))
 
+    def offset_limit_stmt(self, c):
+        return A.Limit(_int(c[0]), _int(c[1]))
+
     def use_stmt(self, c):
         return A.Use(_name(c[0]))
 

@@ -612,6 +612,9 @@ class _Translator:
             if isinstance(a, A.Name) and ctx.kind == "match" and a.name in ctx.edge_vars:
                 return f"properties({_ident(a.name)})"
             return f"properties({self._vertex_arg(a, ctx)})"
+        if low == "keys" and len(args) == 1:  # the emulation's own _vid/_rank are no property keys
+            hidden = ", ".join(f"'{h}'" for h in sorted(HIDDEN_PROPERTIES))
+            return f"[__k IN keys({self.expr(args[0], ctx)}) WHERE NOT __k IN [{hidden}]]"
         if low in ("tags", "labels") and len(args) == 1:
             return f"labels({self._vertex_arg(args[0], ctx)})"
         if low == "length" and len(args) == 1:
@@ -813,6 +816,9 @@ class _Translator:
             raise UnsupportedNGQL("mixing $- and $var in one GO")
         join = _uses(exprs, A.InputProp) or _uses(exprs, A.VarProp)
         if src[0] == "lit" and join:
+            if has_input or _uses(exprs, A.VarProp):
+                raise UnsupportedNGQL("GO from literal VIDs reading $- or $var columns (how NebulaGraph pairs "
+                                      "those rows with the edges is not documented)")
             raise NGQLSemanticError("GO from literal VIDs cannot read $- or $var columns")
 
         root, table = None, None
