@@ -85,7 +85,7 @@ PAIRS = [
     ('$a = GO FROM "player_1" OVER follow YIELD edge AS e; YIELD properties($a.e) AS p',
      "MATCH ({vid:'player_1'})-[e:follow]->() RETURN {degree: e.degree}"),
     ('MATCH (v:player)-[e:follow]->() WHERE id(v) == "player_1" RETURN keys(v), keys(e)',  # no _vid / _rank
-     "MATCH (v {vid:'player_1'})-[e:follow]->() RETURN ['name', 'age'], ['degree']"),
+     "MATCH (v {vid:'player_1'})-[e:follow]->() WHERE e IS NOT NULL RETURN ['name', 'age'], ['degree']"),
     # a whole tag as a map: every property of the tag, NULL where unset
     ('MATCH (v:player)-[:serve]->(t:team) WHERE id(v) IN ["player_4", "player_7"] RETURN v.player, t.team',
      "MATCH (v:player)-[e:serve]->(t:team) WHERE v.vid IN ['player_4', 'player_7'] AND e IS NOT NULL "
