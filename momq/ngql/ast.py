@@ -120,8 +120,15 @@ class ListComp:
     project: "Expr | None"
 
 
+@dataclass(frozen=True)
+class PatternExpr:
+    """A MATCH pattern used inside an expression: a list of paths as a value, their existence as a predicate."""
+
+    pattern: "Pattern"
+
+
 Expr = Union[Lit, ListLit, MapLit, Name, Prop, InputProp, VarProp, VertexRef, VertexProp, Call, BinOp, UnOp,
-             Case, Subscript, Slice, ListComp]
+             Case, Subscript, Slice, ListComp, PatternExpr]
 
 
 @dataclass(frozen=True)

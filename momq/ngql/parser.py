@@ -154,6 +154,22 @@ class _ToAST(Transformer):
     def list_comp(self, c):
         return A.ListComp(_name(c[0]), c[2], c[3], c[4])
 
+    # ---- patterns inside expressions
+    def node_atom(self, c):
+        return A.NodePattern(next((_name(x) for x in c if isinstance(x, Token)), None), _tagged(c, "labels") or (),
+                             _first(c, A.MapLit))
+
+    def pattern_step(self, c):
+        left, rel, node = c
+        if isinstance(left, A.PatternExpr):
+            p = left.pattern
+            return A.PatternExpr(A.Pattern(None, (*p.nodes, node), (*p.rels, rel)))
+        if isinstance(left, A.Name):
+            left = A.NodePattern(left.name, (), None)
+        if not isinstance(left, A.NodePattern):
+            raise _SemanticError("a pattern inside an expression must start with a node, e.g. (v)-->()")
+        return A.PatternExpr(A.Pattern(None, (left, node), (rel,)))
+
     def prop(self, c):
         return A.Prop(c[0], _name(c[1]))
 

@@ -23,9 +23,14 @@ FalkorDB 4.16 collapses parallel edges (same ends, different rank) whose relatio
 every edge the translation matches is named and referenced (``WHERE e IS NOT NULL``).
 
 It deliberately raises :class:`UnsupportedNGQL` instead of guessing for: GET SUBGRAPH, SAMPLE and per-step
-LIMIT in GO, BIDIRECT shortest paths (FalkorDB has no undirected shortestPath), WHERE in FIND PATH, ``=~``,
-``IS EMPTY``, ``RETURN *``, functions without an exact openCypher counterpart, mixing ``$-`` with ``$var``, and
-``x.tag.prop`` where ``x`` may hold a vertex that the static typing above cannot see (e.g. a CASE result).
+LIMIT in GO, ``<edge>._type``, undirected shortest paths (FalkorDB has none), WHERE in FIND PATH, a WHERE reading
+a shortestPath()'s path, ``=~``, ``IS EMPTY``, ``RETURN *`` with a path variable, ``v.tag`` on a vertex not known
+to carry the tag, patterns inside expressions that introduce variables, date/time strings with fractions or
+zones, functions without an exact openCypher counterpart, mixing ``$-`` with ``$var``, a GO from literal VIDs
+reading piped columns, and ``x.tag.prop`` where ``x`` may hold a vertex that the static typing above cannot see.
+Set operations run as ``CALL { }`` subqueries (UNION [ALL] natively; INTERSECT/MINUS keep the left's rows, with
+duplicates, found/not found on the right); a pattern inside an expression is a pattern comprehension (its
+existence where a truth value is expected).
 It does not execute anything and does not check that the script is read-only (see :mod:`momq.ngql.safety`).
 """
 
@@ -129,7 +134,31 @@ def column_name(expr) -> str:
         return f"{column_name(e.base)}[{lo}..{hi}]"
     if isinstance(e, A.Case):
         return "CASE"
+    if isinstance(e, A.PatternExpr):
+        return _pattern_text(e.pattern)
     return type(e).__name__
+
+
+def _pattern_text(p) -> str:
+    """A pattern written back as nGQL text, e.g. ``(v)-[:follow]->(:player)``."""
+    def node(n):
+        labels = "".join(f":{lb}" for lb in n.labels)
+        props = "" if n.props is None else column_name(n.props)
+        return f"({n.var or ''}{labels}{props})"
+
+    out = [node(p.nodes[0])]
+    for rel, nxt in zip(p.rels, p.nodes[1:]):
+        body = (rel.var or "") + ("" if not rel.types else ":" + "|".join(rel.types))
+        if rel.var_length:
+            lo = "" if rel.min_hops is None else str(rel.min_hops)
+            hi = "" if rel.max_hops is None else str(rel.max_hops)
+            body += f"*{lo}..{hi}" if lo != hi else f"*{lo}"
+        if rel.props is not None:
+            body += column_name(rel.props)
+        left, right = {"out": ("-", "->"), "in": ("<-", "-"), "both": ("-", "-")}[rel.direction]
+        out.append(f"{left}[{body}]{right}" if body else {"out": "-->", "in": "<--", "both": "--"}[rel.direction])
+        out.append(node(nxt))
+    return "".join(out)
 
 
 def _ident(name: str) -> str:
@@ -315,6 +344,8 @@ class _Translator:
             op = {"==": "=", "!=": "<>"}.get(e.op, e.op)
             if op == "=~":
                 raise UnsupportedNGQL("=~ (regular expressions) is not supported by FalkorDB")
+            if op in ("AND", "OR", "XOR"):
+                return f"({self.cond(e.left, ctx)} {op} {self.cond(e.right, ctx)})"
             left, right = x(e.left), x(e.right)
             # a DATE property (an ISO string here) against a date value: read the property as a date
             kinds = (self._temporal(e.left, ctx), self._temporal(e.right, ctx))
@@ -326,12 +357,15 @@ class _Translator:
                 if not isinstance(e.right, A.Call):
                     right = f"{kinds[1]}({right})"
             return f"({left} {op} {right})"
+        if isinstance(e, A.PatternExpr):
+            hoisted = getattr(self, "_hoisted", {})
+            return hoisted[e] if e in hoisted else self.pattern_value(e.pattern, ctx)
         if isinstance(e, A.UnOp):
             if e.op in ("IS EMPTY", "IS NOT EMPTY"):
                 raise UnsupportedNGQL("IS [NOT] EMPTY has no openCypher counterpart (EMPTY is not NULL)")
             if e.op.startswith("IS"):
                 return f"({x(e.operand)} {e.op})"
-            return f"(NOT {x(e.operand)})" if e.op == "NOT" else f"(-{x(e.operand)})"
+            return f"(NOT {self.cond(e.operand, ctx)})" if e.op == "NOT" else f"(-{x(e.operand)})"
         if isinstance(e, A.Case):
             parts = ["CASE"]
             if e.subject is not None:
@@ -355,6 +389,53 @@ class _Translator:
                 out += f" | {self.expr(e.project, inner)}"
             return out + "]"
         raise UnsupportedNGQL(f"expression {type(e).__name__} is not supported")
+
+    def cond(self, e, ctx: _Ctx) -> str:
+        """``e`` where a truth value is expected: a pattern there asks whether it has a match."""
+        if isinstance(e, A.PatternExpr):
+            return f"(size({self.expr(e, ctx)}) > 0)"
+        return self.expr(e, ctx)
+
+    def filter_with_patterns(self, where, ctx: _Ctx, scope: list[str]) -> None:
+        """``WITH scope WHERE where`` when ``where`` holds patterns: FalkorDB evaluates a pattern comprehension in a
+        projection but not inside a filter, so each pattern is projected first and the filter reads its name."""
+        names: dict = {}
+        for sub in _walk(where):
+            if isinstance(sub, A.PatternExpr) and sub not in names:
+                names[sub] = self.fresh("pat")
+        parts = [f"{self.pattern_value(pe.pattern, ctx)} AS {n}" for pe, n in names.items()]
+        self._hoisted = names
+        try:
+            self.emit(f"WITH {self.keep(*scope, *parts)} WHERE {self.cond(where, ctx)}")
+        finally:
+            self._hoisted = {}
+
+    def pattern_value(self, p: A.Pattern, ctx: _Ctx) -> str:
+        """A pattern inside a MATCH expression: the list of its paths (a pattern comprehension). It may only use
+        variables already bound: a new one would be local to the pattern, which NebulaGraph does not document."""
+        if ctx.kind != "match":
+            raise NGQLSemanticError("a pattern inside an expression is only valid in MATCH statements")
+        scope = _in_scope(ctx)
+        for var in [n.var for n in p.nodes] + [r.var for r in p.rels]:
+            if var and var not in scope:
+                raise UnsupportedNGQL(f"a pattern inside an expression introducing the variable `{var}`")
+        if any(r.var and r.var in ctx.list_edge_vars for r in p.rels):
+            raise UnsupportedNGQL("a pattern inside an expression reusing a variable-length edge variable")
+        # FalkorDB refuses a bound relationship variable inside the comprehension: match a fresh one equal to it
+        bound = {i: r.var for i, r in enumerate(p.rels) if r.var}
+        p = replace(p, rels=tuple(replace(r, var=None) for r in p.rels))
+        saved = getattr(self, "_rel_refs", [])
+        self._rel_refs = []
+        try:
+            text = self.pattern(p, replace(ctx, node_vars=dict(ctx.node_vars), edge_vars=set(ctx.edge_vars),
+                                          list_edge_vars=set(ctx.list_edge_vars), path_vars=set(ctx.path_vars)))
+            refs = self._rel_refs
+        finally:
+            self._rel_refs = saved
+        path = self.fresh("pp")
+        conds = [f"{r} IS NOT NULL" for r in refs] + [f"{refs[i]} = {_ident(v)}" for i, v in bound.items()]
+        where = f" WHERE {' AND '.join(conds)}" if conds else ""
+        return f"[{path} = {text}{where} | {path}]"
 
     def name(self, name: str, ctx: _Ctx) -> str:
         low = name.lower()
@@ -1133,10 +1214,16 @@ class _Translator:
         self._rel_refs = []
         pats = ", ".join(self.pattern(p, ctx) for p in clause.patterns)
         conds = [f"{r} IS NOT NULL" for r in self._rel_refs]
-        if clause.where is not None:
-            conds.append(self.expr(clause.where, ctx))
+        # FalkorDB cannot filter a MATCH on a pattern comprehension: such a WHERE moves to a WITH after it
+        later = clause.where is not None and _uses([clause.where], A.PatternExpr)
+        if later and clause.optional:
+            raise UnsupportedNGQL("a pattern inside the WHERE of an OPTIONAL MATCH")
+        if clause.where is not None and not later:
+            conds.append(self.cond(clause.where, ctx))
         where = f" WHERE {' AND '.join(conds)}" if conds else ""
         self.emit(f"{'OPTIONAL ' if clause.optional else ''}MATCH {pats}{where}")
+        if later:
+            self.filter_with_patterns(clause.where, ctx, [_ident(n) for n in sorted(_in_scope(ctx))])
 
     def match_shortest(self, clause: A.MatchClause, ctx: _Ctx) -> None:
         """``MATCH p = shortestPath((a)-[e:t*..n]->(b))`` / ``allShortestPaths(...)``: the ends are matched first
@@ -1258,7 +1345,7 @@ class _Translator:
         ctx.plain_names, ctx.aliases = new.plain_names, {}
         if proj.where is not None:
             names = [name for name, _ in columns]
-            self.emit(f"WITH {self.keep(*[_ident(n) for n in names])} WHERE {self.expr(proj.where, ctx)}")
+            self.filter_with_patterns(proj.where, ctx, [_ident(n) for n in names])
 
     def pattern(self, p: A.Pattern, ctx: _Ctx) -> str:
         out = []

@@ -86,6 +86,18 @@ PAIRS = [
      "MATCH ({vid:'player_1'})-[e:follow]->() RETURN {degree: e.degree}"),
     ('MATCH (v:player)-[e:follow]->() WHERE id(v) == "player_1" RETURN keys(v), keys(e)',  # no _vid / _rank
      "MATCH (v {vid:'player_1'})-[e:follow]->() WHERE e IS NOT NULL RETURN ['name', 'age'], ['degree']"),
+    # patterns as predicates (existence) and as values (the list of paths), with bound edge variables
+    ('MATCH (v:player)-[e]->(t) WHERE id(v) == "player_2" AND (v)-[e]->(t:team) RETURN t.team.name',
+     "MATCH (v {vid:'player_2'})-[e]->(t:team) RETURN t.name"),
+    ('MATCH (v:player) WHERE NOT (v)<-[:follow]-(:player) RETURN v.player.name',
+     "MATCH (v:player) OPTIONAL MATCH (v)<-[f:follow]-(:player) WITH v, count(f) AS n WHERE n = 0 RETURN v.name"),
+    ('MATCH (v:player) WITH v WHERE (v)-[:serve]->(:team{name: "Hornets"}) OR id(v) == "player_7" '
+     'RETURN v.player.name',
+     "MATCH (v:player) OPTIONAL MATCH (v)-[s:serve]->(:team {name: 'Hornets'}) WITH v, count(s) AS n "
+     "WHERE n > 0 OR v.vid = 'player_7' RETURN v.name"),
+    ('MATCH (v:player) WHERE id(v) == "player_1" RETURN size((v)-[:follow]->()) AS n, (v)-[:follow]->(:player'
+     '{name: "Tony"}) AS p',  # the parallel edges are two paths
+     "MATCH p = (v {vid:'player_1'})-[e:follow]->(:player {name: 'Tony'}) WITH collect(p) AS ps RETURN 3, ps"),
     # a whole tag as a map: every property of the tag, NULL where unset
     ('MATCH (v:player)-[:serve]->(t:team) WHERE id(v) IN ["player_4", "player_7"] RETURN v.player, t.team',
      "MATCH (v:player)-[e:serve]->(t:team) WHERE v.vid IN ['player_4', 'player_7'] AND e IS NOT NULL "

@@ -99,8 +99,10 @@ FORMS = [
     ("MATCH", "allShortestPaths(), undirected", 'MATCH p = allShortestPaths((a:player{name:"Tim Duncan"})-[e*..5]-'
      '(b:player{name:"Tony Parker"})) RETURN p', R, "undirected"),
     ("MATCH", "pattern as a predicate", 'MATCH (v:player{name:"Tim Duncan"})-[e]->(t) WHERE (v)-[e]->(t:team) '
-     'RETURN t', N, "unexpected"),
-    ("MATCH", "pattern as a value", 'MATCH (v:player{name:"Tim Duncan"}) RETURN (v)-->() AS p', N, "unexpected"),
+     'RETURN t', T, ""),
+    ("MATCH", "pattern as a value", 'MATCH (v:player{name:"Tim Duncan"}) RETURN (v)-->() AS p', T, ""),
+    ("MATCH", "pattern with a new variable", 'MATCH (v:player) WHERE (v)-[:follow]->(w) RETURN v', R,
+     "introducing the variable `w`"),
     # ---------------------------------------------------------------------------------------------- GO
     ("GO", "one step", 'GO FROM "player102" OVER serve YIELD dst(edge)', T, ""),
     ("GO", "N steps", 'GO 2 STEPS FROM "player102" OVER follow YIELD dst(edge)', T, ""),

@@ -80,6 +80,10 @@ VALID = [
     'MATCH p = shortestPath((a:player)-[e:follow*..5]-(b:player)) WHERE id(a) == "x" RETURN p',
     'MATCH p = allShortestPaths((a)-[:follow*1..3]->(b)) WHERE id(a) == "x" AND id(b) == "y" RETURN p',
     'MATCH shortestPath((a)-[*]->(b)) RETURN a',
+    # patterns inside expressions (arrows written without spaces), next to the arithmetic they must not swallow
+    'MATCH (v:player)-[e]->(t) WHERE (v)-[e]->(t:team) AND NOT (t)<-[:serve]-(:player{name: "x"}) RETURN (v)-->()',
+    'MATCH (v) RETURN size((v)-[:follow*1..2]-()) AS n, (1) - (2) AS d, 3 <-1 AS b',
+    'MATCH (a) - [e:follow] -> (b)<- -(c)<- [x] -(d)- -(e) RETURN a',
     # RETURN on its own is a statement (RETURN page), so it also parses after a pipe; the emulation refuses that
     'RETURN 1 + 1, "Amber" AS Name',
     'GO FROM "a" OVER follow YIELD dst(edge) AS d | RETURN $-.d',
@@ -272,3 +276,13 @@ def test_mutations_inside_set_operations_and_brackets_are_found():
     assert first_mutation(parse('(YIELD 1 AS x UNION DELETE VERTEX "a") | YIELD 1')) == "DELETE VERTEX"
     assert first_mutation(parse('UNWIND [1] AS x CREATE (:t)')) == "CREATE"
     assert is_read_only(parse('YIELD 1 AS x MINUS YIELD 2 AS x'))
+
+
+def test_patterns_inside_expressions_and_arithmetic_stay_apart():
+    (pipe,) = parse('MATCH (v) RETURN (v)-[:follow]->(:player) AS p, (1) - (2) AS d, 3 <-1 AS b').statements
+    p, d, b = (item.expr for item in pipe.stages[0].clauses[-1].items)
+    assert isinstance(p, A.PatternExpr) and p.pattern.rels[0].types == ("follow",)
+    assert p.pattern.nodes[1].labels == ("player",) and p.pattern.rels[0].direction == "out"
+    assert d == A.BinOp("-", A.Lit(1), A.Lit(2)) and b == A.BinOp("<", A.Lit(3), A.Lit(-1))
+    with pytest.raises(NGQLSyntaxError, match="must start with a node"):
+        parse('MATCH (v) RETURN [1]-->(v)')
