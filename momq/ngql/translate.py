@@ -82,8 +82,10 @@ FUNCTIONS = {
 # nGQL date/time function -> the FalkorDB function building the same kind of value (datetime has no zone in either)
 TEMPORAL_FUNCTIONS = {"date": "date", "datetime": "localdatetime", "time": "localtime", "timestamp": "timestamp",
                       "now": "timestamp"}
-# schema types the emulation stores as ISO strings -> the function that reads them back as values
-STORED_TEMPORAL = {"date": "date", "datetime": "localdatetime"}
+# schema types the emulation stores as ISO strings -> the function that reads them back as the same value. DATETIME
+# and TIME are stored as ISO strings too, but FalkorDB's localdatetime/localtime would drop their fractional seconds,
+# so comparing them with a date/time value is refused instead.
+STORED_TEMPORAL = {"date": "date", "datetime": None, "time": None}
 
 
 # ----------------------------------------------------------------------------------------------- naming
@@ -348,13 +350,14 @@ class _Translator:
                 return f"({self.cond(e.left, ctx)} {op} {self.cond(e.right, ctx)})"
             left, right = x(e.left), x(e.right)
             # a DATE property (an ISO string here) against a date value: read the property as a date
-            kinds = (self._temporal(e.left, ctx), self._temporal(e.right, ctx))
-            if all(kinds) and (isinstance(e.left, A.Call) or isinstance(e.right, A.Call)):
+            calls = [_is_temporal_call(e.left), _is_temporal_call(e.right)]
+            kinds = (self._temporal(e.left, ctx), self._temporal(e.right, ctx)) if any(calls) else (None, None)
+            if all(kinds):
                 if kinds[0] != kinds[1]:
                     raise UnsupportedNGQL(f"{column_name(e)}: compares a {kinds[0]} with a {kinds[1]}")
-                if not isinstance(e.left, A.Call):
+                if not calls[0]:
                     left = f"{kinds[0]}({left})"
-                if not isinstance(e.right, A.Call):
+                if not calls[1]:
                     right = f"{kinds[1]}({right})"
             return f"({left} {op} {right})"
         if isinstance(e, A.PatternExpr):
@@ -648,11 +651,16 @@ class _Translator:
         """The FalkorDB temporal function an expression's value belongs to: ``date``/``localdatetime``/``localtime``
         for a date/time call, or for a property read of a DATE/DATETIME property (which the emulation stores as
         an ISO string); None otherwise."""
-        if isinstance(e, A.Call) and e.name.lower() in TEMPORAL_FUNCTIONS and e.name.lower() not in ("timestamp",
-                                                                                                   "now"):
+        if _is_temporal_call(e):
             return TEMPORAL_FUNCTIONS[e.name.lower()]
         prop = self._schema_property(e, ctx)
-        return None if prop is None else STORED_TEMPORAL.get(prop.type.value)
+        if prop is None or prop.type.value not in STORED_TEMPORAL:
+            return None
+        kind = STORED_TEMPORAL[prop.type.value]
+        if kind is None:
+            raise UnsupportedNGQL(f"{column_name(e)}: a {prop.type.value} property in a date/time expression "
+                                  f"(FalkorDB would drop its fractional seconds)")
+        return kind
 
     def _schema_property(self, e, ctx: _Ctx):
         """The schema :class:`Property` a direct tag/edge property read names, or None."""
@@ -1418,6 +1426,10 @@ class _Translator:
             raise NGQLSemanticError("the query yields no columns")
         self.emit("RETURN " + ", ".join(v for _, v in cols))
         return Translation(" ".join(self.clauses), tuple(n for n, _ in cols), self.params)
+
+
+def _is_temporal_call(e) -> bool:
+    return isinstance(e, A.Call) and e.name.lower() in ("date", "datetime", "time")
 
 
 def _star_columns(clauses) -> list[str]:

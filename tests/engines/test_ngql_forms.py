@@ -190,3 +190,17 @@ def test_date_properties_compare_as_dates(dated, ngql, expected):
     answers with NULL, silently dropping every row)."""
     res = dated.execute("ngql_dates", ngql)
     assert {row[0] for row in res.rows} == expected
+
+
+def test_datetime_properties_against_datetime_values_are_refused():
+    """DATETIME/TIME properties are ISO strings here too, but reading them back through FalkorDB's localdatetime
+    would drop fractional seconds, so a comparison with a datetime value is refused rather than made lossy."""
+    from momq.ngql.parser import parse
+    from momq.ngql.translate import UnsupportedNGQL, translate
+
+    schema = GraphDatabase("s", (NodeType("e", (Property("at", ValueType.DATETIME), Property("n", ValueType.TEXT)),
+                                          key="n"),), ())
+    with pytest.raises(UnsupportedNGQL, match="fractional seconds"):
+        translate(parse('MATCH (v:e) WHERE v.e.at > datetime("2020-01-01T00:00:00") RETURN v'), schema)
+    # no date/time value involved: the property is compared as stored
+    assert translate(parse('MATCH (v:e) WHERE v.e.at > "2020" RETURN v.e.n'), schema).cypher
