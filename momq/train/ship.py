@@ -39,12 +39,36 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def split_fingerprint(build: str | Path, split: str) -> str | None:
+    """sha256 of a build's split file (``splits/<split>.jsonl``): which items a card was scored on. None when the
+    build or the split is not there."""
+    from momq.bench.dataset import SPLITS_DIR
+
+    path = Path(build) / SPLITS_DIR / f"{split}.jsonl"
+    return file_sha256(path) if path.is_file() else None
+
+
+def _source_commit() -> str | None:
+    """The git commit of the momq checkout (None outside a git checkout)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                             timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
 def _evaluation_entry(eval_dir: Path, command: str) -> dict[str, Any]:
     """The card's record of one ``momq eval --out`` folder: settings, command and scores per dialect."""
     metrics = json.loads((eval_dir / "metrics.json").read_text(encoding="utf-8"))
     eval_cfg, inference = metrics.get("config", {}), metrics.get("inference", {})
+    build, split = eval_cfg.get("build"), eval_cfg.get("split")
     return {
-        "build": eval_cfg.get("build"), "split": eval_cfg.get("split"),
+        "build": build, "split": split,
+        "split_sha256": split_fingerprint(build, split) if build and split else None,
         "items_per_dialect": eval_cfg.get("max_items"), "routing": inference.get("routing"),
         "prompt_tokens": inference.get("prompt_tokens"), "seed": eval_cfg.get("seed"),
         "constrained": bool(eval_cfg.get("constrained", False)), "command": command,
@@ -106,6 +130,7 @@ def ship(run_dir: str | Path, eval_dir: str | Path, dest: str | Path, eval_comma
         "evaluation": entries[0],
         "engines": "MySQL on MariaDB 10.11 (MySQL 8 mode), PostgreSQL 15, Cypher on FalkorDB (standing in for "
                    "Neo4j), nGQL on the nGQL emulation over FalkorDB (standing in for NebulaGraph)",
+        "source_commit": _source_commit(),
     }
     if len(entries) > 1:
         card["evaluation_constrained"] = entries[1]
@@ -152,7 +177,10 @@ def card_markdown(card: Mapping[str, Any]) -> str:
               f"`{tr['config']['build']}` ({tr['config']['split']} split), batch {tr['config']['batch_size']}, "
               f"learning rate {tr['config']['learning_rate']}, {tr['train_seconds']:.0f} s at "
               f"{tr['tokens_per_second']:.0f} tokens/s on a 2-core CPU; final loss {tr['final_loss']}.", "",
-              "## Reproduce", "", "```", "bash scripts/setup.sh && .venv/bin/momq engines up",
+              "## Reproduce", "",
+              f"The benchmark build must hold the same {ev['split']} items (`card reproduce` checks their sha256); "
+              f"the generator that made them is momq at commit `{card.get('source_commit') or 'unknown'}`.", "",
+              "```", "bash scripts/setup.sh && .venv/bin/momq engines up",
               f".venv/bin/momq bench build --size full --out {tr['config']['build']}",
               f".venv/bin/momq train {CONFIG_FILE_NAME}   # retrain (optional)",
               ".venv/bin/momq card reproduce   # re-run the evaluations above and compare", "```", ""]
@@ -218,6 +246,15 @@ def reproduce(folder: str | Path, build: str | None = None, tolerance: float = 0
         ev = card.get(key)
         if ev is None:
             continue
+        here = split_fingerprint(build or ev["build"], ev["split"])
+        if here is None:
+            raise ShipError(f"{build or ev['build']}: no {ev['split']} split there; build the benchmark first "
+                            f"(momq bench build --size full --out {build or ev['build']})")
+        if ev.get("split_sha256") and here != ev["split_sha256"]:
+            commit = card.get("source_commit")
+            raise ShipError(f"the {ev['split']} split of {build or ev['build']} is not the one this card was scored "
+                            f"on (sha256 {here[:12]}... vs {ev['split_sha256'][:12]}...): the benchmark generator "
+                            f"changed since; build it with momq at commit {commit or '(unknown)'} to reproduce")
         result = evaluate(EvalConfig(build=build or ev["build"], split=ev["split"], max_items=ev["items_per_dialect"],
                                      seed=ev.get("seed") or 0, base_model=card["base_model"]["name"],
                                      adapter=str(folder), routing=ev["routing"], prompt_tokens=ev["prompt_tokens"],
@@ -229,4 +266,5 @@ def reproduce(folder: str | Path, build: str | None = None, tolerance: float = 0
     return out
 
 
-__all__ = ["CARD_JSON", "CARD_MD", "ShipError", "card_markdown", "check_package", "file_sha256", "reproduce", "ship"]
+__all__ = ["CARD_JSON", "CARD_MD", "ShipError", "card_markdown", "check_package", "file_sha256", "reproduce", "ship",
+           "split_fingerprint"]

@@ -110,3 +110,21 @@ def test_the_shipped_adapter_is_consistent():
     assert card["base_model"]["architecture"]["model_type"] == "llama"
     assert list(card["evaluation"]["per_dialect"]) == list(DIALECT_NAMES)
     assert sum(p.stat().st_size for p in folder.iterdir()) <= 30 * 2**20
+
+
+def test_the_card_fingerprints_its_split_and_reproduce_refuses_another(tiny_package, tiny_bench, tmp_path):
+    """A card names the exact items it was scored on; reproducing on a build whose generator has changed since
+    stops with the commit to build at, instead of comparing scores on different items."""
+    from momq.train.ship import ShipError, reproduce, split_fingerprint
+
+    card = json.loads((tiny_package / "card.json").read_text())
+    assert card["evaluation"]["split_sha256"] == split_fingerprint(tiny_bench, "test")
+    assert card["evaluation_constrained"]["split_sha256"] == card["evaluation"]["split_sha256"]
+    changed = tmp_path / "build"
+    shutil.copytree(tiny_bench, changed)
+    with (changed / "splits" / "test.jsonl").open("a") as fh:
+        fh.write("\n")
+    with pytest.raises(ShipError, match="not the one this card was scored on"):
+        reproduce(tiny_package, build=str(changed))
+    with pytest.raises(ShipError, match="no test split"):
+        reproduce(tiny_package, build=str(tmp_path / "nowhere"))
