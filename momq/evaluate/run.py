@@ -58,6 +58,8 @@ class EvalConfig:
     constrained: bool = False
     threads: int = 0
     timeout_s: float = 10.0
+    #: The comparator's "extra columns allowed" mode: a prediction whose columns contain the gold's matches.
+    extra_columns: bool = False
     max_rows: int = 10_000
     #: Where predictions, metrics and the report go (None: write nothing).
     out_dir: str | None = None
@@ -202,7 +204,8 @@ def evaluate(config: EvalConfig, *, model_bundle: tuple | None = None,
         needed = {it.dialect for it in items}
         build.load_into({d: e for d, e in engines.items() if d in needed}, {it.db_id for it in items})
         scored = score_predictions(items, [g.text for g in generations], engines,
-                                   ExecutionLimits(timeout_s=config.timeout_s, max_rows=config.max_rows))
+                                   ExecutionLimits(timeout_s=config.timeout_s, max_rows=config.max_rows),
+                                   extra_columns=config.extra_columns)
     finally:
         if own_engines:
             for engine in engines.values():
