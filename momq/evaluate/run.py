@@ -160,8 +160,13 @@ def evaluate(config: EvalConfig, *, model_bundle: tuple | None = None,
     t0 = time.monotonic()
     if config.threads:
         torch.set_num_threads(config.threads)
+    own_engines = engines is None
     if config.suite is not None:
-        build = open_suite(config.suite, config.suite_databases, config.suite_sql_dialect)
+        if own_engines:  # a suite's SQL dumps are loaded first: its prompts show the loaded schemas
+            from momq.engines.manager import dialect_engines
+
+            engines = dialect_engines()
+        build = open_suite(config.suite, config.suite_databases, config.suite_sql_dialect, engines=engines)
         where = f"suite {config.suite}"
     else:
         build = open_build(config.build)
@@ -195,8 +200,7 @@ def evaluate(config: EvalConfig, *, model_bundle: tuple | None = None,
             if previous_routing is not None and model.momq_config.has_experts:
                 model.set_routing(previous_routing)
     generation_seconds = time.monotonic() - tg
-    own_engines = engines is None
-    if own_engines:
+    if engines is None:
         from momq.engines.manager import dialect_engines
 
         engines = dialect_engines()
