@@ -48,6 +48,36 @@ CASES = (
 )
 
 
+#: queries beyond the full tables and views: joins across schemas, aggregates, the time types, load-time values
+EXTRA_QUERIES = {
+    "pg_source.sql": (
+        "SELECT c.name, r.manager, g.name FROM public.customer c LEFT JOIN sales.region r ON r.id = c.region_id "
+        "LEFT JOIN geo.region g ON (g.country, g.code) = (r.country, r.code) ORDER BY 1",
+        "SELECT tier, count(*), sum(balance), max(seen) FROM public.customer GROUP BY tier ORDER BY 1",
+        "SELECT id, trial + interval '1 day', opens + interval '1 hour', tags[1], cardinality(tags) "
+        "FROM public.customer ORDER BY id",
+        "SELECT customer_id, note FROM public.audit ORDER BY 1",
+    ),
+    "pg_benchmark_style.sql": (
+        "SELECT e.name, d.name FROM hr.employee e LEFT JOIN hr.department d ON d.id = e.department_id ORDER BY 1",
+        "SELECT name, birth_date = CURRENT_DATE - INTERVAL '15 YEARS', probation > INTERVAL '60 days' "
+        "FROM hr.employee ORDER BY 1",
+    ),
+    "mysql_source.sql": (
+        "SELECT c.name, r.name FROM customer c JOIN region r ON r.country = c.country AND r.code = c.code "
+        "ORDER BY 1",
+        "SELECT tier, COUNT(*), SUM(balance), MAX(seen) FROM customer GROUP BY tier ORDER BY 1",
+        "SELECT id, TIME_TO_SEC(opens), JSON_EXTRACT(extra, '$.k[1]'), HEX(name) FROM customer ORDER BY id",
+        "SELECT customer_id, note FROM audit ORDER BY 1",
+    ),
+    "mysql_benchmark_style.sql": (
+        "SELECT t.name, COUNT(e.student) FROM teacher t LEFT JOIN course c ON c.teacher_id = t.id "
+        "LEFT JOIN enrolment e ON e.course_id = c.id GROUP BY t.name ORDER BY 1",
+        "SELECT name, hired = CURRENT_DATE - INTERVAL 15 YEAR, office_hours FROM teacher ORDER BY id",
+    ),
+}
+
+
 @dataclass
 class Outcome:
     case: Case
@@ -142,7 +172,7 @@ def _admin_rows(engine, db: str, query: str) -> list[tuple]:
 
 
 def comparison_queries(engine, source: str) -> list[str]:
-    """Every table and view in full, in a fixed order."""
+    """Every table and view in full, in a fixed order (then the case's EXTRA_QUERIES)."""
     quote = (lambda n: f"`{n}`") if engine.dialect == "mysql" else (lambda n: f'"{n}"')
     spec = engine.schema(source)
     out = []
@@ -174,7 +204,7 @@ def run_case(case: Case, mariadb, postgres) -> Outcome:
     except EngineError as exc:
         return Outcome(case, False, detail=str(exc))
     outcome = Outcome(case, True)
-    for query in comparison_queries(engine, source):
+    for query in (*comparison_queries(engine, source), *EXTRA_QUERIES.get(case.source_file, ())):
         outcome.queries += 1
         want = _admin_rows(engine, source, query)
         got = [tuple(r) for r in engine.execute(case.name, query).rows]

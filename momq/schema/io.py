@@ -3,8 +3,10 @@
 A definition is one JSON object with ``"kind": "relational"`` or ``"graph"`` (:func:`database_to_json` /
 :func:`database_from_json`; :func:`write_database` / :func:`read_database` for files). Dates travel as ISO
 strings and decimals as exact strings, so a definition read back equals the one written. The benchmark build
-writes its databases this way, and external suites may bring theirs. This module does not parse SQL dumps
-(``momq.bench.external``) and does not load definitions into engines (``momq.bench.dataset``).
+writes its databases this way, and external suites may bring theirs. The newer parts of the relational model
+(namespaces, views, defaults, unique keys) are written only when used, so older definitions read and write
+unchanged. This module does not read SQL dumps (engines run them: ``momq.engines.sql_dump``) and does not load
+definitions into engines (``momq.bench.dataset``).
 """
 
 from __future__ import annotations

@@ -156,3 +156,41 @@ def test_postgres_loads_trusted_extensions_and_refuses_the_others(postgres_engin
         postgres_engine.load_dump("ext_bad", "CREATE EXTENSION file_fdw;\n")
     assert "ext_bad" not in postgres_engine.databases()
     postgres_engine.drop("ext_ok")
+
+
+def test_introspection_covers_namespaces_keys_defaults_views_and_time_types(postgres_engine, mariadb_engine):
+    from benchmarks.dump_roundtrip import FIXTURES
+    from momq.schema import ListType, ValueType as V
+
+    postgres_engine.load_dump("intro_pg", (FIXTURES / "pg_source.sql").read_text())
+    spec = postgres_engine.schema("intro_pg")
+    assert spec.namespaces == ("geo", "sales")
+    geo, sales = spec.table("geo.region"), spec.table("sales.region")
+    assert geo.primary_key == ("country", "code") and geo.column("opened").default == "now()"
+    assert sales.unique_keys == (("country", "code"),)
+    assert [(fk.columns, fk.ref_qualified, fk.ref_columns) for fk in sales.foreign_keys] == [
+        (("country", "code"), "geo.region", ("country", "code"))]
+    customer = spec.table("customer")
+    assert customer.schema is None and customer.foreign_keys[0].ref_qualified == "sales.region"
+    assert [customer.column(c).type for c in ("seen", "opens", "trial", "tags", "tier", "balance")] == [
+        V.DATETIME, V.TIME, V.INTERVAL, ListType(V.TEXT), V.TEXT, V.DECIMAL]
+    assert not customer.column("vip").nullable and customer.column("vip").default == "false"
+    assert [v.qualified_name for v in spec.views] == ["sales.customer_region"]
+    assert "JOIN geo.region" in spec.views[0].definition and spec.views[0].column_names[-1] == "region_name"
+    postgres_engine.drop("intro_pg")
+
+    mariadb_engine.load_dump("intro_my", (FIXTURES / "mysql_source.sql").read_text())
+    spec = mariadb_engine.schema("intro_my")
+    region, customer = spec.table("region"), spec.table("customer")
+    assert region.primary_key == ("country", "code") and region.column("opened").type is V.DATETIME
+    assert customer.unique_keys == (("name", "born"),) and customer.column("opens").type is V.TIME
+    assert customer.column("tier").default == "'bronze'" and customer.column("born").default is None
+    assert customer.column("vip").type is V.BOOLEAN and not customer.column("vip").nullable
+    assert [(fk.columns, fk.ref_table) for fk in customer.foreign_keys] == [(("country", "code"), "region")]
+    assert sorted(v.name for v in spec.views) == ["customer_region", "gold_region"]
+    # the routines and the trigger moved with the tables: the trigger wrote one audit row per customer
+    assert mariadb_engine.execute("intro_my", "SELECT COUNT(*) FROM audit").rows == [(3,)]
+    # the read-only account may not run routines; the refusal is UnsafeQueryError, not "no function": it exists
+    with pytest.raises(UnsafeQueryError, match="tier_rank"):
+        mariadb_engine.execute("intro_my", "SELECT tier_rank('gold')")
+    mariadb_engine.drop("intro_my")
