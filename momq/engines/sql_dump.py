@@ -10,9 +10,10 @@ gives each statement an action:
   ``SELECT pg_catalog.set_config(...)``, routines, triggers, views, ``DO`` blocks, trusted extensions, ...);
   ``DEFINER=`` clauses are removed first, so the loading account defines views, triggers and routines;
 - ``skip``: the dump's header for its own database (``DROP DATABASE IF EXISTS x``, ``CREATE DATABASE x``,
-  ``USE x``, ``\\connect x``, ``ALTER DATABASE x ...``), and what only moves ownership or privileges
-  (``ALTER ... OWNER TO``, GRANT/REVOKE, ``COMMENT ON EXTENSION``): the loaded database is owned by the loading
-  account and readable by the read-only one, whatever the dump's source server had;
+  ``USE x``, ``\\connect x``, ``ALTER DATABASE x ...``), and in PostgreSQL what only moves ownership or
+  privileges (``ALTER ... OWNER TO``, GRANT/REVOKE, default privileges, ``COMMENT ON EXTENSION``): the loaded
+  database is owned by the loading account and readable by the read-only one, whatever the dump's source server
+  had (a MySQL dump carries no privileges, so there GRANT and REVOKE are refused);
 - refused with :class:`DumpRefused` (statement number and line): another database, roles and users, server-wide
   settings (``SET GLOBAL``, ``ALTER SYSTEM``), files and programs (``LOAD DATA``, ``INTO OUTFILE``, ``COPY``
   from/to a file or ``PROGRAM``, ``\\!`` and other client commands), tablespaces, plugins, servers and
@@ -229,7 +230,7 @@ def read_dump(text: str, dialect: str, name: str = "dump") -> Dump:
     dump = Dump(dialect, [])
     line_of = _LineIndex(text)
     for number, raw in enumerate(_split(text, dialect), start=1):
-        line = line_of(raw.start + len(raw.text) - len(raw.text.lstrip()))
+        line = line_of(raw.start + _first_code(raw.text, dialect))
         body, _, data = raw.text.partition("\x00")
         stmt = DumpStatement(number, line, body.strip(), "run", data if "\x00" in raw.text else None)
 
@@ -332,6 +333,18 @@ def _strip_definers(text: str, dialect: str) -> str:
             last = m.end()
     out.append(text[last:])
     return "".join(out)
+
+
+def _first_code(text: str, dialect: str) -> int:
+    """Offset of the first character that is not whitespace or a comment (a statement's line is its own, not
+    that of the comment block a dump writes above it)."""
+    for seg in scan(text, dialect):
+        if seg.kind == "comment":
+            continue
+        part = text[seg.start:seg.end]
+        if part.strip():
+            return seg.start + len(part) - len(part.lstrip())
+    return 0
 
 
 class _LineIndex:
