@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from momq.bench.records import BenchItem, RecordError
-from momq.dialects.base import Family, check_dialect, family_of
+from momq.dialects.base import Family, family_of
 from momq.engines.base import Engine, EngineError, ExecutionLimits
 from momq.schema import GraphDatabase, RelationalDatabase
 from momq.schema.io import SchemaFormatError, read_database

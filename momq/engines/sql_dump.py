@@ -113,7 +113,6 @@ def _split(text: str, dialect: str) -> list[_Raw]:
     while pos < n:
         stmt_start = pos
         restart = None
-        at_line_start = True
         segments = scan(text[pos:], dialect)
         for seg in segments:
             s0, s1 = pos + seg.start, pos + seg.end
