@@ -147,21 +147,39 @@ def stats_cmd(directory: Path = typer.Argument(..., help="A benchmark build fold
 
 @app.command("external")
 def external_cmd(
-    items: Path = typer.Argument(..., help="JSONL of external items (question, dialect, db_id, query)."),
-    databases: Path = typer.Option(..., "--databases", help="Folder with <db_id>.sql dumps and/or <db_id>.json."),
-    sql_dialect: str = typer.Option("mysql", "--sql-dialect", help="The SQL flavour of the dumps (sqlglot name)."),
+    items: Path = typer.Argument(..., help="JSONL of external items (question, dialect, db_id and the gold under "
+                                           "query, gold or sql: one query or a list of alternatives)."),
+    databases: Path = typer.Option(..., "--databases", help="Folder with <db_id>[.mysql|.postgresql].sql dumps "
+                                                            "and/or <db_id>.json definitions."),
+    sql_dialect: str = typer.Option("mysql", "--sql-dialect", help="The dialect of dumps named <db_id>.sql "
+                                                                   "(mysql or postgresql)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write the passing items here as benchmark JSONL."),
     lint: bool = typer.Option(True, "--lint/--no-lint", help="Also check gold Cypher with Neo4j's linter."),
 ) -> None:
-    """Load an external suite into the engines and check that every gold query runs and returns rows."""
+    """Load an external suite into the engines and check that every gold query runs and returns rows.
+
+    Bad lines, items and database files, dumps the engine refuses and items without a database are reported
+    and skipped; the summary counts them by reason."""
     from collections import Counter
 
-    from momq.bench.external import check_suite, load_suite
+    from momq.bench.external import ExternalFormatError, check_suite, load_suite
     from momq.bench.records import write_items
 
-    suite = load_suite(items, databases, sql_dialect=sql_dialect)
+    try:  # a suite that cannot be read at all is reported before any engine is touched
+        suite = load_suite(items, databases, sql_dialect=sql_dialect)
+    except (ExternalFormatError, ValueError) as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
     with _engines_and_linter(lint) as (engines, linter):
         checks = check_suite(suite, engines, linter=linter)
+    summary = suite.summary()
+    typer.echo(f"read {summary['database_files']} database files ({summary['dumps_loaded']} of {summary['dumps']} "
+               f"dumps loaded, {summary['relational_definitions']} relational and {summary['graph_definitions']} "
+               f"graph definitions) and {summary['items']} usable items")
+    for reason, n in sorted(summary["skipped_by_reason"].items()):
+        typer.echo(f"skipped ({reason}): {n}")
+    for problem in suite.problems[:20]:
+        typer.echo(f"  {str(problem)[:200]}")
     total, passed = Counter(c.dialect for c in checks), Counter(c.dialect for c in checks if c.ok)
     for dialect in total:
         typer.echo(f"{dialect:<11} {passed[dialect]:>6} / {total[dialect]:<6} gold queries pass")
@@ -171,5 +189,5 @@ def external_cmd(
         ok = {c.item_id for c in checks if c.ok}
         n = write_items(out, [it for it in suite.items if it.id in ok])
         typer.echo(f"wrote {n} items to {out}")
-    if sum(passed.values()) < len(checks):
+    if not checks or sum(passed.values()) < len(checks):
         raise typer.Exit(1)

@@ -181,21 +181,43 @@ class SuiteSource(DatabaseSource):
         return [it for it in self.suite.items if wanted is None or it.dialect in wanted]
 
     def database_ids(self) -> list[str]:
-        return sorted(set(self.suite.relational) | set(self.suite.graphs))
+        return sorted(set(self.suite.relational) | set(self.suite.graphs) | {k[0] for k in self.suite.dumps})
 
     def database(self, db_id: str, dialect: str) -> Database:
+        """The loaded dump's introspected schema for ``dialect``, else the suite's JSON definition."""
         family = family_of(check_dialect(dialect))
+        if family is Family.RELATIONAL and (db_id, dialect) in self.suite.loaded:
+            return self.suite.loaded[(db_id, dialect)]
         table = self.suite.relational if family is Family.RELATIONAL else self.suite.graphs
         if db_id not in table:
             raise BuildFormatError(f"suite {self.suite.name}: no {_FAMILY_SUFFIX[family]} definition of {db_id!r}")
         return table[db_id]
 
+    def load_into(self, engines: Mapping[str, Engine], db_ids: Iterable[str] | None = None) -> list[str]:
+        """Run the suite's SQL dumps on their engines (once), then load the JSON definitions of ``db_ids``
+        (default: all) into the engines that have no dump of them."""
+        from momq.bench.external import load_databases
 
-def open_suite(items_path: str | Path, databases_dir: str | Path, sql_dialect: str = "mysql") -> SuiteSource:
-    """An external suite (see :func:`momq.bench.external.load_suite`) as a :class:`DatabaseSource`."""
+        load_databases(self.suite, engines)
+        ids = sorted(set(db_ids)) if db_ids is not None else self.database_ids()
+        for db_id in ids:
+            for dialect in DIALECT_NAMES:
+                if dialect not in engines or (db_id, dialect) in self.suite.loaded:
+                    continue
+                family = family_of(dialect)
+                table = self.suite.relational if family is Family.RELATIONAL else self.suite.graphs
+                if db_id in table:
+                    engines[dialect].load(table[db_id])
+        return ids
+
+
+def open_suite(items_path: str | Path, databases_dir: str | Path, sql_dialect: str = "mysql",
+               engines: Mapping[str, Engine] | None = None) -> SuiteSource:
+    """An external suite (see :func:`momq.bench.external.load_suite`) as a :class:`DatabaseSource`; with
+    ``engines`` its SQL dumps are loaded now, so that its items' prompts show their schemas."""
     from momq.bench.external import load_suite
 
-    return SuiteSource(load_suite(items_path, databases_dir, sql_dialect=sql_dialect))
+    return SuiteSource(load_suite(items_path, databases_dir, sql_dialect=sql_dialect, engines=engines))
 
 
 def load_databases(out_dir: str | Path, engines: Mapping[str, Engine], db_ids: Sequence[str] | None = None) -> None:

@@ -1,291 +1,167 @@
-"""Items written by others: databases as JSON or SQL dumps, items as JSONL, checked the way our gold is.
+"""External suites as users have them: items as JSONL, databases as SQL dumps or JSON definitions, checked the
+way our gold is.
 
-Database definitions travel as JSON of the ``momq.schema`` dataclasses (``momq.schema.io``); the benchmark build
-writes its own databases this way, so anyone can rebuild the engines' contents. A relational database may also come as a SQL
-dump (``CREATE TABLE`` + ``INSERT ... VALUES``), which is PARSED with sqlglot into a
-:class:`~momq.schema.RelationalDatabase` rather than executed on an engine's admin connection, because:
-(1) the same definition must load into both MariaDB and PostgreSQL, and a MySQL dump does not run on PostgreSQL;
-(2) the definition is then available without an engine (prompt schema text with example values, JSON export);
-(3) nothing from a stranger's file runs with admin rights (no GRANT, DROP DATABASE, procedures).
-The price: only tables, columns of our six value types, primary/foreign keys and literal rows are understood;
-anything else that is not harmless dump boilerplate (SET, LOCK/UNLOCK, DROP TABLE IF EXISTS, transactions,
-CREATE INDEX, USE) is refused with the statement number.
+An external suite is a JSONL file of items plus a folder of database files named after their db id:
 
-An external suite (:class:`ExternalSuite`) is a JSONL file of items (``question``, ``dialect``, ``db_id``,
-``query``; optional ``id``, ``evidence``, ``difficulty``, ``features``) plus a folder of database files named
-after their db id (``<db_id>.sql`` and/or ``<db_id>.json``). :func:`check_suite` loads the databases into the
-engines and keeps the items whose gold executes and returns rows. This module does not build our benchmark.
+- ``<db_id>.mysql.sql`` / ``<db_id>.postgresql.sql``: a SQL dump for that dialect (``<db_id>.sql``: a dump in
+  the suite's ``sql_dialect``, MySQL by default). A dump is RUN by the dialect's engine
+  (``Engine.load_dump``: screened, executed as a loader account, swapped in atomically), so it loads exactly as
+  MariaDB or PostgreSQL loads it; the suite's schema for prompts is then introspected from the loaded database,
+  with a few sampled example values (:mod:`momq.serve.live_schema`, bounded in rows and time). A dump serves its
+  own dialect only: items of the other SQL dialect need their own dump or a JSON definition.
+- ``<db_id>.json``: a ``momq.schema`` definition with its rows (``momq.schema.io``), relational (loaded into
+  both SQL engines) or graph (loaded into the graph engines).
+
+An item has ``question``, ``dialect``, ``db_id`` and its gold under ``query``, ``gold`` or ``sql``: one query or a
+list of acceptable alternatives (the first is the item's ``query``, the others its ``alternatives``; a
+prediction that matches any of them counts); optional ``id``, ``evidence``, ``difficulty``, ``features``.
+Nothing in a suite aborts the rest: a line that is not JSON, an item that is not valid, a stray or broken
+database file, a dump the engine refuses, an item whose database is missing are each recorded as a
+:class:`SuiteProblem` (where, reason, detail) and skipped; :meth:`ExternalSuite.summary` counts what loaded
+and what did not, by reason. :func:`check_suite` keeps the items whose gold executes and returns rows. This
+module does not build our benchmark and does not read graph scripts.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import decimal as _decimal
+import json
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from momq.bench.records import BenchItem, RecordError, json_lines
-from momq.dialects.base import Family, check_dialect, family_of
+from momq.bench.records import BenchItem, RecordError
+from momq.dialects.base import Family, family_of
 from momq.engines.base import Engine, EngineError, ExecutionLimits
-from momq.schema import Column, ForeignKey, GraphDatabase, RelationalDatabase, Table, ValueType
+from momq.schema import GraphDatabase, RelationalDatabase
 from momq.schema.io import SchemaFormatError, read_database
 
 log = logging.getLogger(__name__)
 
+SQL_DIALECTS = ("mysql", "postgresql")
+#: the fields an item's gold query may come under, in order of preference
+GOLD_FIELDS = ("query", "gold", "sql")
+ITEM_FIELDS = ("id", "question", "dialect", "db_id", "evidence", "difficulty", "features")
+#: reasons a part of a suite is skipped
+PROBLEM_REASONS = ("bad_line", "bad_item", "duplicate_id", "bad_database_file", "unknown_file", "dump_refused",
+                   "dump_failed", "load_failed", "no_database")
+
 
 class ExternalFormatError(SchemaFormatError):
-    """A SQL dump, item file or suite folder that does not follow the documented format."""
+    """A suite that cannot be read at all (no items file, no databases folder)."""
 
 
-# ----------------------------------------------------------------------------------------------- SQL dumps
-_SQL_TYPES: dict[str, ValueType] = {}
-for _vt, _names in {
-    ValueType.INTEGER: "INT TINYINT SMALLINT MEDIUMINT BIGINT UINT UTINYINT USMALLINT UMEDIUMINT UBIGINT SERIAL "
-                       "BIGSERIAL SMALLSERIAL INT128 INT256",
-    ValueType.FLOAT: "FLOAT DOUBLE",
-    ValueType.DECIMAL: "DECIMAL MONEY SMALLMONEY UDECIMAL BIGDECIMAL",
-    ValueType.TEXT: "CHAR VARCHAR NCHAR NVARCHAR TEXT TINYTEXT MEDIUMTEXT LONGTEXT NAME BPCHAR ENUM",
-    ValueType.DATE: "DATE",
-    ValueType.BOOLEAN: "BOOLEAN BIT",
-}.items():
-    for _n in _names.split():
-        _SQL_TYPES[_n] = _vt
+@dataclass(frozen=True)
+class SuiteProblem:
+    where: str  # "<file>:<line>" or a file
+    reason: str  # one of PROBLEM_REASONS
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}: {self.detail}"
 
 
-def _sql_type(kind: Any, where: str) -> ValueType:
-    from sqlglot import exp
-
-    if not isinstance(kind, exp.DataType):
-        raise ExternalFormatError(f"{where}: column without a type")
-    tname = kind.this.name
-    params = [p.sql() for p in kind.expressions]
-    if tname == "TINYINT" and params == ["1"]:  # MySQL's boolean
-        return ValueType.BOOLEAN
-    if tname not in _SQL_TYPES:
-        raise ExternalFormatError(f"{where}: column type {kind.sql()} is not supported (supported: integers, "
-                                  "FLOAT/DOUBLE, DECIMAL/NUMERIC, CHAR/VARCHAR/TEXT, DATE, BOOLEAN)")
-    return _SQL_TYPES[tname]
-
-
-def _literal(node: Any, vtype: ValueType, where: str) -> Any:
-    from sqlglot import exp
-
-    if isinstance(node, exp.Null):
-        return None
-    if isinstance(node, exp.Cast):
-        return _literal(node.this, vtype, where)
-    if isinstance(node, exp.Boolean):
-        raw: Any = bool(node.this)
-    elif isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and not node.this.is_string:
-        raw = "-" + node.this.name
-    elif isinstance(node, exp.Literal):
-        raw = node.name
-        if node.is_string:
-            if vtype is ValueType.TEXT:
-                return raw
-            if vtype is ValueType.DATE:
-                try:
-                    return _dt.date.fromisoformat(raw)
-                except ValueError as exc:
-                    raise ExternalFormatError(f"{where}: {raw!r} is not a date (YYYY-MM-DD)") from exc
-    else:
-        raise ExternalFormatError(f"{where}: only literal values are supported, got {node.sql()!r}")
-    try:
-        if vtype is ValueType.BOOLEAN:
-            if isinstance(raw, bool):
-                return raw
-            if str(raw) in ("0", "1"):
-                return raw == "1"
-        elif vtype is ValueType.INTEGER and not isinstance(raw, bool):
-            return int(raw)
-        elif vtype is ValueType.FLOAT and not isinstance(raw, bool):
-            return float(raw)
-        elif vtype is ValueType.DECIMAL and not isinstance(raw, bool):
-            return _decimal.Decimal(raw)
-    except (ValueError, _decimal.InvalidOperation):
-        pass
-    raise ExternalFormatError(f"{where}: {node.sql()} is not a valid {vtype.value}")
+# ----------------------------------------------------------------------------------------------- items
+def _gold(obj: Mapping[str, Any]) -> list[str]:
+    present = [k for k in GOLD_FIELDS if k in obj and obj[k] is not None]
+    if not present:
+        raise RecordError(f"no gold query (an external item needs one of {', '.join(GOLD_FIELDS)})")
+    if len(present) > 1:
+        raise RecordError(f"two gold fields ({', '.join(present)}); give the gold under one of them")
+    value = obj[present[0]]
+    golds = [value] if isinstance(value, str) else value
+    if not isinstance(golds, list) or not golds or not all(isinstance(q, str) and q.strip() for q in golds):
+        raise RecordError(f"field {present[0]!r} must be a query or a non-empty list of queries, got {value!r}")
+    return list(dict.fromkeys(q.strip() for q in golds))
 
 
-def _harmless(stmt: Any) -> bool:
-    from sqlglot import exp
-
-    if isinstance(stmt, (exp.Set, exp.Transaction, exp.Commit, exp.Use)):
-        return True
-    if isinstance(stmt, exp.Drop) and stmt.args.get("exists") and str(stmt.args.get("kind", "")).upper() == "TABLE":
-        return True
-    if isinstance(stmt, exp.Create) and str(stmt.args.get("kind", "")).upper() in ("INDEX", "DATABASE", "SCHEMA"):
-        return True
-    if isinstance(stmt, exp.Command):
-        words = stmt.this.upper().split() if isinstance(stmt.this, str) else []
-        return bool(words) and words[0] in ("LOCK", "UNLOCK", "SET", "USE", "START", "BEGIN", "COMMIT")
-    return False
-
-
-def relational_from_sql(sql: str, name: str, read: str = "mysql", description: str = "") -> RelationalDatabase:
-    """Parse a SQL dump (``CREATE TABLE`` + ``INSERT ... VALUES``) written for ``read`` (a sqlglot dialect name)."""
-    import sqlglot
-    from sqlglot import exp
-    from sqlglot.errors import ParseError
-
-    sqlglot_log = logging.getLogger("sqlglot")
-    level = sqlglot_log.level
-    sqlglot_log.setLevel(logging.ERROR)  # dump boilerplate (LOCK TABLES) falls back to Command with a warning
-    try:
-        statements = [s for s in sqlglot.parse(sql, read=read) if s is not None]
-    except ParseError as exc:
-        raise ExternalFormatError(f"SQL dump for {name}: cannot parse: {exc}") from exc
-    finally:
-        sqlglot_log.setLevel(level)
-    specs: dict[str, dict[str, Any]] = {}
-    for no, stmt in enumerate(statements, start=1):
-        where = f"SQL dump for {name}, statement {no}"
-        if isinstance(stmt, exp.Create) and str(stmt.args.get("kind", "")).upper() == "TABLE":
-            schema = stmt.this
-            if not isinstance(schema, exp.Schema):
-                raise ExternalFormatError(f"{where}: CREATE TABLE ... AS SELECT is not supported")
-            tname = schema.this.name
-            if tname in specs:
-                raise ExternalFormatError(f"{where}: table {tname} is created twice")
-            spec: dict[str, Any] = {"columns": [], "pk": [], "fks": [], "rows": []}
-            for part in schema.expressions:
-                pw = f"{where}, table {tname}"
-                if isinstance(part, exp.ColumnDef):
-                    cname = part.this.name
-                    vtype = _sql_type(part.args.get("kind"), f"{pw}, column {cname}")
-                    nullable = True
-                    for cons in part.args.get("constraints") or []:
-                        kind = cons.args.get("kind")
-                        if isinstance(kind, exp.NotNullColumnConstraint) and not kind.args.get("allow_null"):
-                            nullable = False
-                        elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
-                            spec["pk"].append(cname)
-                            nullable = False
-                        elif isinstance(kind, exp.Reference):
-                            spec["fks"].append(([cname], *_reference(kind)))
-                    spec["columns"].append((cname, vtype, nullable))
+def read_external_items(path: str | Path, source: str) -> tuple[list[BenchItem], list[SuiteProblem]]:
+    """The valid items of an external suite, and a problem for each line that is not one (never raises for a
+    bad line: it is reported and skipped)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ExternalFormatError(f"{path}: no such items file")
+    items: list[BenchItem] = []
+    problems: list[SuiteProblem] = []
+    ignored: set[str] = set()
+    seen: set[str] = set()
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            where = f"{path}:{lineno}"
+            try:
+                line = raw.decode("utf-8")
+                if not line.strip():
                     continue
-                # table constraints, possibly named (CONSTRAINT x ...); UNIQUE / KEY / CHECK are ignored
-                for p in (list(part.expressions) if isinstance(part, exp.Constraint) else [part]):
-                    if isinstance(p, exp.PrimaryKey):
-                        spec["pk"].extend(e.name for e in p.expressions)
-                    elif isinstance(p, exp.ForeignKey):
-                        spec["fks"].append(([e.name for e in p.expressions], *_reference(p.args["reference"])))
-            specs[tname] = spec
-        elif isinstance(stmt, exp.Insert):
-            target = stmt.this
-            tname = target.this.name if isinstance(target, exp.Schema) else target.name
-            if tname not in specs:
-                raise ExternalFormatError(f"{where}: INSERT into {tname}, which was not created before")
-            spec = specs[tname]
-            names = [c[0] for c in spec["columns"]]
-            cols = [c.name for c in target.expressions] if isinstance(target, exp.Schema) else names
-            unknown = [c for c in cols if c not in names]
-            if unknown:
-                raise ExternalFormatError(f"{where}: INSERT into {tname} names unknown columns {unknown}")
-            values = stmt.expression
-            if not isinstance(values, exp.Values):
-                raise ExternalFormatError(f"{where}: only INSERT ... VALUES is supported")
-            types = {c[0]: c[1] for c in spec["columns"]}
-            for ri, tup in enumerate(values.expressions):
-                vals = tup.expressions if isinstance(tup, exp.Tuple) else [tup]
-                if len(vals) != len(cols):
-                    raise ExternalFormatError(f"{where}: row {ri + 1} has {len(vals)} values for {len(cols)} columns")
-                got = {c: _literal(v, types[c], f"{where}, row {ri + 1}, column {c}") for c, v in zip(cols, vals)}
-                spec["rows"].append(tuple(got.get(c) for c in names))
-        elif _harmless(stmt):
-            continue
-        else:
-            raise ExternalFormatError(f"{where}: unsupported statement {stmt.sql(dialect=read)[:80]!r} "
-                                      "(a dump may hold CREATE TABLE and INSERT ... VALUES)")
-    if not specs:
-        raise ExternalFormatError(f"SQL dump for {name}: no CREATE TABLE statement")
-    tables = []
-    for tname, spec in specs.items():
-        pk = list(dict.fromkeys(spec["pk"]))
-        columns = tuple(Column(c, t, nullable=(n and c not in pk)) for c, t, n in spec["columns"])
-        fks = tuple(dict.fromkeys(ForeignKey(tuple(a), ref, tuple(b) or tuple(pk_of(specs, ref)))
-                                  for a, ref, b in spec["fks"]))
-        try:
-            tables.append(Table(tname, columns, tuple(pk), fks, spec["rows"]))
-        except ValueError as exc:
-            raise ExternalFormatError(f"SQL dump for {name}: {exc}") from exc
-    try:
-        return RelationalDatabase(name, tuple(tables), description)
-    except (ValueError, KeyError) as exc:
-        raise ExternalFormatError(f"SQL dump for {name}: {exc}") from exc
-
-
-def _reference(ref: Any) -> tuple[str, list[str]]:
-    """(table, columns) of a REFERENCES clause; no columns means the referenced table's primary key."""
-    from sqlglot import exp
-
-    target = ref.this
-    if isinstance(target, exp.Schema):
-        return target.this.name, [c.name for c in target.expressions]
-    return target.name, []
-
-
-def pk_of(specs: Mapping[str, Mapping[str, Any]], table: str) -> list[str]:
-    """A ``REFERENCES t`` without columns means t's primary key."""
-    if table not in specs:
-        raise ExternalFormatError(f"foreign key to unknown table {table!r}")
-    return list(specs[table]["pk"])
+                obj = json.loads(line)
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                problems.append(SuiteProblem(where, "bad_line", f"not a UTF-8 JSON line ({exc})"))
+                continue
+            try:
+                if not isinstance(obj, dict):
+                    raise RecordError(f"a record must be a JSON object, got {type(obj).__name__}")
+                missing = [k for k in ("question", "dialect", "db_id") if k not in obj]
+                if missing:
+                    raise RecordError(f"missing field(s) {', '.join(missing)}")
+                golds = _gold(obj)
+                ignored |= set(obj) - set(ITEM_FIELDS) - set(GOLD_FIELDS)
+                fields_ = {k: obj[k] for k in ITEM_FIELDS if k in obj and obj[k] is not None}
+                fields_["id"] = str(fields_.get("id", f"{source}-{lineno}"))
+                item = BenchItem(**fields_, query=golds[0], alternatives=golds[1:], source=source, split="test")
+            except (RecordError, TypeError) as exc:
+                problems.append(SuiteProblem(where, "bad_item", str(exc)))
+                continue
+            if item.id in seen:
+                problems.append(SuiteProblem(where, "duplicate_id", f"item id {item.id!r} appears again"))
+                continue
+            seen.add(item.id)
+            items.append(item)
+    if ignored:
+        log.info("%s: ignored fields %s", path, ", ".join(sorted(ignored)))
+    return items, problems
 
 
 # ----------------------------------------------------------------------------------------------- suites
-ITEM_FIELDS = ("id", "question", "dialect", "db_id", "query", "evidence", "difficulty", "features")
-
-
-def read_external_items(path: str | Path, source: str) -> list[BenchItem]:
-    """Items of an external suite. Required per line: question, dialect, db_id, query; others optional."""
-    path = Path(path)
-    items: list[BenchItem] = []
-    ignored: set[str] = set()
-    for lineno, obj in json_lines(path):
-        if not isinstance(obj, dict):
-            raise RecordError("a record must be a JSON object", path, lineno)
-        missing = [k for k in ("question", "dialect", "db_id", "query") if k not in obj]
-        if missing:
-            raise RecordError(f"missing field(s) {', '.join(missing)} (an external item needs question, "
-                              "dialect, db_id and query)", path, lineno)
-        ignored |= set(obj) - set(ITEM_FIELDS)
-        fields_ = {k: obj[k] for k in ITEM_FIELDS if k in obj and obj[k] is not None}
-        fields_.setdefault("id", f"{source}-{lineno}")
-        fields_["id"] = str(fields_["id"])
-        try:
-            items.append(BenchItem(**fields_, source=source, split="test"))
-        except RecordError as exc:
-            raise RecordError(str(exc), path, lineno) from exc
-    if ignored:
-        log.info("%s: ignored fields %s", path, ", ".join(sorted(ignored)))
-    ids = [it.id for it in items]
-    if len(set(ids)) != len(ids):
-        raise RecordError("duplicate item ids", path)
-    return items
-
-
 @dataclass
 class ExternalSuite:
-    """External items with the databases they run on (relational and/or graph per db id)."""
+    """External items with the databases they run on.
+
+    ``relational`` / ``graphs``: JSON definitions by db id. ``dumps``: SQL dump files by (db id, dialect);
+    ``loaded``: the introspected schema of each dump once :func:`load_databases` has run it.
+    """
 
     name: str
     items: list[BenchItem]
     relational: dict[str, RelationalDatabase] = field(default_factory=dict)
     graphs: dict[str, GraphDatabase] = field(default_factory=dict)
+    dumps: dict[tuple[str, str], Path] = field(default_factory=dict)
+    loaded: dict[tuple[str, str], RelationalDatabase] = field(default_factory=dict)
+    problems: list[SuiteProblem] = field(default_factory=list)
+    files_read: int = 0
+
+    def has_database(self, db_id: str, dialect: str) -> bool:
+        if family_of(dialect) is Family.GRAPH:
+            return db_id in self.graphs
+        return (db_id, dialect) in self.dumps or db_id in self.relational
 
     def database_for(self, item: BenchItem) -> RelationalDatabase | GraphDatabase:
-        family = family_of(item.dialect)
-        table = self.relational if family is Family.RELATIONAL else self.graphs
-        if item.db_id not in table:
-            kind = "SQL dump or relational JSON" if family is Family.RELATIONAL else "graph JSON"
-            raise ExternalFormatError(f"item {item.id} ({item.dialect}) needs a {kind} for database {item.db_id!r}")
-        return table[item.db_id]
+        """The definition prompts use for ``item``: the loaded dump's schema, else the JSON definition."""
+        if family_of(item.dialect) is Family.GRAPH:
+            if item.db_id in self.graphs:
+                return self.graphs[item.db_id]
+        else:
+            key = (item.db_id, item.dialect)
+            if key in self.loaded:
+                return self.loaded[key]
+            if key in self.dumps:
+                raise ExternalFormatError(f"item {item.id}: the {item.dialect} dump of {item.db_id!r} is not "
+                                          "loaded yet (load_databases)")
+            if item.db_id in self.relational:
+                return self.relational[item.db_id]
+        raise ExternalFormatError(f"item {item.id} ({item.dialect}) has no database {item.db_id!r}")
 
     def with_schema_text(self) -> "ExternalSuite":
-        """Items with their prompt-ready schema text filled in (from the database definitions)."""
+        """Items with their prompt-ready schema text filled in where their database definition is known."""
         from momq.dialects import get_dialect
 
         cache: dict[tuple[str, str], str] = {}
@@ -293,39 +169,132 @@ class ExternalSuite:
         for item in self.items:
             key = (item.db_id, item.dialect)
             if key not in cache:
-                cache[key] = get_dialect(item.dialect).render_schema(self.database_for(item))
+                try:
+                    spec = self.database_for(item)
+                except ExternalFormatError:
+                    out.append(item)
+                    continue
+                cache[key] = get_dialect(item.dialect).render_schema(spec)
             out.append(item.replace(schema=cache[key]))
-        return ExternalSuite(self.name, out, dict(self.relational), dict(self.graphs))
+        self.items = out
+        return self
+
+    def skip_items_without_database(self) -> None:
+        kept = []
+        for item in self.items:
+            if self.has_database(item.db_id, item.dialect):
+                kept.append(item)
+            else:
+                self.problems.append(SuiteProblem(f"item {item.id}", "no_database",
+                                                  f"no {item.dialect} database {item.db_id!r} in the suite"))
+        self.items = kept
+
+    def summary(self) -> dict[str, Any]:
+        """What loaded and what did not: item and database counts, problems counted by reason."""
+        return {
+            "items": len(self.items),
+            "items_by_dialect": dict(Counter(it.dialect for it in self.items)),
+            "database_files": self.files_read,
+            "relational_definitions": len(self.relational), "graph_definitions": len(self.graphs),
+            "dumps": len(self.dumps), "dumps_loaded": len(self.loaded),
+            "skipped_by_reason": dict(Counter(p.reason for p in self.problems)),
+        }
+
+
+def _dump_dialect(path: Path, sql_dialect: str) -> tuple[str, str] | None:
+    """(db id, dialect) of a dump file name, None when the name is not a dump's."""
+    if path.suffix != ".sql":
+        return None
+    stem = path.stem
+    for dialect in SQL_DIALECTS:
+        if stem.endswith(f".{dialect}"):
+            return stem[: -len(dialect) - 1], dialect
+    return stem, sql_dialect
 
 
 def load_suite(items_path: str | Path, databases_dir: str | Path, name: str | None = None,
-               sql_dialect: str = "mysql") -> ExternalSuite:
-    """Read a suite: items JSONL + a folder with ``<db_id>.sql`` (dump) and/or ``<db_id>.json`` definitions."""
+               sql_dialect: str = "mysql", engines: Mapping[str, Engine] | None = None) -> ExternalSuite:
+    """Read a suite (see the module notes). With ``engines`` (dialect -> engine), its SQL dumps are loaded right
+    away (:func:`load_databases`), so that every item gets its schema text."""
+    if sql_dialect not in SQL_DIALECTS:
+        raise ValueError(f"sql_dialect must be one of {', '.join(SQL_DIALECTS)}, got {sql_dialect!r}")
     items_path, databases_dir = Path(items_path), Path(databases_dir)
     name = name or items_path.stem
-    items = read_external_items(items_path, source=name)
-    relational: dict[str, RelationalDatabase] = {}
-    graphs: dict[str, GraphDatabase] = {}
+    items, problems = read_external_items(items_path, source=name)
     if not databases_dir.is_dir():
-        raise ExternalFormatError(f"{databases_dir}: not a folder of database definitions")
+        raise ExternalFormatError(f"{databases_dir}: not a folder of database files")
+    suite = ExternalSuite(name, items, problems=problems)
     for path in sorted(databases_dir.iterdir()):
-        if path.suffix == ".sql":
-            db_id = path.stem
-            db: RelationalDatabase | GraphDatabase = relational_from_sql(
-                path.read_text(encoding="utf-8"), db_id, read=sql_dialect)
-        elif path.suffix == ".json":
-            db = read_database(path)
-        else:
+        if path.name.startswith(".") or path.is_dir():
             continue
-        table: dict = relational if isinstance(db, RelationalDatabase) else graphs
+        dump = _dump_dialect(path, sql_dialect)
+        if dump is not None:
+            if dump in suite.dumps:
+                suite.problems.append(SuiteProblem(str(path), "bad_database_file",
+                                                   f"a second {dump[1]} dump of {dump[0]!r}"))
+                continue
+            suite.dumps[dump] = path
+            suite.files_read += 1
+            continue
+        if path.suffix != ".json":
+            suite.problems.append(SuiteProblem(str(path), "unknown_file", "neither <db_id>[.<dialect>].sql nor "
+                                                                          "<db_id>.json"))
+            continue
+        try:
+            db = read_database(path)
+        except SchemaFormatError as exc:
+            suite.problems.append(SuiteProblem(str(path), "bad_database_file", str(exc)))
+            continue
+        table: dict = suite.relational if isinstance(db, RelationalDatabase) else suite.graphs
         if db.name in table:
-            raise ExternalFormatError(f"{path}: a second {'relational' if table is relational else 'graph'} "
-                                      f"definition of database {db.name!r}")
+            suite.problems.append(SuiteProblem(str(path), "bad_database_file",
+                                               f"a second definition of database {db.name!r}"))
+            continue
         table[db.name] = db
-    suite = ExternalSuite(name, items, relational, graphs)
-    for item in items:
-        suite.database_for(item)  # every item has its database
+        suite.files_read += 1
+    suite.skip_items_without_database()
+    if engines is not None:
+        load_databases(suite, engines)
     return suite.with_schema_text()
+
+
+def load_databases(suite: ExternalSuite, engines: Mapping[str, Engine],
+                   limits: ExecutionLimits = ExecutionLimits(timeout_s=5.0, max_rows=50)) -> None:
+    """Run the suite's SQL dumps that its items need on ``engines`` and introspect them (with sampled values,
+    each sample query bounded by ``limits``); a dump that is refused or fails is recorded and its items are
+    skipped. JSON definitions are loaded by :meth:`momq.bench.dataset.SuiteSource.load_into` or
+    :func:`check_suite`."""
+    from momq.engines.sql_dump import DumpRefused
+    from momq.serve.live_schema import sample_relational
+
+    needed = {(it.db_id, it.dialect) for it in suite.items}
+    failed: set[tuple[str, str]] = set()
+    for key, path in sorted(suite.dumps.items()):
+        db_id, dialect = key
+        if key not in needed or key in suite.loaded or dialect not in engines:
+            continue
+        engine = engines[dialect]
+        try:
+            text = path.read_text(encoding="utf-8")
+            engine.load_dump(db_id, text, source=path.name)
+            spec = engine.schema(db_id)
+            suite.loaded[key] = sample_relational(engine, spec, dialect, limits)
+        except DumpRefused as exc:
+            suite.problems.append(SuiteProblem(str(path), "dump_refused", str(exc)))
+            failed.add(key)
+        except (EngineError, UnicodeDecodeError, ValueError) as exc:
+            suite.problems.append(SuiteProblem(str(path), "dump_failed", f"{type(exc).__name__}: {exc}"))
+            failed.add(key)
+    if failed:
+        kept = []
+        for item in suite.items:
+            if (item.db_id, item.dialect) in failed and item.db_id not in suite.relational:
+                suite.problems.append(SuiteProblem(f"item {item.id}", "no_database",
+                                                   f"the {item.dialect} dump of {item.db_id!r} did not load"))
+            else:
+                kept.append(item)
+        suite.items = kept
+    suite.with_schema_text()
 
 
 @dataclass(frozen=True)
@@ -343,23 +312,30 @@ def check_suite(suite: ExternalSuite, engines: Mapping[str, Engine],
                 linter: Any = None) -> list[GoldCheck]:
     """Load the suite's databases into ``engines`` (dialect -> engine) and execute every gold query.
 
-    An item passes when its gold runs and returns at least one row (and, for Cypher with a ``linter``, when the
-    linter reports no error; see :func:`momq.bench.build.lint_function`).
+    An item passes when one of its gold queries runs and returns at least one row (and, for Cypher with a
+    ``linter``, when the linter reports no error; see :func:`momq.bench.build.lint_function`). Items of a
+    dialect without an engine are recorded as ``no_database`` problems and skipped.
     """
     from momq.bench.build import lint_function
 
     lint = lint_function(linter)
-    needed = {check_dialect(it.dialect) for it in suite.items}
-    missing = sorted(needed - set(engines))
-    if missing:
-        raise ValueError(f"no engine for dialect(s) {', '.join(missing)}")
-    loaded: set[tuple[str, str]] = set()
+    missing = {it.dialect for it in suite.items} - set(engines)
+    for item in [it for it in suite.items if it.dialect in missing]:
+        suite.problems.append(SuiteProblem(f"item {item.id}", "no_database", f"no {item.dialect} engine"))
+    suite.items = [it for it in suite.items if it.dialect not in missing]
+    load_databases(suite, engines)
+    loaded: set[tuple[str, str]] = set(suite.loaded)  # (db id, dialect)
     results = []
     for item in suite.items:
         engine = engines[item.dialect]
-        key = (item.dialect, item.db_id)
+        key = (item.db_id, item.dialect)
         if key not in loaded:
-            engine.load(suite.database_for(item))
+            try:
+                engine.load(suite.database_for(item))
+            except EngineError as exc:
+                suite.problems.append(SuiteProblem(f"database {item.db_id}", "load_failed", str(exc)))
+                results.append(GoldCheck(item.id, item.dialect, False, "gold_error", f"database did not load: {exc}"))
+                continue
             loaded.add(key)
         if lint is not None and item.dialect == "cypher":
             try:
@@ -369,24 +345,31 @@ def check_suite(suite: ExternalSuite, engines: Mapping[str, Engine],
             if problems:
                 results.append(GoldCheck(item.id, item.dialect, False, "lint_error", str(problems)[:500]))
                 continue
-        try:
-            result = engine.execute(item.db_id, item.query, limits)
-        except EngineError as exc:
-            results.append(GoldCheck(item.id, item.dialect, False, "gold_error", f"{type(exc).__name__}: {exc}"))
-            continue
-        if not result.rows:
-            results.append(GoldCheck(item.id, item.dialect, False, "empty_result"))
+        outcomes = []
+        for query in item.golds:
+            try:
+                outcomes.append(len(engine.execute(item.db_id, query, limits).rows))
+            except EngineError as exc:
+                outcomes.append(f"{type(exc).__name__}: {exc}")
+        rows = [n for n in outcomes if isinstance(n, int) and n > 0]
+        note = "" if len(outcomes) == 1 else f"{len(rows)} of {len(outcomes)} gold alternatives return rows"
+        if rows:
+            results.append(GoldCheck(item.id, item.dialect, True, "ok", note, rows=rows[0]))
+        elif any(isinstance(n, int) for n in outcomes):
+            results.append(GoldCheck(item.id, item.dialect, False, "empty_result", note))
         else:
-            results.append(GoldCheck(item.id, item.dialect, True, "ok", rows=len(result.rows)))
+            results.append(GoldCheck(item.id, item.dialect, False, "gold_error", str(outcomes[0])))
     return results
 
 
 __all__ = [
     "ExternalFormatError",
     "ExternalSuite",
+    "GOLD_FIELDS",
     "GoldCheck",
+    "SuiteProblem",
     "check_suite",
+    "load_databases",
     "load_suite",
     "read_external_items",
-    "relational_from_sql",
 ]

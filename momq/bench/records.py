@@ -55,6 +55,7 @@ class BenchItem:
     query_id: str = ""  # the IR query (shared by paraphrases and dialects); defaults to id
     question_id: str = ""  # the question (shared by dialects); defaults to id
     evidence: str | None = None
+    alternatives: list[str] = field(default_factory=list)  # other acceptable gold queries (external suites)
 
     def __post_init__(self) -> None:
         for name in ("id", "db_id", "question", "query", "source"):
@@ -81,12 +82,23 @@ class BenchItem:
             raise RecordError(f"field 'schema' must be a string, got {type(self.schema).__name__}")
         if self.split is not None and self.split not in SPLITS:
             raise RecordError(f"field 'split' must be one of {', '.join(SPLITS)} or null, got {self.split!r}")
+        if not isinstance(self.alternatives, list) or not all(isinstance(q, str) and q.strip()
+                                                                 for q in self.alternatives):
+            raise RecordError(f"field 'alternatives' must be a list of non-empty strings, got {self.alternatives!r}")
         if self.evidence is not None and not isinstance(self.evidence, str):
             raise RecordError(f"field 'evidence' must be a string or null, got {type(self.evidence).__name__}")
 
     # ------------------------------------------------------------------ conversion
+    @property
+    def golds(self) -> list[str]:
+        """Every acceptable gold query: ``query`` first, then the alternatives."""
+        return [self.query, *self.alternatives]
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        if not self.alternatives:  # items without alternatives keep the record shape they always had
+            del out["alternatives"]
+        return out
 
     @classmethod
     def from_dict(cls, obj: Any) -> "BenchItem":

@@ -470,7 +470,8 @@ class RelationalPromptDialect(PromptDialect):
         items: list[SchemaItem] = []
         for table in spec.tables:
             fk_cols = {c for fk in table.foreign_keys for c in fk.columns}
-            full_lines = [f"Table {table.name}" + describe(table.name, table.description)]
+            unique_cols = {u[0] for u in table.unique_keys if len(u) == 1}
+            full_lines = [f"Table {table.qualified_name}" + describe(table.name, table.description)]
             compact_lines = list(full_lines)
             terms: set[str] = set(terms_of(table.name, table.description))
             for pos, col in enumerate(table.columns):
@@ -479,8 +480,12 @@ class RelationalPromptDialect(PromptDialect):
                     flags.append("primary key")
                 if col.name in fk_cols:
                     flags.append("foreign key")
+                if col.name in unique_cols:
+                    flags.append("unique")
                 if not col.nullable and col.name not in table.primary_key:
                     flags.append("not null")
+                if col.default is not None:
+                    flags.append(f"default {col.default}")
                 if col.description and terms_of(col.description) != terms_of(col.name):
                     flags.append(col.description)
                 line = f"  {col.name} " + ", ".join(flags)
@@ -493,22 +498,34 @@ class RelationalPromptDialect(PromptDialect):
                         line += ", e.g. " + ", ".join(format_value(v, "'") for v in examples)
                     terms |= value_terms(distinct_values(column_values, RELEVANCE_VALUES_PER_COLUMN))
                 full_lines.append(line)
+            for unique in table.unique_keys:
+                if len(unique) > 1:
+                    full_lines.append(f"  unique ({', '.join(unique)})")
+                    compact_lines.append(full_lines[-1])
+            tname = table.qualified_name
             items.append(SchemaItem(
-                name=table.name, section="tables", full="\n".join(full_lines), compact="\n".join(compact_lines),
+                name=tname, section="tables", full="\n".join(full_lines), compact="\n".join(compact_lines),
                 terms=frozenset(terms), name_terms=terms_of(table.name),
-                links=frozenset(fk.ref_table for fk in table.foreign_keys if fk.ref_table != table.name),
+                links=frozenset(fk.ref_qualified for fk in table.foreign_keys if fk.ref_qualified != tname),
+            ))
+        for view in spec.views:
+            lines = [f"View {view.qualified_name}" + describe(view.name, view.description)]
+            lines += [f"  {col.name} {self.type_name(col.type)}" for col in view.columns]
+            items.append(SchemaItem(
+                name=view.qualified_name, section="views", full="\n".join(lines), compact="\n".join(lines),
+                terms=terms_of(view.name, view.description, *view.column_names), name_terms=terms_of(view.name),
             ))
         for table in spec.tables:
             for fk in table.foreign_keys:
-                line = (f"  {table.name}.{', '.join(fk.columns)} -> "
-                        f"{fk.ref_table}.{', '.join(fk.ref_columns)}")
+                line = (f"  {table.qualified_name}.{', '.join(fk.columns)} -> "
+                        f"{fk.ref_qualified}.{', '.join(fk.ref_columns)}")
                 items.append(SchemaItem(
-                    name=f"fk:{table.name}:{','.join(fk.columns)}", section="foreign_keys", full=line, compact=line,
-                    requires=tuple(dict.fromkeys((table.name, fk.ref_table))), auto=True,
+                    name=f"fk:{table.qualified_name}:{','.join(fk.columns)}", section="foreign_keys", full=line,
+                    compact=line, requires=tuple(dict.fromkeys((table.qualified_name, fk.ref_qualified))), auto=True,
                 ))
         return SchemaLayout(
             header=_header("Database", spec),
-            sections=(("tables", ""), ("foreign_keys", "Foreign keys:")),
+            sections=(("tables", ""), ("views", "Views:"), ("foreign_keys", "Foreign keys:")),
             items=tuple(items), unit="tables",
         )
 

@@ -36,7 +36,8 @@ from momq.engines.base import (
 from momq.engines.local import LocalServer
 from momq.engines.process import LOOPBACK
 from momq.engines.sql_common import CLIENT_MARGIN_S, SQLEngine, close_quietly
-from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table
+from momq.engines.sql_dump import Dump, DumpLoadFailed, read_dump
+from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table, View
 from momq.schema.types import ValueType, check_identifier
 
 log = logging.getLogger(__name__)
@@ -66,8 +67,12 @@ _INTROSPECTED_TYPES = {
     "smallint": ValueType.INTEGER, "tinyint": ValueType.INTEGER,
     "double": ValueType.FLOAT, "float": ValueType.FLOAT, "decimal": ValueType.DECIMAL,
     "varchar": ValueType.TEXT, "char": ValueType.TEXT, "text": ValueType.TEXT, "mediumtext": ValueType.TEXT,
-    "longtext": ValueType.TEXT, "tinytext": ValueType.TEXT, "date": ValueType.DATE,
+    "longtext": ValueType.TEXT, "tinytext": ValueType.TEXT, "date": ValueType.DATE, "enum": ValueType.TEXT,
+    "set": ValueType.TEXT, "json": ValueType.TEXT, "year": ValueType.INTEGER, "bit": ValueType.INTEGER,
+    "datetime": ValueType.DATETIME, "timestamp": ValueType.DATETIME, "time": ValueType.TIME,
+    "boolean": ValueType.BOOLEAN,
 }
+LOADER_USER = "momq_loader"
 
 # MariaDB error codes we map (https://mariadb.com/kb/en/mariadb-error-codes/)
 _ER_DBACCESS_DENIED, _ER_ACCESS_DENIED, _ER_BAD_DB = 1044, 1045, 1049
@@ -434,31 +439,177 @@ class MariaDBEngine(SQLEngine):
         finally:
             conn.close()
 
+    # ---- SQL dumps
+    def load_dump(self, name: str, text: str, *, source: str | None = None) -> Dump:
+        """Run a MySQL/MariaDB dump (``mariadb-dump`` / ``mysqldump`` output, or hand-written SQL) into a new
+        database ``name``.
+
+        Screened first (:func:`momq.engines.sql_dump.read_dump`); then executed statement by statement by the
+        account ``momq_loader``, whose only privileges are on a fresh database with a temporary name. MariaDB
+        cannot rename a database, so on success the base tables move into ``name`` with one atomic ``RENAME
+        TABLE`` (an existing ``name`` is dropped first) and the views, routines and triggers are re-created there
+        from the server's own ``SHOW CREATE`` text (still defined by the loader); the read-only account gets
+        SELECT and SHOW VIEW. On any failure the temporary database (and a half-moved ``name``) is dropped and
+        :class:`DumpLoadFailed` names the statement and line.
+        """
+        import pymysql
+
+        check_identifier(name, "database")
+        source = source or name
+        dump = read_dump(text, "mysql", source)
+        t0 = time.monotonic()
+        temp = f"momq_load_{secrets.token_hex(6)}"
+        password = secrets.token_hex(16)
+        moving, host = False, None
+        conn = self._admin()
+        try:
+            with conn.cursor() as cur:
+                host = self._client_host(cur)
+                loader = f"'{LOADER_USER}'@'{host}'"
+                cur.execute(f"CREATE USER IF NOT EXISTS {loader} IDENTIFIED BY %s", (password,))
+                cur.execute(f"ALTER USER {loader} IDENTIFIED BY %s WITH MAX_USER_CONNECTIONS 5", (password,))
+                cur.execute(f"CREATE DATABASE {_quote(temp)} CHARACTER SET utf8mb4")
+                cur.execute(f"GRANT ALL PRIVILEGES ON {_quote(temp)}.* TO {loader}")
+            self._run_dump(dump, temp, password, source)
+            moving = True
+            with conn.cursor() as cur:
+                self._forget(name)
+                self._move(cur, temp, name, loader)
+                if self.read_user and self.read_user != self.user:
+                    cur.execute(f"GRANT SELECT, SHOW VIEW ON {_quote(name)}.* TO %s@%s",
+                                (self.read_user, self._reader_host(cur)))
+        except BaseException as exc:
+            with conn.cursor() as cur:
+                for db in ([temp, name] if moving else [temp]):
+                    try:
+                        cur.execute(f"DROP DATABASE IF EXISTS {_quote(db)}")
+                    except pymysql.err.MySQLError:
+                        log.exception("could not drop %s after a failed load", db)
+            if isinstance(exc, (EngineError, KeyboardInterrupt, SystemExit)):
+                raise
+            raise DumpLoadFailed(f"SQL dump {source}: loading into MariaDB failed: {exc}") from exc
+        finally:
+            if host is not None:
+                try:
+                    with conn.cursor() as cur:
+                        cur.execute(f"REVOKE ALL PRIVILEGES ON {_quote(temp)}.* FROM '{LOADER_USER}'@'{host}'")
+                except Exception:  # noqa: BLE001 - no grant left to revoke (the load failed before it)
+                    pass
+            conn.close()
+        log.info("loaded SQL dump %s into MariaDB database %s (%d statements run, skipped %s) in %.2f s", source,
+                 name, len(dump.to_run), dump.skipped or "none", time.monotonic() - t0)
+        return dump
+
+    @staticmethod
+    def _client_host(cur) -> str:
+        """The host part this server sees for our connections (accounts are per host)."""
+        cur.execute("SELECT SUBSTRING_INDEX(USER(), '@', -1)")
+        return cur.fetchone()[0]
+
+    def _run_dump(self, dump: Dump, temp: str, password: str, source: str) -> None:
+        import pymysql
+
+        conn = self._connect(LOADER_USER, password, temp, read_timeout=3600)
+        try:
+            with conn.cursor() as cur:
+                for stmt in dump.to_run:
+                    try:
+                        cur.execute(stmt.text)
+                        while True:  # a SELECT or CALL in a dump returns rows nobody reads
+                            cur.fetchall()
+                            if not cur.nextset():
+                                break
+                    except pymysql.err.MySQLError as exc:
+                        detail = exc.args[1] if len(exc.args) > 1 else str(exc)
+                        raise DumpLoadFailed(f"SQL dump {source}: {stmt.where()} failed in MariaDB: {detail} "
+                                             f"-- {stmt.head()!r}") from exc
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _move(cur, temp: str, name: str, loader: str) -> None:
+        """Move everything of ``temp`` into a new database ``name`` (see :meth:`load_dump`)."""
+        cur.execute("SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s "
+                    "ORDER BY CREATE_TIME, TABLE_NAME", (temp,))
+        relations = cur.fetchall()
+        creates: list[tuple[str, str, str]] = []  # (kind, sql_mode, CREATE text) to run in the new database
+        for kind, query, column in (("TRIGGER", "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS "
+                                                "WHERE TRIGGER_SCHEMA = %s ORDER BY CREATED", 2),
+                                    ("PROCEDURE", "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE "
+                                                  "ROUTINE_SCHEMA = %s AND ROUTINE_TYPE = 'PROCEDURE'", 2),
+                                    ("FUNCTION", "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE "
+                                                 "ROUTINE_SCHEMA = %s AND ROUTINE_TYPE = 'FUNCTION'", 2)):
+            cur.execute(query, (temp,))
+            for (obj,) in cur.fetchall():
+                cur.execute(f"SHOW CREATE {kind} {_quote(temp)}.{_quote(obj)}")
+                row = cur.fetchone()
+                creates.append((kind, row[1], row[column]))
+                if kind == "TRIGGER":  # a table with triggers cannot move to another database
+                    cur.execute(f"DROP TRIGGER {_quote(temp)}.{_quote(obj)}")
+        views = []
+        for table, table_type in relations:
+            if table_type == "VIEW":
+                cur.execute(f"SHOW CREATE VIEW {_quote(temp)}.{_quote(table)}")
+                views.append(cur.fetchone()[1].replace(f"`{temp}`.", f"{_quote(name)}."))
+        cur.execute(f"DROP DATABASE IF EXISTS {_quote(name)}")
+        cur.execute(f"CREATE DATABASE {_quote(name)} CHARACTER SET utf8mb4")
+        cur.execute(f"GRANT ALL PRIVILEGES ON {_quote(name)}.* TO {loader}")
+        tables = [t for t, kind in relations if kind != "VIEW"]
+        if tables:
+            cur.execute("RENAME TABLE " + ", ".join(f"{_quote(temp)}.{_quote(t)} TO {_quote(name)}.{_quote(t)}"
+                                                    for t in tables))
+        cur.execute(f"USE {_quote(name)}")
+        pending = views
+        while pending:  # a view may use another view: create what can be created until nothing is left
+            failed, last_error = [], None
+            for text in pending:
+                try:
+                    cur.execute(text)
+                except Exception as exc:  # noqa: BLE001 - retried after the views it may need
+                    failed.append(text)
+                    last_error = exc
+            if len(failed) == len(pending):
+                raise QueryFailed(f"could not re-create view(s) in {name}: {last_error}")
+            pending = failed
+        for kind, sql_mode, text in [c for c in creates if c[0] != "TRIGGER"] + [c for c in creates
+                                                                                if c[0] == "TRIGGER"]:
+            cur.execute("SET SESSION sql_mode = %s", (sql_mode,))
+            cur.execute(text)
+        cur.execute(f"DROP DATABASE {_quote(temp)}")
+
     # ---- introspection
     def schema(self, db: str) -> RelationalDatabase:
+        """Tables and views of ``db``: columns with types, nullability and defaults; primary, unique and foreign
+        keys (composite ones too); view definitions."""
         conn = self._admin()
         try:
             with conn.cursor() as cur:
                 cur.execute("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s", (db,))
                 if cur.fetchone() is None:
                     raise UnknownDatabase(f"MariaDB has no database {db!r}")
-                cur.execute("SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY "
+                cur.execute("SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT "
                             "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s "
                             "ORDER BY TABLE_NAME, ORDINAL_POSITION", (db,))
                 columns = cur.fetchall()
                 table_order = _tables_in_creation_order(cur, db)
-                cur.execute("SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "
-                            "WHERE TABLE_SCHEMA = %s AND CONSTRAINT_NAME = 'PRIMARY' "
-                            "ORDER BY TABLE_NAME, ORDINAL_POSITION", (db,))
-                pks = cur.fetchall()
-                cur.execute("SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME, "
-                            "REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "
+                cur.execute("SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, c.CONSTRAINT_TYPE, k.COLUMN_NAME "
+                            "FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.TABLE_CONSTRAINTS c "
+                            "ON c.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND c.TABLE_NAME = k.TABLE_NAME "
+                            "AND c.CONSTRAINT_NAME = k.CONSTRAINT_NAME WHERE k.TABLE_SCHEMA = %s "
+                            "AND c.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE') "
+                            "ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION", (db,))
+                keys = cur.fetchall()
+                cur.execute("SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, "
+                            "REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "
                             "WHERE TABLE_SCHEMA = %s AND REFERENCED_TABLE_NAME IS NOT NULL "
                             "ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION", (db,))
                 fks = cur.fetchall()
+                cur.execute("SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS "
+                            "WHERE TABLE_SCHEMA = %s ORDER BY TABLE_NAME", (db,))
+                views = cur.fetchall()
         finally:
             conn.close()
-        return _assemble(db, table_order, columns, pks, fks)
+        return _assemble(db, table_order, columns, keys, fks, views)
 
 
 def _tables_in_creation_order(cur, db: str) -> list[str]:
@@ -482,31 +633,44 @@ def _create_table(table: Table) -> str:
     return f"CREATE TABLE {_quote(table.name)} ({', '.join(parts)}) ENGINE=InnoDB"
 
 
-def _assemble(db: str, table_order: list[str], columns, pks, fks) -> RelationalDatabase:
-    cols: dict[str, list[Column]] = {name: [] for name in table_order}
-    for table, name, data_type, column_type, nullable, _key in columns:
-        if table not in cols:
-            continue  # a view
-        if column_type.lower().startswith("tinyint(1)"):
-            vtype = ValueType.BOOLEAN
-        else:
-            vtype = _INTROSPECTED_TYPES.get(data_type.lower())
-            if vtype is None:
-                raise QueryFailed(f"{db}.{table}.{name}: column type {column_type} has no momq value type")
-        cols[table].append(Column(name, vtype, nullable == "YES"))
+def _column(db: str, table: str, name: str, data_type: str, column_type: str, nullable: str,
+            default: str | None) -> Column:
+    if column_type.lower().startswith("tinyint(1)"):
+        vtype, note = ValueType.BOOLEAN, ""
+    else:
+        vtype = _INTROSPECTED_TYPES.get(data_type.lower())
+        note = "" if vtype is not None else f"type {column_type}"
+    # MariaDB reports "no default" of a nullable column as the text NULL
+    return Column(name, vtype or ValueType.TEXT, nullable == "YES", note, None if default in (None, "NULL") else default)
+
+
+def _assemble(db: str, table_order: list[str], columns, keys, fks, views) -> RelationalDatabase:
+    view_names = {v for v, _ in views}
+    cols: dict[str, list[Column]] = {name: [] for name in [*table_order, *view_names]}
+    for table, name, data_type, column_type, nullable, default in columns:
+        if table in cols:
+            cols[table].append(_column(db, table, name, data_type, column_type, nullable, default))
     pk: dict[str, list[str]] = {}
-    for table, name in pks:
-        pk.setdefault(table, []).append(name)
+    uniques: dict[tuple[str, str], list[str]] = {}
+    for table, constraint, kind, name in keys:
+        if kind == "PRIMARY KEY":
+            pk.setdefault(table, []).append(name)
+        else:
+            uniques.setdefault((table, constraint), []).append(name)
     fk: dict[tuple[str, str], tuple[list[str], str, list[str]]] = {}
-    for table, constraint, name, ref_table, ref_name in fks:
+    for table, constraint, name, ref_db, ref_table, ref_name in fks:
+        if ref_db != db:
+            continue  # a key into another database: not part of this schema
         entry = fk.setdefault((table, constraint), ([], ref_table, []))
         entry[0].append(name)
         entry[2].append(ref_name)
     tables = []
     for name in table_order:
-        keys = tuple(ForeignKey(tuple(c), rt, tuple(rc)) for (t, _), (c, rt, rc) in fk.items() if t == name)
-        tables.append(Table(name, tuple(cols[name]), tuple(pk.get(name, ())), keys))
-    return RelationalDatabase(db, tuple(tables))
+        refs = tuple(ForeignKey(tuple(c), rt, tuple(rc)) for (t, _), (c, rt, rc) in fk.items() if t == name)
+        unique = tuple(tuple(c) for (t, _), c in uniques.items() if t == name)
+        tables.append(Table(name, tuple(cols[name]), tuple(pk.get(name, ())), refs, unique_keys=unique))
+    view_defs = tuple(View(v, tuple(cols[v]), (definition or "").strip()) for v, definition in views)
+    return RelationalDatabase(db, tuple(tables), views=view_defs)
 
 
 def _reset_session(conn) -> None:

@@ -33,6 +33,7 @@ import hashlib
 import logging
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -49,8 +50,9 @@ from momq.engines.base import (
 from momq.engines.local import LocalServer
 from momq.engines.process import LOOPBACK, pid_alive, terminate
 from momq.engines.sql_common import CLIENT_MARGIN_S, SQLEngine, close_quietly
-from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table
-from momq.schema.types import ValueType, check_identifier
+from momq.engines.sql_dump import Dump, DumpLoadFailed, DumpRefused, read_dump
+from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table, View
+from momq.schema.types import ListType, ValueType, check_identifier
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +98,18 @@ COLUMN_TYPES = {
     ValueType.TIME: "TIME",
     ValueType.INTERVAL: "INTERVAL",
 }
+#: pg_type.typname of a column's base type -> value type (an enum type is TEXT; arrays are lists of these)
 _INTROSPECTED_TYPES = {
-    "bigint": ValueType.INTEGER, "integer": ValueType.INTEGER, "smallint": ValueType.INTEGER,
-    "double precision": ValueType.FLOAT, "real": ValueType.FLOAT, "numeric": ValueType.DECIMAL,
-    "text": ValueType.TEXT, "character varying": ValueType.TEXT, "character": ValueType.TEXT,
-    "date": ValueType.DATE, "boolean": ValueType.BOOLEAN,
+    "int8": ValueType.INTEGER, "int4": ValueType.INTEGER, "int2": ValueType.INTEGER,
+    "float8": ValueType.FLOAT, "float4": ValueType.FLOAT, "numeric": ValueType.DECIMAL, "money": ValueType.DECIMAL,
+    "text": ValueType.TEXT, "varchar": ValueType.TEXT, "bpchar": ValueType.TEXT, "name": ValueType.TEXT,
+    "citext": ValueType.TEXT, "date": ValueType.DATE, "bool": ValueType.BOOLEAN,
+    "timestamp": ValueType.DATETIME, "timestamptz": ValueType.DATETIME, "time": ValueType.TIME,
+    "timetz": ValueType.TIME, "interval": ValueType.INTERVAL,
 }
+LOADER_USER = "momq_loader"
+#: volatile functions a dump needs (sequences behind serial columns and setval lines) that PUBLIC no longer has
+LOADER_FUNCTIONS = ("nextval(regclass)", "setval(regclass, bigint)", "setval(regclass, bigint, boolean)")
 
 
 # ============================================================================================== server
@@ -500,44 +508,176 @@ class PostgresEngine(SQLEngine):
             else:
                 close_quietly(conn)
 
+    # ---- SQL dumps
+    def load_dump(self, name: str, text: str, *, source: str | None = None) -> Dump:
+        """Run a PostgreSQL dump (``pg_dump`` plain format, or hand-written SQL) into a new database ``name``.
+
+        Screened first (:func:`momq.engines.sql_dump.read_dump`); then executed statement by statement, COPY
+        data included, by the LOGIN role ``momq_loader`` (no superuser, no CREATEDB/CREATEROLE) in a fresh
+        database it owns, under a temporary name; on success the read-only role gets USAGE and SELECT on every
+        schema the dump made, an existing database ``name`` is dropped and the new one renamed to ``name``. On
+        any failure the temporary database is dropped and :class:`DumpLoadFailed` names the statement and line.
+        """
+        from psycopg import sql
+
+        import psycopg
+
+        check_identifier(name, "database")
+        source = source or name
+        dump = read_dump(text, "postgresql", source)
+        t0 = time.monotonic()
+        temp = f"momq_load_{secrets.token_hex(6)}"
+        password = secrets.token_hex(16)
+        loader = sql.Identifier(LOADER_USER)
+        with self._admin() as conn:
+            if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (LOADER_USER,)).fetchone() is None:
+                conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(loader))
+            conn.execute(sql.SQL("ALTER ROLE {} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
+                                 "PASSWORD {}").format(loader, sql.Literal(password)))
+            trusted = {r[0] for r in conn.execute(
+                "SELECT DISTINCT name FROM pg_available_extension_versions WHERE trusted").fetchall()}
+            _check_extensions(dump, trusted, source)
+            conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(temp), loader))
+        try:
+            conn = self._connect(self.user, self.password, temp, autocommit=True)
+            with conn:
+                conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(temp)))
+                conn.execute(sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(
+                    sql.Identifier(temp), loader))
+                conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION {} TO {}").format(
+                    sql.SQL(", ").join(sql.SQL(f"pg_catalog.{f}") for f in LOADER_FUNCTIONS), loader))
+            with self._connect(LOADER_USER, password, temp, autocommit=True) as conn:
+                for stmt in dump.to_run:
+                    try:
+                        if stmt.copy_data is not None:
+                            with conn.cursor() as cur, cur.copy(stmt.text) as copy:
+                                copy.write(stmt.copy_data.encode("utf-8"))
+                        else:
+                            conn.execute(stmt.text)
+                    except psycopg.Error as exc:
+                        detail = (exc.diag.message_primary if getattr(exc, "diag", None) else None) or str(exc)
+                        raise DumpLoadFailed(f"SQL dump {source}: {stmt.where()} failed in PostgreSQL: {detail} "
+                                             f"-- {stmt.head()!r}") from exc
+            with self._connect(self.user, self.password, temp, autocommit=True) as conn:
+                if self.read_user and self.read_user != self.user:
+                    reader = sql.Identifier(self.read_user)
+                    for (schema,) in conn.execute(_USER_SCHEMAS).fetchall():
+                        conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema), reader))
+                        conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(
+                            sql.Identifier(schema), reader))
+                _revoke_functions(conn)
+                conn.execute("ANALYZE")
+            self._forget(name)
+            with self._admin() as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+                conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(temp),
+                                                                             sql.Identifier(name)))
+                if self.read_user and self.read_user != self.user:
+                    conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+                        sql.Identifier(name), sql.Identifier(self.read_user)))
+        except BaseException as exc:
+            try:
+                with self._admin() as conn:
+                    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(temp)))
+            except Exception:  # noqa: BLE001 - the load's own error is the one to report
+                log.exception("could not drop the temporary database %s after a failed load", temp)
+            if isinstance(exc, (EngineError, KeyboardInterrupt, SystemExit)):
+                raise
+            raise DumpLoadFailed(f"SQL dump {source}: loading into PostgreSQL failed: {exc}") from exc
+        log.info("loaded SQL dump %s into PostgreSQL database %s (%d statements run, skipped %s) in %.2f s", source,
+                 name, len(dump.to_run), dump.skipped or "none", time.monotonic() - t0)
+        return dump
+
     # ---- introspection
     def schema(self, db: str) -> RelationalDatabase:
+        """The tables and views of every schema this engine's user may use (system schemas aside): columns with
+        types, nullability and defaults; primary, unique and foreign keys; view definitions. Tables in
+        ``public`` have no schema name, others carry theirs."""
         check_identifier(db, "database")
         with self._connect(self.user, self.password, db, autocommit=True) as conn:
-            tables = [r[0] for r in conn.execute(
-                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY c.oid").fetchall()]
+            relations = conn.execute(
+                "SELECT c.oid, n.nspname, c.relname, c.relkind, "
+                "  CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END "
+                "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                f"WHERE n.nspname IN ({_USER_SCHEMAS}) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+                "AND NOT c.relispartition ORDER BY n.nspname <> 'public', n.nspname, c.oid").fetchall()
             columns = conn.execute(
-                "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns "
-                "WHERE table_schema = 'public' ORDER BY table_name, ordinal_position").fetchall()
+                "SELECT a.attrelid, a.attname, "
+                "  format_type(coalesce(nullif(t.typbasetype, 0), t.oid), a.atttypmod), "
+                "  coalesce(e.typname, b.typname), t.typcategory = 'A' OR b.typcategory = 'A', "
+                "  coalesce(eb.typtype, b.typtype), a.attnotnull, pg_get_expr(d.adbin, d.adrelid) "
+                "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+                "JOIN pg_type b ON b.oid = coalesce(nullif(t.typbasetype, 0), t.oid) "
+                "LEFT JOIN pg_type e ON e.oid = b.typelem AND b.typcategory = 'A' "
+                "LEFT JOIN pg_type eb ON eb.oid = e.oid "
+                "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                "WHERE a.attrelid = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum",
+                ([r[0] for r in relations],)).fetchall()
             constraints = conn.execute(
-                "SELECT cl.relname, con.conname, con.contype, "
+                "SELECT con.conrelid, con.contype, "
                 "  ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, i) "
                 "        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.i), "
-                "  rc.relname, "
+                "  rn.nspname, rc.relname, "
                 "  ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, i) "
                 "        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.i) "
-                "FROM pg_constraint con JOIN pg_class cl ON cl.oid = con.conrelid "
-                "JOIN pg_namespace n ON n.oid = cl.relnamespace LEFT JOIN pg_class rc ON rc.oid = con.confrelid "
-                "WHERE n.nspname = 'public' AND con.contype IN ('p', 'f') ORDER BY cl.relname, con.conname"
-            ).fetchall()
-        cols: dict[str, list[Column]] = {name: [] for name in tables}
-        for table, name, data_type, nullable in columns:
-            if table not in cols:
-                continue  # a view
-            vtype = _INTROSPECTED_TYPES.get(data_type)
-            if vtype is None:
-                raise QueryFailed(f"{db}.{table}.{name}: column type {data_type} has no momq value type")
-            cols[table].append(Column(name, vtype, nullable == "YES"))
-        pks: dict[str, tuple[str, ...]] = {}
-        fks: dict[str, list[ForeignKey]] = {}
-        for table, _name, kind, keys, ref_table, ref_keys in constraints:
+                "FROM pg_constraint con LEFT JOIN pg_class rc ON rc.oid = con.confrelid "
+                "LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
+                "WHERE con.conrelid = ANY(%s) AND con.contype IN ('p', 'u', 'f') ORDER BY con.conrelid, con.conname",
+                ([r[0] for r in relations],)).fetchall()
+        cols: dict[int, list[Column]] = {r[0]: [] for r in relations}
+        for oid, name, sql_type, base, is_array, typtype, notnull, default in columns:
+            vtype = _introspected_type(base, is_array, typtype)
+            note = "" if vtype is not None else f"type {sql_type}"
+            cols[oid].append(Column(name, vtype or ValueType.TEXT, not notnull, note, default))
+        pks: dict[int, tuple[str, ...]] = {}
+        uniques: dict[int, list[tuple[str, ...]]] = {}
+        fks: dict[int, list[ForeignKey]] = {}
+        for oid, kind, keys, ref_schema, ref_table, ref_keys in constraints:
             if kind == "p":
-                pks[table] = tuple(keys)
+                pks[oid] = tuple(keys)
+            elif kind == "u":
+                uniques.setdefault(oid, []).append(tuple(keys))
             else:
-                fks.setdefault(table, []).append(ForeignKey(tuple(keys), ref_table, tuple(ref_keys)))
-        return RelationalDatabase(db, tuple(Table(t, tuple(cols[t]), pks.get(t, ()), tuple(fks.get(t, ())))
-                                            for t in tables))
+                fks.setdefault(oid, []).append(ForeignKey(tuple(keys), ref_table, tuple(ref_keys),
+                                                          _namespace(ref_schema)))
+        tables, views = [], []
+        for oid, schema, name, kind, definition in relations:
+            if kind in ("v", "m"):
+                views.append(View(name, tuple(cols[oid]), (definition or "").strip(), _namespace(schema)))
+            else:
+                tables.append(Table(name, tuple(cols[oid]), pks.get(oid, ()), tuple(fks.get(oid, ())),
+                                    schema=_namespace(schema), unique_keys=tuple(uniques.get(oid, ()))))
+        return RelationalDatabase(db, tuple(tables), views=tuple(views))
+
+
+#: The schemas a dump made (or a user's database has): all but the system ones, as far as this role may use them.
+_USER_SCHEMAS = ("SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema') "
+                 "AND nspname NOT LIKE 'pg\\_%' AND has_schema_privilege(oid, 'USAGE')")
+
+
+def _namespace(schema: str | None) -> str | None:
+    """Tables in ``public`` are named without their schema (as queries name them)."""
+    return None if schema in (None, "public") else schema
+
+
+def _introspected_type(base: str, is_array: bool, typtype: str) -> "ValueType | ListType | None":
+    """The momq type of a column whose (element) base type is ``base``; None when there is none."""
+    scalar = ValueType.TEXT if typtype == "e" else _INTROSPECTED_TYPES.get(base)
+    if scalar is None:
+        return None
+    return ListType(scalar) if is_array else scalar
+
+
+def _check_extensions(dump: Dump, trusted: set[str], source: str) -> None:
+    """CREATE EXTENSION only of extensions the server marks trusted (installable by a database owner)."""
+    for stmt in dump.to_run:
+        match = _CREATE_EXTENSION.match(stmt.text)
+        if match and match.group(1).strip('"') not in trusted:
+            raise DumpRefused(f"SQL dump {source}: {stmt.where()} creates extension {match.group(1)}, which this "
+                              f"server does not mark trusted (it would act outside the database): {stmt.head()!r}")
+
+
+_CREATE_EXTENSION = re.compile(r"\s*CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?(\"[^\"]+\"|\w+)", re.IGNORECASE)
 
 
 def _create_table(table: Table):

@@ -28,6 +28,9 @@ def eval_cmd(
     max_new_tokens: int = typer.Option(160, "--max-new-tokens", min=1),
     constrained: bool = typer.Option(False, "--constrained", help="Grammar-constrained decoding (dialect, schema)."),
     threads: int = typer.Option(0, "--threads", min=0),
+    extra_columns: bool = typer.Option(False, "--extra-columns/--exact-columns",
+                                       help="Count a prediction whose columns contain the gold's as a match "
+                                            "(the convention of some public SQL suites); default: exact columns."),
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for predictions, metrics and the report."),
     name: str = typer.Option("model", "--name", help="The method's name in the report."),
     curve: Optional[Path] = typer.Option(None, "--curve", help="Score every checkpoint of this training run "
@@ -43,7 +46,7 @@ def eval_cmd(
                             routing=routing, dialects=tuple(dialects.split(",")) if dialects else None,
                             max_items=max_items, prompt_tokens=prompt_tokens, batch_size=batch_size,
                             max_new_tokens=max_new_tokens, threads=threads, out_dir=str(out) if out else None,
-                            name=name, constrained=constrained)
+                            name=name, constrained=constrained, extra_columns=extra_columns)
         if curve is not None:
             _curve(curve, config, out)
             return

@@ -37,6 +37,11 @@ Decisions (each one is a choice; change them here and nowhere else):
 - Column names are ignored; columns are compared positionally as value tuples. ``column_order_insensitive``
   also accepts any permutation of the predicted columns (useful where a graph RETURN lists the same values in
   another order); it is off by default because SQL EX in the field is positional.
+- Extra columns. By default the prediction must have exactly the gold's columns. ``extra_columns`` (off by
+  default; ``momq eval --extra-columns``) is the other convention in use by public SQL suites: the prediction
+  matches when its columns CONTAIN the gold's, i.e. when some choice of distinct predicted columns, one per gold
+  column and in any order, gives the gold result (rows still count one for one: extra columns that split a
+  gold row into several rows do not match).
 - Two empty results match whatever their columns; a truncated result (more rows than the row cap) never
   matches, because the rows that were cut off are unknown.
 
@@ -350,6 +355,7 @@ def compare_results(
     *,
     lenient_bool: bool = False,
     column_order_insensitive: bool = False,
+    extra_columns: bool = False,
     max_column_permutations: int = 1000,
 ) -> Comparison:
     """Compare a predicted result with the gold one.
@@ -357,7 +363,9 @@ def compare_results(
     ``ordered``: compare rows position by position (the gold query orders its output); otherwise as multisets
     (duplicates count). Columns are compared positionally, names ignored, unless ``column_order_insensitive``
     lets any permutation of the predicted columns match (at most ``max_column_permutations`` candidates are
-    tried). ``gold``/``pred`` are :class:`QueryResult` objects or plain sequences of rows.
+    tried). ``extra_columns`` lets the prediction carry more columns than the gold as long as the gold's are
+    among them (see the module notes). ``gold``/``pred`` are :class:`QueryResult` objects or plain sequences of
+    rows.
     """
     if not isinstance(tolerance, Tolerance):
         raise TypeError(f"tolerance must be a Tolerance, got {type(tolerance).__name__}")
@@ -378,10 +386,17 @@ def compare_results(
             return Comparison(False, gw)
         if isinstance(pw, str):
             return Comparison(False, pw)
-        if gw != pw:
+        if gw != pw and not (extra_columns and pw > gw):
             return Comparison(False, f"column count differs: {gw} (gold) vs {pw} (predicted)")
     if len(gold_rows) != len(pred_rows):
         return Comparison(False, f"row count differs: {len(gold_rows)} (gold) vs {len(pred_rows)} (predicted)")
+    if extra_columns and gold_rows and len(pred_rows[0]) > len(gold_rows[0]):
+        found = _find_column_permutation(gold_rows, pred_rows, ordered, tolerance, max_column_permutations)
+        if isinstance(found, tuple):
+            return Comparison(True, f"{_match_word(ordered)} on predicted columns {[j + 1 for j in found]} of "
+                                    f"{len(pred_rows[0])} (extra columns allowed)", column_permutation=found)
+        return Comparison(False, f"the gold's {len(gold_rows[0])} columns are not among the prediction's "
+                                 f"{len(pred_rows[0])}: {found}")
 
     first = _compare_rows(gold_rows, pred_rows, ordered, tolerance)
     if first.match or not column_order_insensitive:
@@ -586,17 +601,17 @@ def _find_column_permutation(gold: list[tuple], pred: list[tuple], ordered: bool
     ordered, the same multiset otherwise; a necessary condition checked with a doubled tolerance so that it
     never rejects a true match); permutations built from candidates are verified in full.
     """
-    width = len(gold[0])
+    width, p_width = len(gold[0]), len(pred[0])  # p_width > width: extra predicted columns are left out
     loose = Tolerance(rel=min(2 * tol.rel, 0.5), abs=min(2 * tol.abs, 0.5))
     g_cols = [[r[i] for r in gold] for i in range(width)]
-    p_cols = [[r[j] for r in pred] for j in range(width)]
-    options = [[j for j in range(width) if _columns_compatible(g_cols[i], p_cols[j], ordered, loose)]
+    p_cols = [[r[j] for r in pred] for j in range(p_width)]
+    options = [[j for j in range(p_width) if _columns_compatible(g_cols[i], p_cols[j], ordered, loose)]
                for i in range(width)]
     empty = [i for i, opts in enumerate(options) if not opts]
     if empty:
         return (f"no predicted column holds the values of gold column {empty[0] + 1} "
                 "(column permutations considered)")
-    identity = tuple(range(width))
+    identity = tuple(range(width)) if p_width == width else None  # the identity was compared already
     tried = 0
     perm: list[int] = []
     used: set[int] = set()

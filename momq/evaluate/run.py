@@ -58,6 +58,8 @@ class EvalConfig:
     constrained: bool = False
     threads: int = 0
     timeout_s: float = 10.0
+    #: The comparator's "extra columns allowed" mode: a prediction whose columns contain the gold's matches.
+    extra_columns: bool = False
     max_rows: int = 10_000
     #: Where predictions, metrics and the report go (None: write nothing).
     out_dir: str | None = None
@@ -158,8 +160,13 @@ def evaluate(config: EvalConfig, *, model_bundle: tuple | None = None,
     t0 = time.monotonic()
     if config.threads:
         torch.set_num_threads(config.threads)
+    own_engines = engines is None
     if config.suite is not None:
-        build = open_suite(config.suite, config.suite_databases, config.suite_sql_dialect)
+        if own_engines:  # a suite's SQL dumps are loaded first: its prompts show the loaded schemas
+            from momq.engines.manager import dialect_engines
+
+            engines = dialect_engines()
+        build = open_suite(config.suite, config.suite_databases, config.suite_sql_dialect, engines=engines)
         where = f"suite {config.suite}"
     else:
         build = open_build(config.build)
@@ -193,8 +200,7 @@ def evaluate(config: EvalConfig, *, model_bundle: tuple | None = None,
             if previous_routing is not None and model.momq_config.has_experts:
                 model.set_routing(previous_routing)
     generation_seconds = time.monotonic() - tg
-    own_engines = engines is None
-    if own_engines:
+    if engines is None:
         from momq.engines.manager import dialect_engines
 
         engines = dialect_engines()
@@ -202,7 +208,8 @@ def evaluate(config: EvalConfig, *, model_bundle: tuple | None = None,
         needed = {it.dialect for it in items}
         build.load_into({d: e for d, e in engines.items() if d in needed}, {it.db_id for it in items})
         scored = score_predictions(items, [g.text for g in generations], engines,
-                                   ExecutionLimits(timeout_s=config.timeout_s, max_rows=config.max_rows))
+                                   ExecutionLimits(timeout_s=config.timeout_s, max_rows=config.max_rows),
+                                   extra_columns=config.extra_columns)
     finally:
         if own_engines:
             for engine in engines.values():

@@ -25,6 +25,7 @@ with the build's databases loaded, e.g. :func:`momq.bench.build.load_databases`)
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -119,20 +120,22 @@ class GoldCache:
     def __len__(self) -> int:
         return len(self._results)
 
-    def get(self, item: BenchItem, engine: Engine, limits: ExecutionLimits) -> _Gold:
-        key = (item.db_id, item.dialect, item.query)
+    def get(self, item: BenchItem, engine: Engine, limits: ExecutionLimits, query: str | None = None) -> _Gold:
+        """The result of ``query`` (default: the item's gold query) on the item's database."""
+        query = item.query if query is None else query
+        key = (item.db_id, item.dialect, query)
         if key not in self._results:
-            self._results[key] = _run_gold(item, engine, limits)
+            self._results[key] = _run_gold(item, query, engine, limits)
         return self._results[key]
 
 
-def _run_gold(item: BenchItem, engine: Engine, limits: ExecutionLimits) -> _Gold:
+def _run_gold(item: BenchItem, query: str, engine: Engine, limits: ExecutionLimits) -> _Gold:
     try:
-        query_orders(item.query, item.dialect)
+        query_orders(query, item.dialect)
     except OrderingError as exc:
         return _gold_failure(item, f"cannot tell whether the gold query orders its rows: {exc}")
     try:
-        result = engine.execute(item.db_id, item.query, limits)
+        result = engine.execute(item.db_id, query, limits)
     except EngineError as exc:
         return _gold_failure(item, f"gold query failed ({type(exc).__name__}): {exc}")
     if result.truncated:
@@ -153,10 +156,15 @@ def score_prediction(
     limits: ExecutionLimits,
     *,
     gold_cache: GoldCache | None = None,
+    extra_columns: bool = False,
 ) -> ScoredPrediction:
     """Score one raw model ``output`` for ``item`` on ``engine`` (which must run ``item.dialect``).
 
-    ``gold_cache`` shares gold results between calls; without one the gold query runs on every call.
+    ``gold_cache`` shares gold results between calls; without one the gold query runs on every call. An item
+    with ``alternatives`` matches when the prediction matches ANY of its gold queries (execution and exact
+    match alike); gold queries that fail are left out, and only when all fail is the item a gold error.
+    ``extra_columns`` selects the comparator's "extra columns allowed" mode (see
+    :func:`momq.evaluate.compare.compare_results`).
     """
     if not isinstance(output, str):
         raise TypeError(f"{item.id}: expected the model's text, got {type(output).__name__}")
@@ -164,12 +172,16 @@ def score_prediction(
     if engine_dialect != item.dialect:
         raise ValueError(f"{item.id}: a {item.dialect} item cannot run on the {engine_dialect} engine {engine.name}")
     cache = gold_cache if gold_cache is not None else GoldCache()  # an empty cache is falsy: test for None
-    gold = cache.get(item, engine, limits)
+    golds = [(query, cache.get(item, engine, limits, query)) for query in item.golds]
+    working = [(query, gold) for query, gold in golds if gold.result is not None]
+    gold_error = None if working else golds[0][1].error
+    if gold_error is not None and len(golds) > 1:
+        gold_error = f"all {len(golds)} gold alternatives fail; the first: {gold_error}"
     base = dict(id=item.id, dialect=item.dialect, db_id=item.db_id, question=item.question, gold=item.query,
-                output=output, difficulty=item.difficulty, features=list(item.features), gold_error=gold.error)
+                output=output, difficulty=item.difficulty, features=list(item.features), gold_error=gold_error)
 
     prediction = extract_query(output, item.dialect)
-    em = exact_match(prediction, item.query, item.dialect)
+    em = any(exact_match(prediction, query, item.dialect) for query in item.golds)
     if not prediction:
         return ScoredPrediction(**base, prediction="", valid=False, match=False, exact_match=False,
                                 error_kind="extract", error="no query found in the model's output")
@@ -181,13 +193,20 @@ def score_prediction(
         outcome = exc
     seconds = round(time.monotonic() - t0, 6)
 
-    if gold.result is None:  # the model's query is still judged valid or not; it cannot match
+    if not working:  # the model's query is still judged valid or not; it cannot match
         if isinstance(outcome, EngineError):
             verdict = execution_match([], outcome, item.query, item.dialect)
         else:
             verdict = Comparison(False, "not compared: the gold query has an error")
     else:
-        verdict = execution_match(gold.result, outcome, item.query, item.dialect)
+        verdicts = [execution_match(gold.result, outcome, query, item.dialect, extra_columns=extra_columns)
+                    for query, gold in working]
+        hit = next((k for k, v in enumerate(verdicts) if v.match), None)
+        verdict = verdicts[0] if hit is None else verdicts[hit]
+        if hit is not None and len(golds) > 1:
+            which = item.golds.index(working[hit][0]) + 1
+            verdict = dataclasses.replace(verdict, reason=f"{verdict.reason} (gold alternative {which} of "
+                                                          f"{len(golds)})")
     return ScoredPrediction(
         **base, prediction=prediction, valid=verdict.valid, match=verdict.match, exact_match=em,
         error_kind=verdict.error_kind, error=None if verdict.valid else str(outcome), exec_seconds=seconds,
@@ -199,8 +218,11 @@ def score_predictions(
     outputs: Sequence[str],
     engines: Mapping[str, Engine],
     limits: ExecutionLimits,
+    *,
+    extra_columns: bool = False,
 ) -> list[ScoredPrediction]:
-    """Score ``outputs[i]`` for ``items[i]`` on ``engines[item.dialect]``, sharing gold results between items."""
+    """Score ``outputs[i]`` for ``items[i]`` on ``engines[item.dialect]``, sharing gold results between items
+    (``extra_columns``: see :func:`score_prediction`)."""
     if len(items) != len(outputs):
         raise ValueError(f"{len(items)} items but {len(outputs)} outputs")
     missing = sorted({it.dialect for it in items} - set(engines))
@@ -210,7 +232,8 @@ def score_predictions(
     scored = []
     t0 = time.monotonic()
     for item, output in zip(items, outputs):
-        scored.append(score_prediction(item, output, engines[item.dialect], limits, gold_cache=cache))
+        scored.append(score_prediction(item, output, engines[item.dialect], limits, gold_cache=cache,
+                                       extra_columns=extra_columns))
     log.info("scored %d predictions (%d distinct gold queries) in %.1f s", len(scored), len(cache),
              time.monotonic() - t0)
     return scored

@@ -5,7 +5,7 @@ schema introspection (with no rows), and what prompts render. They carry no engi
 """
 
 from momq.schema.graph import EdgeType, Edge, GraphDatabase, Node, NodeType, Property
-from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table
+from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table, View
 from momq.schema.types import FieldType, ListType, ValueType, field_type
 
 Database = RelationalDatabase | GraphDatabase
@@ -25,5 +25,6 @@ __all__ = [
     "RelationalDatabase",
     "Table",
     "ValueType",
+    "View",
     "field_type",
 ]

@@ -3,8 +3,10 @@
 A definition is one JSON object with ``"kind": "relational"`` or ``"graph"`` (:func:`database_to_json` /
 :func:`database_from_json`; :func:`write_database` / :func:`read_database` for files). Dates travel as ISO
 strings and decimals as exact strings, so a definition read back equals the one written. The benchmark build
-writes its databases this way, and external suites may bring theirs. This module does not parse SQL dumps
-(``momq.bench.external``) and does not load definitions into engines (``momq.bench.dataset``).
+writes its databases this way, and external suites may bring theirs. The newer parts of the relational model
+(namespaces, views, defaults, unique keys) are written only when used, so older definitions read and write
+unchanged. This module does not read SQL dumps (engines run them: ``momq.engines.sql_dump``) and does not load
+definitions into engines (``momq.bench.dataset``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from momq.schema.graph import Edge, EdgeType, GraphDatabase, Node, NodeType, Property
-from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table
+from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table, View
 from momq.schema.types import FieldType, ListType, ValueType, field_type
 
 FORMAT_VERSION = 1
@@ -111,26 +113,63 @@ def _need(obj: Any, key: str, where: str, kind: type | tuple[type, ...] = str) -
 
 
 # ----------------------------------------------------------------------------------------------- relational JSON
+def _columns_to_json(columns: tuple[Column, ...]) -> list[dict[str, Any]]:
+    out = []
+    for c in columns:
+        obj: dict[str, Any] = {"name": c.name, "type": c.type.value, "nullable": c.nullable,
+                               "description": c.description}
+        if c.default is not None:
+            obj["default"] = c.default
+        out.append(obj)
+    return out
+
+
+def _optional(obj: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """``obj`` with the fields that are set (the newer, optional parts of the format stay out when unused, so
+    definitions without them read and write exactly as before)."""
+    obj.update({k: v for k, v in fields.items() if v})
+    return obj
+
+
+def _fk_to_json(fk: ForeignKey) -> dict[str, Any]:
+    return _optional({"columns": list(fk.columns), "ref_table": fk.ref_table, "ref_columns": list(fk.ref_columns)},
+                     ref_schema=fk.ref_schema)
+
+
 def relational_to_json(db: RelationalDatabase) -> dict[str, Any]:
-    return {
+    return _optional({
         "kind": "relational",
         "format": FORMAT_VERSION,
         "name": db.name,
         "description": db.description,
         "tables": [
-            {
+            _optional({
                 "name": t.name,
                 "description": t.description,
-                "columns": [{"name": c.name, "type": c.type.value, "nullable": c.nullable,
-                             "description": c.description} for c in t.columns],
+                "columns": _columns_to_json(t.columns),
                 "primary_key": list(t.primary_key),
-                "foreign_keys": [{"columns": list(fk.columns), "ref_table": fk.ref_table,
-                                  "ref_columns": list(fk.ref_columns)} for fk in t.foreign_keys],
+                "foreign_keys": [_fk_to_json(fk) for fk in t.foreign_keys],
                 "rows": [[value_to_json(v, c.type) for v, c in zip(row, t.columns)] for row in t.rows],
-            }
+            }, schema=t.schema, unique_keys=[list(u) for u in t.unique_keys])
             for t in db.tables
         ],
-    }
+    }, views=[_optional({"name": v.name, "description": v.description, "columns": _columns_to_json(v.columns),
+                         "definition": v.definition}, schema=v.schema) for v in db.views])
+
+
+def _columns_from_json(items: Any, where: str) -> tuple[Column, ...]:
+    if not isinstance(items, list):
+        raise SchemaFormatError(f"{where}: columns must be a list")
+    try:
+        return tuple(
+            Column(_need(c, "name", f"{where}: column #{ci}"), _vtype(c.get("type"), f"{where}: column #{ci}"),
+                   nullable=bool(c.get("nullable", True)), description=str(c.get("description", "")),
+                   default=None if c.get("default") is None else str(c["default"]))
+            for ci, c in enumerate(items))
+    except ValueError as exc:
+        if isinstance(exc, SchemaFormatError):
+            raise
+        raise SchemaFormatError(f"{where}: {exc}") from exc
 
 
 def relational_from_json(obj: Mapping[str, Any]) -> RelationalDatabase:
@@ -140,26 +179,33 @@ def relational_from_json(obj: Mapping[str, Any]) -> RelationalDatabase:
     for ti, t in enumerate(_need(obj, "tables", f"database {name}", list)):
         tname = _need(t, "name", f"database {name}: table #{ti}")
         tw = f"table {tname}"
-        columns = tuple(
-            Column(_need(c, "name", f"{tw}: column #{ci}"), _vtype(c.get("type"), f"{tw}: column #{ci}"),
-                   nullable=bool(c.get("nullable", True)), description=str(c.get("description", "")))
-            for ci, c in enumerate(_need(t, "columns", tw, list))
-        )
+        columns = _columns_from_json(_need(t, "columns", tw, list), tw)
         rows = []
         for ri, row in enumerate(t.get("rows", [])):
             if not isinstance(row, list) or len(row) != len(columns):
                 raise SchemaFormatError(f"{tw}: row #{ri} must be a list of {len(columns)} values")
             rows.append(tuple(value_from_json(v, c.type, f"{tw}: row #{ri}, column {c.name}")
                               for v, c in zip(row, columns)))
-        fks = tuple(ForeignKey(tuple(fk["columns"]), fk["ref_table"], tuple(fk["ref_columns"]))
-                    for fk in t.get("foreign_keys", []))
         try:
+            fks = tuple(ForeignKey(tuple(fk["columns"]), fk["ref_table"], tuple(fk["ref_columns"]),
+                                   fk.get("ref_schema")) for fk in t.get("foreign_keys", []))
             tables.append(Table(tname, columns, tuple(t.get("primary_key", [])), fks, rows,
-                                str(t.get("description", ""))))
-        except (ValueError, KeyError) as exc:
+                                str(t.get("description", "")), t.get("schema"),
+                                tuple(tuple(u) for u in t.get("unique_keys", []))))
+        except (ValueError, KeyError, TypeError) as exc:
             raise SchemaFormatError(f"{tw}: {exc}") from exc
+    views = []
+    for vi, v in enumerate(obj.get("views", [])):
+        vw = f"database {name}: view #{vi}"
+        try:
+            views.append(View(_need(v, "name", vw), _columns_from_json(v.get("columns", []), vw),
+                              str(v.get("definition", "")), v.get("schema"), str(v.get("description", ""))))
+        except ValueError as exc:
+            if isinstance(exc, SchemaFormatError):
+                raise
+            raise SchemaFormatError(f"{vw}: {exc}") from exc
     try:
-        return RelationalDatabase(name, tuple(tables), str(obj.get("description", "")))
+        return RelationalDatabase(name, tuple(tables), str(obj.get("description", "")), tuple(views))
     except (ValueError, KeyError) as exc:
         raise SchemaFormatError(f"database {name}: {exc}") from exc
 

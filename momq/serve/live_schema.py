@@ -11,6 +11,7 @@ is always a valid ``momq.schema`` value. It does not choose the part of a large 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import decimal as _decimal
 import hashlib
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from momq.engines.base import Engine, EngineError, ExecutionLimits, GraphNode
-from momq.schema import Database, GraphDatabase, Node, RelationalDatabase, Table, ValueType
+from momq.schema import Database, FieldType, GraphDatabase, ListType, Node, RelationalDatabase, Table, ValueType
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +30,20 @@ log = logging.getLogger(__name__)
 SAMPLE_ROWS = 5
 
 
-def coerce(value: Any, vtype: ValueType) -> Any:
+def coerce(value: Any, vtype: FieldType) -> Any:
     """``value`` as a valid value of ``vtype``, or None when it is not one."""
     if value is None:
         return None
+    if isinstance(vtype, ListType):
+        return [coerce(v, vtype.element) for v in value] if isinstance(value, (list, tuple)) else None
     try:
-        if vtype is ValueType.DATE and isinstance(value, str):
+        if vtype is ValueType.DATETIME and isinstance(value, str):
+            value = _dt.datetime.fromisoformat(value)
+        elif vtype is ValueType.TIME and isinstance(value, str):
+            value = _dt.time.fromisoformat(value)
+        elif vtype is ValueType.TIME and isinstance(value, _dt.timedelta):  # MariaDB returns TIME as a duration
+            value = (_dt.datetime.min + value).time() if _dt.timedelta(0) <= value < _dt.timedelta(days=1) else None
+        elif vtype is ValueType.DATE and isinstance(value, str):
             value = _dt.date.fromisoformat(value[:10])
         elif vtype is ValueType.DATE and isinstance(value, _dt.datetime):
             value = value.date()
@@ -53,21 +62,26 @@ def _sql_quote(name: str, dialect: str) -> str:
     return f"`{name}`" if dialect == "mysql" else f'"{name}"'
 
 
+def _sql_name(table: Table, dialect: str) -> str:
+    name = _sql_quote(table.name, dialect)
+    return f"{_sql_quote(table.schema, dialect)}.{name}" if table.schema else name
+
+
 def sample_relational(engine: Engine, spec: RelationalDatabase, dialect: str, limits: ExecutionLimits,
                       n: int = SAMPLE_ROWS) -> RelationalDatabase:
     tables = []
     for table in spec.tables:
         rows: list[tuple] = []
         try:
-            result = engine.execute(spec.name, f"SELECT * FROM {_sql_quote(table.name, dialect)} LIMIT {n}", limits)
+            result = engine.execute(spec.name, f"SELECT * FROM {_sql_name(table, dialect)} LIMIT {n}", limits)
             index = {c: k for k, c in enumerate(result.columns)}
             for row in result.rows:
                 rows.append(tuple(coerce(row[index[c.name]], c.type) if c.name in index else None
                                   for c in table.columns))
         except EngineError as exc:
             log.warning("no sample values for table %s: %s", table.name, exc)
-        tables.append(Table(table.name, table.columns, table.primary_key, table.foreign_keys, rows, table.description))
-    return RelationalDatabase(spec.name, tuple(tables), spec.description)
+        tables.append(dataclasses.replace(table, rows=rows))
+    return RelationalDatabase(spec.name, tuple(tables), spec.description, spec.views)
 
 
 def sample_graph(engine: Engine, spec: GraphDatabase, dialect: str, limits: ExecutionLimits,

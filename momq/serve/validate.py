@@ -78,11 +78,12 @@ def _validate_sql(query: str, dialect: str, schema: Database, engine: Engine, db
 
     statement = check_read_query(query, dialect)  # UnsafeQueryError for writes / several statements
     if isinstance(schema, RelationalDatabase):
-        known = {t.name.lower(): t.name for t in schema.tables}
+        relations = (*schema.tables, *schema.views)  # a query may read a view as it reads a table
+        known = {t.name.lower(): t.name for t in relations}
         unknown = sorted(t for t in sql_tables(statement, dialect) if t.lower() not in known)
         if unknown:
             raise ValidationError("names", f"unknown table(s) {', '.join(unknown)}; the tables are "
-                                           f"{', '.join(t.name for t in schema.tables)}")
+                                           f"{', '.join(t.qualified_name for t in relations)}")
     explain = getattr(engine, "explain", None)
     if explain is not None:
         try:

@@ -48,10 +48,10 @@ def test_bad_options(tmp_path):
     assert result.exit_code == 2 and "no such file" in result.output
 
 
-def test_external_reports_format_errors_before_touching_engines(tmp_path):
-    (tmp_path / "dbs").mkdir()
-    (tmp_path / "dbs" / "shop.sql").write_text("CREATE TABLE t (a int); DROP DATABASE shop;")
+def test_external_reports_an_unreadable_suite_before_touching_engines(tmp_path):
     (tmp_path / "items.jsonl").write_text('{"question": "q", "dialect": "mysql", "db_id": "shop", "query": "SELECT 1"}\n')
     result = runner.invoke(app, ["bench", "external", str(tmp_path / "items.jsonl"), "--databases", str(tmp_path / "dbs")])
     assert result.exit_code == 2
-    assert "statement 2: unsupported statement" in result.output
+    assert "not a folder of database files" in result.output
+    result = runner.invoke(app, ["bench", "external", str(tmp_path / "none.jsonl"), "--databases", str(tmp_path)])
+    assert result.exit_code == 2 and "no such items file" in result.output

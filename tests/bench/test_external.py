@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from momq.bench.external import ExternalFormatError, check_suite, load_suite, read_external_items, relational_from_sql
-from momq.bench.records import RecordError
+from momq.bench.external import ExternalFormatError, check_suite, load_suite, read_external_items
+from momq.engines.base import ExecutionLimits
 from momq.schema import Edge, EdgeType, GraphDatabase, Node, NodeType, Property, ValueType
 from momq.schema.io import (
     SchemaFormatError,
@@ -61,34 +61,26 @@ def shop_graph() -> GraphDatabase:
     return GraphDatabase("ext_shop", (customer, product), (bought,), nodes, edges, "a shop graph")
 
 
-def test_sql_dump_is_parsed_into_a_relational_database():
-    db = relational_from_sql(DUMP, "ext_shop")
-    customer, purchase = db.table("customer"), db.table("purchase")
-    assert [c.type for c in customer.columns] == [ValueType.INTEGER, ValueType.TEXT, ValueType.TEXT,
-                                                  ValueType.BOOLEAN, ValueType.DATE]
-    assert customer.primary_key == ("id",) and not customer.column("name").nullable
-    assert customer.rows[0] == (1, "Ann O'Neil", "Paris", True, dt.date(2020, 1, 31))
-    assert customer.rows[2] == (3, "Cy", None, None, dt.date(2021, 7, 4))
-    assert len(purchase.foreign_keys) == 1 and purchase.foreign_keys[0].ref_table == "customer"
-    assert purchase.rows[1] == (2, 1, Decimal("-5.00"), None) and purchase.rows[2][3] == 2.0
-
-
-@pytest.mark.parametrize("sql,message", [
-    ("CREATE TABLE t (a int); GRANT ALL ON *.* TO 'x'@'%';", "statement 2: unsupported statement"),
-    ("CREATE TABLE t (a datetime);", "not supported"),
-    ("CREATE TABLE t (a int); INSERT INTO u VALUES (1);", "not created before"),
-    ("CREATE TABLE t (a int, b date); INSERT INTO t VALUES (1, 'soon');", "not a date"),
-    ("CREATE TABLE t (a int); INSERT INTO t VALUES (1, 2);", "2 values for 1 columns"),
-    ("CREATE TABLE t (a int); INSERT INTO t SELECT 1;", "VALUES"),
-    ("INSERT INTO t VALUES (1);", "not created before"),
-])
-def test_sql_dump_errors_are_clear(sql, message):
-    with pytest.raises(ExternalFormatError, match=message):
-        relational_from_sql(sql, "bad")
+PG_DUMP = """-- the same shop as a PostgreSQL dump, its tables in a schema of their own
+SET client_encoding = 'UTF8';
+CREATE SCHEMA shop;
+CREATE TABLE shop.customer (id int PRIMARY KEY, name varchar(60) NOT NULL, city varchar(40), vip boolean,
+                            joined date);
+CREATE TABLE shop.purchase (id int PRIMARY KEY, customer_id int NOT NULL REFERENCES shop.customer (id),
+                            amount numeric(10,2) NOT NULL, weight double precision);
+COPY shop.customer (id, name, city, vip, joined) FROM stdin;
+1\tAnn O'Neil\tParis\tt\t2020-01-31
+2\tBo\tLyon\tf\t\\N
+3\tCy\t\\N\t\\N\t2021-07-04
+\\.
+INSERT INTO shop.purchase VALUES (1, 1, 19.99, 0.5), (2, 1, -5.00, NULL), (3, 2, 100, 2e0);
+"""
 
 
 def test_json_round_trips():
-    rel = relational_from_sql(DUMP, "ext_shop")
+    from tests.schema.test_io import real_schema
+
+    rel = real_schema()
     text = json.dumps(relational_to_json(rel))
     assert relational_from_json(json.loads(text)) == rel
     graph = shop_graph()
@@ -100,63 +92,101 @@ def test_json_round_trips():
     broken["edges"][0]["target_vid"] = "customer_2"
     with pytest.raises(SchemaFormatError, match="does not join a Customer to a Product"):
         graph_from_json(broken)
-    broken = json.loads(text)
-    broken["tables"][0]["rows"][0][4] = "31/01/2020"
-    with pytest.raises(SchemaFormatError, match="row #0, column joined"):
-        relational_from_json(broken)
 
 
-def write_suite(tmp_path, items):
-    (tmp_path / "dbs").mkdir()
-    (tmp_path / "dbs" / "ext_shop.sql").write_text(DUMP)
-    (tmp_path / "dbs" / "ext_shop.json").write_text(json.dumps(graph_to_json(shop_graph())))
+def write_suite(tmp_path, items, extra_lines=()):
+    dbs = tmp_path / "dbs"
+    dbs.mkdir()
+    (dbs / "ext_shop.mysql.sql").write_text(DUMP)
+    (dbs / "ext_shop.postgresql.sql").write_text(PG_DUMP)
+    (dbs / "ext_shop.json").write_text(json.dumps(graph_to_json(shop_graph())))
+    (dbs / "README.txt").write_text("a stray file that is not a database")
+    (dbs / "broken.json").write_text("{not json")
+    (dbs / "evil.sql").write_text("CREATE TABLE t (a int);\nGRANT ALL ON *.* TO 'x'@'%';\n")
     path = tmp_path / "suite.jsonl"
-    path.write_text("".join(json.dumps(it) + "\n" for it in items))
+    path.write_text("".join(json.dumps(it) + "\n" for it in items) + "".join(extra_lines))
     return path
 
 
 GOOD = [
     {"question": "How many customers?", "dialect": "mysql", "db_id": "ext_shop", "query": "SELECT COUNT(*) FROM customer"},
     {"question": "Total of Ann's purchases?", "dialect": "postgresql", "db_id": "ext_shop",
-     "query": "SELECT SUM(p.amount) FROM purchase p JOIN customer c ON c.id = p.customer_id WHERE c.name LIKE 'Ann%'"},
+     "gold": "SELECT SUM(p.amount) FROM shop.purchase p JOIN shop.customer c ON c.id = p.customer_id "
+             "WHERE c.name LIKE 'Ann%'"},
     {"question": "Who bought a product?", "dialect": "cypher", "db_id": "ext_shop", "id": "c1",
      "query": "MATCH (c:Customer)-[:BOUGHT]->(:Product) RETURN c.name"},
     {"question": "Who bought a product?", "dialect": "ngql", "db_id": "ext_shop", "id": "n1",
      "query": "MATCH (c:Customer)-[:BOUGHT]->(p:Product) RETURN c.Customer.name"},
+    {"question": "Cities?", "dialect": "mysql", "db_id": "ext_shop", "id": "alt",
+     "sql": ["SELECT city FROM customer WHERE city IS NOT NULL", "SELECT DISTINCT city FROM customer"]},
 ]
 BAD = [
     {"question": "Customers from Rome?", "dialect": "mysql", "db_id": "ext_shop",
      "query": "SELECT name FROM customer WHERE city = 'Rome'"},
-    {"question": "Broken", "dialect": "postgresql", "db_id": "ext_shop", "query": "SELECT nope FROM customer"},
+    {"question": "Broken", "dialect": "postgresql", "db_id": "ext_shop", "query": "SELECT nope FROM shop.customer"},
+]
+SKIPPED = [
+    {"question": "On the refused dump", "dialect": "mysql", "db_id": "evil", "id": "e1", "query": "SELECT 1"},
+    {"question": "No such database", "dialect": "postgresql", "db_id": "nowhere", "id": "w1", "query": "SELECT 1"},
+    {"question": "No gold", "dialect": "mysql", "db_id": "ext_shop", "id": "g0"},
+    {"question": "Two golds", "dialect": "mysql", "db_id": "ext_shop", "query": "SELECT 1", "sql": "SELECT 2"},
+    {"question": "Duplicate", "dialect": "cypher", "db_id": "ext_shop", "id": "c1", "query": "RETURN 1"},
 ]
 
 
-def test_suite_loads_and_gold_is_checked_on_real_engines(tmp_path, mariadb_engine, postgres_engine,
-                                                         falkordb_engine, ngql_engine):
-    suite = load_suite(write_suite(tmp_path, GOOD + BAD), tmp_path / "dbs", name="shop-suite")
-    assert [it.source for it in suite.items] == ["shop-suite"] * 6
-    assert suite.items[0].id == "shop-suite-1" and suite.items[2].id == "c1"
-    assert "Table customer" in suite.items[0].schema and "(:Customer)-[:BOUGHT]->(:Product)" in suite.items[2].schema
+def test_suite_loads_reports_what_it_skips_and_gold_is_checked_on_real_engines(
+        tmp_path, mariadb_engine, postgres_engine, falkordb_engine, ngql_engine):
     engines = {"mysql": mariadb_engine, "postgresql": postgres_engine, "cypher": falkordb_engine,
                "ngql": ngql_engine}
-    checks = check_suite(suite, engines)
+    path = write_suite(tmp_path, GOOD + BAD + SKIPPED, extra_lines=["{oops\n", "\n", "[1, 2]\n"])
+    suite = load_suite(path, tmp_path / "dbs", name="shop-suite", engines=engines)
+    assert suite.summary()["skipped_by_reason"] == {
+        "bad_line": 1, "bad_item": 3, "duplicate_id": 1, "unknown_file": 1, "bad_database_file": 1,
+        "dump_refused": 1, "no_database": 2}
+    assert [it.id for it in suite.items] == ["shop-suite-1", "shop-suite-2", "c1", "n1", "alt", "shop-suite-6",
+                                             "shop-suite-7"]
+    assert suite.items[4].query.startswith("SELECT city") and len(suite.items[4].alternatives) == 1
+    # the schemas come from the loaded dumps: the PostgreSQL one names its schema, both show example values
+    assert "Table customer" in suite.items[0].schema and "e.g. 'Paris'" in suite.items[0].schema
+    assert "Table shop.customer" in suite.items[1].schema
+    assert "(:Customer)-[:BOUGHT]->(:Product)" in suite.items[2].schema
+    checks = check_suite(suite, engines, ExecutionLimits(timeout_s=60))  # generous: a loaded test machine
     by_id = {c.item_id: c for c in checks}
-    assert [by_id[it.id].ok for it in suite.items[:4]] == [True] * 4
+    assert [by_id[i].ok for i in ("shop-suite-1", "shop-suite-2", "c1", "n1", "alt")] == [True] * 5, [str(c) for c in checks if not c.ok]
     assert by_id["shop-suite-1"].rows == 1 and by_id["c1"].rows == 2 and by_id["n1"].rows == 2
-    assert by_id["shop-suite-5"].reason == "empty_result"
-    assert by_id["shop-suite-6"].reason == "gold_error"
-    # the loaded data is the dump's: Ann's purchases sum to 14.99
-    assert postgres_engine.execute("ext_shop", GOOD[1]["query"]).rows[0][0] == Decimal("14.99")
+    assert by_id["alt"].detail == "2 of 2 gold alternatives return rows"
+    assert by_id["shop-suite-6"].reason == "empty_result"
+    assert by_id["shop-suite-7"].reason == "gold_error"
+    # the loaded data is the dumps': Ann's purchases sum to 14.99 on both engines
+    assert postgres_engine.execute("ext_shop", GOOD[1]["gold"]).rows[0][0] == Decimal("14.99")
+    assert mariadb_engine.execute("ext_shop", "SELECT SUM(amount) FROM purchase WHERE customer_id = 1"
+                                  ).rows[0][0] == Decimal("14.99")
+    assert "evil" not in mariadb_engine.databases()
 
 
-def test_item_file_errors(tmp_path):
+@pytest.mark.parametrize("record,want", [
+    ({"query": "SELECT 1"}, ("SELECT 1", [])),
+    ({"gold": "SELECT 1"}, ("SELECT 1", [])),
+    ({"sql": ["SELECT 1", "SELECT 2", "SELECT 1"]}, ("SELECT 1", ["SELECT 2"])),
+    ({"gold": []}, "must be a query or a non-empty list"),
+    ({"sql": ["SELECT 1", 3]}, "must be a query or a non-empty list"),
+    ({}, "no gold query"),
+    ({"query": "SELECT 1", "gold": "SELECT 1"}, "two gold fields"),
+])
+def test_items_take_their_gold_from_query_gold_or_sql(tmp_path, record, want):
     path = tmp_path / "items.jsonl"
-    path.write_text(json.dumps(GOOD[0]) + "\n" + json.dumps({"question": "q", "dialect": "mysql", "db_id": "x"}) + "\n")
-    with pytest.raises(RecordError, match="missing field.*query") as info:
-        read_external_items(path, "s")
-    assert info.value.line == 2
-    path.write_text(json.dumps(GOOD[2]) + "\n")
-    (tmp_path / "dbs").mkdir()
-    (tmp_path / "dbs" / "ext_shop.sql").write_text(DUMP)
-    with pytest.raises(ExternalFormatError, match="needs a graph JSON"):
-        load_suite(path, tmp_path / "dbs")
+    path.write_text(json.dumps({"question": "q", "dialect": "mysql", "db_id": "d", **record}) + "\n")
+    items, problems = read_external_items(path, "s")
+    if isinstance(want, tuple):
+        assert not problems and (items[0].query, items[0].alternatives) == want
+    else:
+        assert not items and problems[0].reason == "bad_item" and want in problems[0].detail
+        assert problems[0].where.endswith("items.jsonl:1")
+
+
+def test_a_suite_that_cannot_be_read_at_all_is_an_error(tmp_path):
+    with pytest.raises(ExternalFormatError, match="no such items file"):
+        load_suite(tmp_path / "missing.jsonl", tmp_path)
+    (tmp_path / "items.jsonl").write_text(json.dumps(GOOD[0]) + "\n")
+    with pytest.raises(ExternalFormatError, match="not a folder"):
+        load_suite(tmp_path / "items.jsonl", tmp_path / "nope")

@@ -252,3 +252,28 @@ def test_new_types_have_names_in_each_dialect(dialect, ftype, want):
 def test_a_type_the_dialect_cannot_name_is_refused_by_name(dialect, ftype):
     with pytest.raises(ValueError, match=ftype.value):
         get_dialect(dialect).type_name(ftype)
+
+
+def test_real_schemas_render_namespaces_views_defaults_and_composite_keys():
+    from tests.schema.test_io import real_schema
+
+    text = get_dialect("postgresql").render_schema(real_schema())
+    assert text.splitlines() == [
+        "Database real",
+        "Table geo.region",
+        "  country TEXT, primary key",
+        "  code TEXT, primary key, unique",
+        "  opened TIMESTAMP, default CURRENT_TIMESTAMP",
+        "Table sales.region",
+        "  id BIGINT, primary key",
+        "  country TEXT, foreign key",
+        "  code TEXT, foreign key",
+        "  shift TIME",
+        "  span INTERVAL",
+        "  unique (country, code)",
+        "Views:",
+        "View sales.busy",
+        "  country TEXT",
+        "Foreign keys:",
+        "  sales.region.country, code -> geo.region.country, code",
+    ]

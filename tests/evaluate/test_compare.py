@@ -404,3 +404,24 @@ def test_multiset_verdict_agrees_with_brute_force_on_random_small_cases():
             disagreements.append((gold, pred, brute))
     assert not disagreements, disagreements[:3]
     assert 50 < matches < 350  # both verdicts are exercised
+
+
+@pytest.mark.parametrize("gold,pred,extra,match,reason_part", [
+    ([(1, "a"), (2, "b")], [(1, "x", "a"), (2, "y", "b")], True, True, "predicted columns [1, 3] of 3"),
+    ([(1, "a"), (2, "b")], [("a", 9, 1), ("b", 9, 2)], True, True, "predicted columns [3, 1] of 3"),
+    ([(1, "a"), (2, "b")], [(1, "x", "a"), (2, "y", "b")], False, False, "column count differs: 2 (gold) vs 3"),
+    ([(1, "a")], [(1,)], True, False, "column count differs: 2 (gold) vs 1"),
+    ([("a",)], [("a", 1), ("a", 2)], True, False, "row count differs"),
+    ([(1, "a"), (2, "b")], [(1, "x", "c"), (2, "y", "b")], True, False, "not among the prediction's 3"),
+    ([(1, "a"), (2, "b")], [(1, "a"), (2, "b")], True, True, "match (as multisets)"),
+])
+def test_extra_columns_mode_accepts_a_prediction_whose_columns_contain_the_golds(gold, pred, extra, match,
+                                                                                 reason_part):
+    verdict = compare_results(gold, pred, ordered=False, extra_columns=extra)
+    assert verdict.match is match and reason_part in verdict.reason
+
+
+def test_extra_columns_mode_keeps_row_order_when_the_gold_orders():
+    gold = [(1,), (2,)]
+    assert compare_results(gold, [(1, "x"), (2, "y")], ordered=True, extra_columns=True).match
+    assert not compare_results(gold, [(2, "y"), (1, "x")], ordered=True, extra_columns=True).match

@@ -94,7 +94,7 @@ def test_eval_on_an_external_suite(tiny_momq, all_engines, tmp_path):
     config = EvalConfig(suite=str(suite), suite_databases=str(tmp_path / "dbs"), prompt_tokens=700,
                         max_new_tokens=6, batch_size=4)
     result = evaluate(config, model_bundle=tiny_momq, engines=all_engines, progress=False)
-    assert [s.id for s in result.scored] == ["suite-1", "suite-2", "c1", "n1"]
+    assert [s.id for s in result.scored] == ["suite-1", "suite-2", "c1", "n1", "alt"]
     assert all(s.gold_error is None for s in result.scored)  # the suite's databases were loaded for the gold
     with pytest.raises(ValueError, match="needs both"):
         EvalConfig(suite=str(suite))

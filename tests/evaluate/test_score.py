@@ -222,3 +222,21 @@ def test_scored_prediction_refuses_inconsistent_fields(changes):
     ScoredPrediction(**base)
     with pytest.raises(ValueError):
         ScoredPrediction(**{**base, **changes})
+
+
+def test_a_prediction_matching_any_gold_alternative_counts(planted, engines):
+    from momq.dialects.prompt import extract_query
+
+    item, outputs = planted["postgresql"]
+    decoy = extract_query(outputs["wrong"], "postgresql")
+    several = item.replace(query=decoy, alternatives=["SELECT no_such_column FROM no_such_table", item.query])
+    cache = GoldCache()
+    s = score_prediction(several, outputs["correct"], engines["postgresql"], LIMITS, gold_cache=cache)
+    assert s.match and s.exact_match and s.gold_error is None and "gold alternative 3 of 3" in s.reason
+    s = score_prediction(several, outputs["wrong"], engines["postgresql"], LIMITS, gold_cache=cache)
+    assert s.match and "gold alternative 1 of 3" in s.reason
+    alone = item.replace(query=decoy)
+    assert not score_prediction(alone, outputs["correct"], engines["postgresql"], LIMITS, gold_cache=cache).match
+    broken = item.replace(query="SELECT a FROM no_such_table", alternatives=["SELECT b FROM no_such_table"])
+    s = score_prediction(broken, outputs["correct"], engines["postgresql"], LIMITS, gold_cache=cache)
+    assert not s.match and s.gold_error.startswith("all 2 gold alternatives fail")

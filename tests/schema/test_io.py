@@ -55,3 +55,49 @@ def test_a_list_valued_graph_property_round_trips():
     back = database_from_json(database_to_json(graph))
     assert back.nodes[0].properties["roles"] == ["Neo", "Trinity"]
     assert back.node_type("Movie").properties[1].type == ListType(V.TEXT)
+
+
+def real_schema() -> RelationalDatabase:
+    """Two namespaces with a same-named table, a composite foreign key across them, defaults, a view."""
+    from momq.schema import ForeignKey, View
+
+    region = Table("region", (Column("country", V.TEXT, False), Column("code", V.TEXT, False),
+                              Column("opened", V.DATETIME, default="CURRENT_TIMESTAMP")),
+                   ("country", "code"), schema="geo", unique_keys=(("code",),))
+    sales_region = Table("region", (Column("id", V.INTEGER, False), Column("country", V.TEXT),
+                                    Column("code", V.TEXT), Column("shift", V.TIME), Column("span", V.INTERVAL)),
+                         ("id",), (ForeignKey(("country", "code"), "region", ("country", "code"), "geo"),),
+                         schema="sales", unique_keys=(("country", "code"),))
+    view = View("busy", (Column("country", V.TEXT),), "SELECT country FROM sales.region", "sales")
+    return RelationalDatabase("real", (region, sales_region), views=(view,))
+
+
+def test_namespaces_views_defaults_and_composite_keys_round_trip():
+    db = real_schema()
+    back = database_from_json(database_to_json(db))
+    assert back == db
+    assert back.namespaces == ("geo", "sales")
+    assert back.table("sales.region").foreign_keys[0].ref_qualified == "geo.region"
+    with pytest.raises(KeyError, match="ambiguous"):
+        back.table("region")
+
+
+def test_definitions_without_the_new_parts_write_no_new_fields():
+    db = RelationalDatabase("db", (Table("t", (Column("id", V.INTEGER),), ("id",)),))
+    obj = database_to_json(db)
+    assert "views" not in obj and set(obj["tables"][0]) == {"name", "description", "columns", "primary_key",
+                                                            "foreign_keys", "rows"}
+    assert set(obj["tables"][0]["columns"][0]) == {"name", "type", "nullable", "description"}
+
+
+@pytest.mark.parametrize("build,message", [
+    (lambda: RelationalDatabase("db", (Table("t", (Column("a", V.INTEGER),), schema="s"),
+                                       Table("t", (Column("a", V.INTEGER),), schema="s"))), "duplicate"),
+    (lambda: RelationalDatabase("db", (Table("t", (Column("a", V.INTEGER),), (), (
+        __import__("momq.schema", fromlist=["ForeignKey"]).ForeignKey(("a",), "t", ("a",), "other"),)),)),
+     "unknown table 'other.t'"),
+    (lambda: Table("t", (Column("a", V.INTEGER),), unique_keys=(("a", "b"),)), "unique key column 'b'"),
+])
+def test_invalid_namespaced_definitions_are_refused(build, message):
+    with pytest.raises(ValueError, match=message):
+        build()

@@ -104,3 +104,18 @@ def test_ngql_names_are_checked_against_the_space(query, message):
     # the same shapes with the space's own names pass
     validate('MATCH (p:Person) RETURN p.Person.name', "ngql", GRAPH, None, "g", LIMITS)
     validate('GO FROM "p1" OVER WORKS_AT YIELD WORKS_AT.since', "ngql", GRAPH, None, "g", LIMITS)
+
+
+@pytest.mark.parametrize("query,ok", [
+    ("SELECT * FROM sales.busy", True),  # a view
+    ("SELECT r.code FROM sales.region r JOIN geo.region g ON g.code = r.code", True),  # schema-qualified tables
+    ("SELECT * FROM sales.nowhere", False),
+])
+def test_sql_names_cover_views_and_schema_qualified_tables(query, ok):
+    from tests.schema.test_io import real_schema
+
+    if ok:
+        assert validate(query, "postgresql", real_schema(), None, "real", LIMITS).query == query
+    else:
+        with pytest.raises(ValidationError, match="unknown table.*the tables are geo.region, sales.region, sales.busy"):
+            validate(query, "postgresql", real_schema(), None, "real", LIMITS)
