@@ -11,6 +11,9 @@ Word boundaries: the grammars ignore whitespace between lexemes (:mod:`momq.cons
 row's text ends in a word character or quote, a token that starts with one is allowed only if the grammar
 would not also take it after a space -- i.e. only when it continues the current lexeme rather than starting a
 new one (``name`` + ``FROM`` is refused, ``cust`` + ``omer`` kept). That costs a second mask for such rows.
+Inside a string literal or quoted name (read by the dialect's lexical rules,
+:func:`momq.dialects.lexical.ends_inside_quotes`) there is no boundary to keep: a space is part of the literal
+there, so the rule would force one between every two characters (``'GJ725'`` written ``' G J 7 2 5 '``).
 Known gap: a boundary *inside* a multi-character token (``Wh`` + ``erest`` read as WHERE + est) is not seen;
 a grammar-level fix needs look-ahead that llguidance's regexes lack.
 
@@ -29,6 +32,7 @@ from typing import Any
 import torch
 
 from momq.constrain.compiled import GrammarCache
+from momq.dialects.lexical import ends_inside_quotes
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +65,8 @@ class GrammarLogitsProcessor:
 
         self._llg_torch = llguidance.torch
         self.matchers = [cache.matcher(dialect, database) for dialect, database in rows]
+        self.dialects = [dialect for dialect, _ in rows]
+        self.texts = [""] * len(rows)  # each row's answer so far
         self.prompt_len = prompt_len
         self.edges = edges
         self.tokenizer = tokenizer
@@ -106,8 +112,10 @@ class GrammarLogitsProcessor:
                                 row, matcher.get_error().split("\n")[0])
                     self.free[row] = True
                     continue
-                text = self.tokenizer.decode(tokens[-1:])
-                self.last_is_word[row] = bool(text) and _is_word(text[-1])
+                self.texts[row] += self.tokenizer.decode(tokens)
+                text = self.texts[row]
+                self.last_is_word[row] = (bool(text) and _is_word(text[-1])
+                                          and not ends_inside_quotes(text, self.dialects[row]))
             if matcher.is_stopped() and matcher.is_accepting():
                 self.free[row] = True
                 continue

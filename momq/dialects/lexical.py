@@ -147,6 +147,17 @@ def scan(text: str, dialect: str, *, strict: bool = False) -> Iterator[Segment]:
         yield Segment("code", code_start, n)
 
 
+def ends_inside_quotes(text: str, dialect: str) -> bool:
+    """Whether ``text`` ends inside an unterminated string, quoted name or comment of ``dialect`` (a word written
+    next there continues that literal; it does not start a new lexeme)."""
+    try:
+        for _ in scan(text, dialect, strict=True):
+            pass
+    except LexicalError:
+        return True
+    return False
+
+
 def _word_before(text: str, i: int) -> bool:
     return i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_$")
 

@@ -152,3 +152,32 @@ def test_constrained_generation_needs_each_requests_database(tiny_llama_dir):
 def test_constrained_config_keeps_the_fence():
     with pytest.raises(ValueError, match="fence"):
         GeneratorConfig(constrain=True, fence=None)
+
+
+@pytest.mark.parametrize("dialect, answer, word, allowed", [
+    # inside a string literal a word continues the literal: no space may be forced ('GJ725' not ' G J 7 2 5 ')
+    ("mysql", "SELECT name\nFROM customer\nWHERE city = '", "Paris", True),
+    ("mysql", "SELECT name\nFROM customer\nWHERE city = 'Pa", "ris", True),
+    ("cypher", "MATCH (b:Book)\nWHERE b.title = \"", "Dune", True),
+    # outside literals two words still may not touch: "name" + "FROM" glued is refused
+    ("mysql", "SELECT name", "FROM", False),
+])
+def test_word_boundaries_apply_outside_literals_only(tiny_llama_dir, dialect, answer, word, allowed):
+    from transformers import AutoTokenizer
+
+    from momq.constrain.compiled import GrammarCache
+    from momq.constrain.processor import GrammarLogitsProcessor, TokenEdges
+
+    from .schemas import LIBRARY, SHOP
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_llama_dir)
+    database = SHOP if dialect == "mysql" else LIBRARY
+    processor = GrammarLogitsProcessor(GrammarCache(tokenizer), [(dialect, database)], 1, TokenEdges(tokenizer),
+                                       tokenizer)
+    answer_ids = tokenizer(answer, add_special_tokens=False).input_ids
+    assert tokenizer.decode(answer_ids) == answer
+    token = tokenizer(word, add_special_tokens=False).input_ids[0]
+    assert tokenizer.decode([token])[0].isalpha()
+    ids = torch.tensor([[0] + answer_ids])
+    scores = processor(ids, torch.zeros(1, len(tokenizer)))
+    assert bool(torch.isfinite(scores[0, token])) is allowed
