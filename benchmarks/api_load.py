@@ -25,7 +25,7 @@ class FixedQuery:
     def __init__(self, text: str):
         self.text = text
 
-    def proposer(self, dialect):
+    def proposer(self, dialect, schema=None):
         return lambda parts, attempt: self.text
 
 

@@ -48,7 +48,7 @@ def main() -> None:
     t0 = time.monotonic()
     model = QueryModel.load(args.base, args.adapter, max_new_tokens=args.max_new_tokens)
     load_s = time.monotonic() - t0
-    propose = model.proposer(session.dialect)
+    propose = model.proposer(session.dialect, session.schema()[0])
 
     def one(question: str) -> dict:
         answer = session.ask(question, propose, retries=args.retries, budget=model.budget)

@@ -193,7 +193,7 @@ def create_app(config: ServerConfig, model: Any, *, home: str | Path | None = No
             spec, _s, _c = session.schema()
             parts = fit_prompt(req.question, spec, session.dialect, req.evidence, model.budget,
                                layout=session.layout(spec))
-            text = model.proposer(session.dialect)(parts, 0)
+            text = model.proposer(session.dialect, spec)(parts, 0)
             return GenerateResponse(connection=req.connection, dialect=session.dialect,
                                     query=extract_query(text, session.dialect) if text.strip() else "", text=text)
 
@@ -206,8 +206,12 @@ def create_app(config: ServerConfig, model: Any, *, home: str | Path | None = No
         retries = 2 if req.retries is None else req.retries
         if retries > config.max_retries:
             raise HTTPException(422, f"retries over the server's limit of {config.max_retries}")
-        answer = await bounded(session.ask, req.question, model.proposer(session.dialect), retries=retries,
+        def run() -> Any:
+            spec, _s, _c = session.schema()
+            return session.ask(req.question, model.proposer(session.dialect, spec), retries=retries,
                                budget=model.budget, evidence=req.evidence)
+
+        answer = await bounded(run)
         return AskResponse(**answer.to_dict())
 
     return app

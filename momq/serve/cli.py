@@ -33,6 +33,8 @@ def ask_cmd(
     timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds per query."),
     max_rows: int = typer.Option(1000, "--max-rows", min=1, help="Most rows returned."),
     max_new_tokens: int = typer.Option(160, "--max-new-tokens", min=1, help="Most tokens generated per attempt."),
+    constrained: bool = typer.Option(True, "--constrained/--free",
+                                     help="Grammar-constrained decoding over the schema (default) or free decoding."),
     no_lint: bool = typer.Option(False, "--no-lint", help="Do not use Neo4j's Cypher linter."),
     as_json: bool = typer.Option(False, "--json", help="Print the answer and attempts as JSON."),
 ) -> None:
@@ -54,8 +56,9 @@ def ask_cmd(
     try:
         session.check()
         _spec, introspection_s, _cached = session.schema(refresh)
-        model = QueryModel.load(base, adapter, max_new_tokens=max_new_tokens)
-        answer = session.ask(question, model.proposer(connection.dialect), retries=retries, budget=model.budget)
+        model = QueryModel.load(base, adapter, max_new_tokens=max_new_tokens, constrained=constrained)
+        answer = session.ask(question, model.proposer(connection.dialect, _spec), retries=retries,
+                             budget=model.budget)
         answer.timings["introspection"] = introspection_s  # the schema was read (or introspected) above
     finally:
         session.close()
@@ -95,6 +98,8 @@ def serve_cmd(
     adapter: Optional[Path] = typer.Option(None, "--adapter", help="Adapter folder (default: the shipped adapter)."),
     base: Optional[str] = typer.Option(None, "--base", help="Base model."),
     max_new_tokens: int = typer.Option(160, "--max-new-tokens", min=1),
+    constrained: bool = typer.Option(True, "--constrained/--free",
+                                     help="Grammar-constrained decoding over the schema (default) or free decoding."),
     no_lint: bool = typer.Option(False, "--no-lint", help="Do not use Neo4j's Cypher linter."),
 ) -> None:
     """Serve the HTTP API and the web page: the model loaded once, connections named by the server's config."""
@@ -107,7 +112,7 @@ def serve_cmd(
     settings = server_config(config, connection, api_key)
     linter = None if no_lint or not any(c.dialect == "cypher" for c in settings.connections.values()) \
         else open_linter()
-    model = QueryModel.load(base, adapter, max_new_tokens=max_new_tokens)
+    model = QueryModel.load(base, adapter, max_new_tokens=max_new_tokens, constrained=constrained)
     app = create_app(settings, model, home=momq_home(), linter=linter)
     log.info("serving %d connection(s) on http://%s:%d/ (API key %s)", len(settings.connections), host, port,
              "required" if settings.api_key else "not required")
@@ -144,6 +149,8 @@ def mcp_cmd(
     adapter: Optional[Path] = typer.Option(None, "--adapter", help="Adapter folder (default: the shipped adapter)."),
     base: Optional[str] = typer.Option(None, "--base", help="Base model."),
     max_new_tokens: int = typer.Option(160, "--max-new-tokens", min=1),
+    constrained: bool = typer.Option(True, "--constrained/--free",
+                                     help="Grammar-constrained decoding over the schema (default) or free decoding."),
     no_lint: bool = typer.Option(False, "--no-lint", help="Do not use Neo4j's Cypher linter."),
 ) -> None:
     """Serve the ask and schema tools to an MCP client over stdio (stdout carries only the protocol)."""
@@ -154,7 +161,7 @@ def mcp_cmd(
     settings = server_config(config, connection, None)
     linter = None if no_lint or not any(c.dialect == "cypher" for c in settings.connections.values()) \
         else open_linter()
-    model = QueryModel.load(base, adapter, max_new_tokens=max_new_tokens)
+    model = QueryModel.load(base, adapter, max_new_tokens=max_new_tokens, constrained=constrained)
     server = create_mcp(settings, model, home=momq_home(), linter=linter)
     try:
         server.run("stdio")

@@ -64,7 +64,8 @@ def create_mcp(config: ServerConfig, model: Any, *, home=None, linter: Any = Non
             raise ToolError(f"retries must be between 0 and {config.max_retries}")
         try:
             answer = await anyio.to_thread.run_sync(
-                lambda: session.ask(question, model.proposer(session.dialect), retries=retries, budget=model.budget))
+                lambda: session.ask(question, model.proposer(session.dialect, session.schema()[0]), retries=retries,
+                                    budget=model.budget))
         except EngineUnavailable as exc:
             raise ToolError(str(exc)) from None
         return answer.to_dict()

@@ -1,6 +1,7 @@
 """The query model for serving: the base LM with an adapter (the shipped one unless another folder is named),
-known-dialect routing, the shared-prefix generator, the prompt budget the adapter was trained with, and one
-lock around generation.
+known-dialect routing, the shared-prefix generator, the prompt budget the adapter was trained with,
+grammar-constrained decoding by default (``momq.constrain``: the answer parses in its dialect and names only the
+schema's items; ``constrained=False`` for free decoding), and one lock around generation.
 
 The lock is the concurrency contract: a MoMQ model's routing context (the dialect ids its layers read during a
 forward) is shared state, so exactly one generation runs at a time; callers on other threads wait. With no
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from momq.dialects.prompt import PromptParts, TokenBudget
+from momq.schema import Database
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +34,14 @@ class QueryModel:
     base: str
     adapter: Path | None
     budget: TokenBudget
+    constrained: bool = True
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def load(cls, base: str | None = None, adapter: str | Path | None = None, *, max_new_tokens: int = 160,
-             prompt_tokens: int | None = None) -> "QueryModel":
-        """``adapter``: a folder, or None for the shipped adapter (the bare base with a warning when there is none)."""
+             prompt_tokens: int | None = None, constrained: bool = True) -> "QueryModel":
+        """``adapter``: a folder, or None for the shipped adapter (the bare base with a warning when there is none);
+        ``constrained``: grammar-constrained decoding over each request's schema (the default)."""
         from momq.adapter.model import ADAPTER_CONFIG, load_adapter
         from momq.adapters import shipped_adapter
         from momq.dialects.prompt import hf_token_counter
@@ -65,18 +69,22 @@ class QueryModel:
         tokens = prompt_tokens or training_budget(str(adapter) if adapter else None, DEFAULT_PROMPT_TOKENS)
         log.info("model %s%s loaded in %.1f s (prompt budget %d tokens)", base,
                  f" + {adapter}" if adapter else "", time.monotonic() - t0, tokens)
-        generator = Generator(model, tokenizer, GeneratorConfig(max_new_tokens=max_new_tokens, batch_size=1))
+        generator = Generator(model, tokenizer, GeneratorConfig(max_new_tokens=max_new_tokens, batch_size=1,
+                                                                constrain=constrained))
         return cls(generator, tokenizer, base, Path(adapter) if adapter else None,
-                   TokenBudget(tokens, hf_token_counter(tokenizer)))
+                   TokenBudget(tokens, hf_token_counter(tokenizer)), constrained)
 
-    def propose(self, parts: PromptParts, dialect: str) -> str:
-        """The model's answer text for one prompt (greedy); one generation at a time."""
+    def propose(self, parts: PromptParts, dialect: str, schema: Database | None = None) -> str:
+        """The model's answer text for one prompt (greedy); one generation at a time. Constrained decoding needs
+        the ``schema`` the prompt was built from."""
         from momq.infer import GenerationRequest
 
-        request = GenerationRequest.from_parts(parts, dialect)
+        if self.constrained and schema is None:
+            raise ValueError("constrained decoding needs the schema the prompt was built from")
+        request = GenerationRequest.from_parts(parts, dialect, schema if self.constrained else None)
         with self._lock:
             (generation,) = self.generator.generate([request])
         return generation.text
 
-    def proposer(self, dialect: str) -> Callable[[PromptParts, int], str]:
-        return lambda parts, attempt: self.propose(parts, dialect)
+    def proposer(self, dialect: str, schema: Database | None = None) -> Callable[[PromptParts, int], str]:
+        return lambda parts, attempt: self.propose(parts, dialect, schema)

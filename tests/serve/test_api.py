@@ -70,7 +70,8 @@ def test_ask_and_generate_answer_like_the_library(client, name, dialect, gold, t
     answer = body.json()
     session = Session(parse_url(urls[dialect], dialect))
     try:
-        direct = session.ask(question, tiny_model.proposer(dialect), retries=1, budget=tiny_model.budget).to_dict()
+        direct = session.ask(question, tiny_model.proposer(dialect, session.schema()[0]), retries=1,
+                             budget=tiny_model.budget).to_dict()
     finally:
         session.close()
     assert [a["query"] for a in answer["attempts"]] == [a["query"] for a in direct["attempts"]]
@@ -144,7 +145,7 @@ def test_chunked_bodies_are_bounded_too(client):
 class _SlowSource:
     base, adapter, budget = "slow", None, None
 
-    def proposer(self, dialect):
+    def proposer(self, dialect, schema=None):
         import time
 
         return lambda parts, attempt: (time.sleep(2), "SELECT 1\n```")[1]

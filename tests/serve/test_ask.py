@@ -170,9 +170,28 @@ def test_schema_cache_on_disk_survives_a_new_process(urls, tmp_path):
 def test_end_to_end_with_a_tiny_model(dialect, sessions, gold, tiny_model):
     """The real generator with an adapter in known routing: its output is not meaningful, but every attempt
     is generated, extracted, validated and recorded, within the bound."""
-    answer = sessions[dialect].ask(gold[dialect].question, tiny_model.proposer(dialect), retries=1,
+    spec = sessions[dialect].schema()[0]
+    answer = sessions[dialect].ask(gold[dialect].question, tiny_model.proposer(dialect, spec), retries=1,
                                    budget=tiny_model.budget)
     assert 1 <= len(answer.attempts) <= 2
     assert all(a.seconds["generation"] > 0 for a in answer.attempts)
     assert answer.found == answer.attempts[-1].ok
     assert answer.to_dict()["dialect"] == dialect
+
+
+def test_the_served_model_decodes_under_the_schema_grammar_by_default(sessions, tiny_model, tiny_llama_dir,
+                                                                       tiny_adapter_dir):
+    """``ask`` constrains decoding unless told not to; constrained decoding without the schema is a clear error,
+    not a silent fall-back to free decoding."""
+    from momq.dialects.prompt import fit_prompt
+    from momq.serve.model import QueryModel
+
+    assert tiny_model.constrained and tiny_model.generator.config.constrain
+    spec = sessions["mysql"].schema()[0]
+    parts = fit_prompt("How many rows?", spec, "mysql", None, tiny_model.budget)
+    with pytest.raises(ValueError, match="needs the schema"):
+        tiny_model.propose(parts, "mysql")
+    free = QueryModel.load(str(tiny_llama_dir), tiny_adapter_dir, max_new_tokens=8, prompt_tokens=2000,
+                           constrained=False)
+    assert not free.generator.config.constrain
+    assert isinstance(free.propose(parts, "mysql"), str)

@@ -25,7 +25,7 @@ class ScriptedModel:
     def __init__(self, script: dict[str, list[str]]):
         self.script = script
 
-    def proposer(self, dialect):
+    def proposer(self, dialect, schema=None):
         texts = self.script[dialect]
         return lambda parts, attempt: texts[min(attempt, len(texts) - 1)]
 
