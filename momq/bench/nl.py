@@ -19,7 +19,7 @@ import random
 import re
 
 from momq.bench.er import Attribute, Domain, Entity, Role
-from momq.bench.ir import Agg, Col, Filter, Func, Op, Query
+from momq.bench.ir import Agg, Col, Concat, Filter, Func, Op, Query
 
 #: Words no question may contain (checked by tests); they would leak the query's shape.
 FORBIDDEN_WORDS: tuple[str, ...] = ("select", "where", "group by", "order by", "join", "distinct", "limit",
@@ -289,6 +289,14 @@ class _Renderer:
     # ------------------------------------------------------------------ shapes
     def render(self) -> str:
         q = self.q
+        if q.hops and q.hops[0].shortest:
+            return self.shortest()
+        if q.setop is not None:
+            return self.setop()
+        if any(isinstance(i, Concat) for i in q.select):
+            return self.concat()
+        if q.order_by is not None and q.order_by.nulls is not None:
+            return self.nulls_ranked()
         if q.hops and q.hops[0].variable:
             return self.reach()
         if q.hops and q.hops[0].optional:
@@ -306,6 +314,70 @@ class _Renderer:
         if q.order_by is not None:
             return self.ranked()
         return self.listing()
+
+    def shortest(self) -> str:
+        q = self.q
+        n = q.hops[0].max_length
+        verb = self.verb(0, False)
+        start = self.pinned()
+        end = next(f for f in q.filters if f.col.node == 1)
+        target = f"the {self.noun(1)} {self.condition(end, True)}"
+        link = f'"{verb}" links' if self.rng.random() < 0.5 else f"links where one {self.noun(0)} {verb} the next"
+        return self.pick([
+            f"What is the smallest number of {link} leading from {start} to {target}, looking at most {n} deep?",
+            f"Following {link}, how many steps does the shortest route from {start} to {target} take "
+            f"(up to {n} steps)?",
+            f"In how few {link} can {start} reach {target}? Consider routes of at most {n} links.",
+        ])
+
+    def setop(self) -> str:
+        q = self.q
+        roots = self.noun(0, True)
+        verb = self.verb(0, True)
+        thing = self.noun(1)
+        left = f"{a(thing)} {self.condition(q.filters[0], True)}"
+        right_cond = self.condition(q.setop.filters[0], True)
+        right = f"{a(thing)} {right_cond}"
+        kind = q.setop.kind
+        if kind == "union":
+            return self.pick([f"Which {roots} {verb} {left}, or {right}?",
+                              f"List the {roots} that {verb} either {left} or {right} (or both).",
+                              f"Find every {self.noun(0)} that {self.verb(0, False)} {left} or else {right}."])
+        if kind == "intersect":
+            return self.pick([f"Which {roots} {verb} both {left} and {right}?",
+                              f"List the {roots} that {verb} {left} and also {right}.",
+                              f"Find the {roots} that {verb} {left} as well as {right}."])
+        return self.pick([f"Which {roots} {verb} {left} but no {thing} {right_cond}?",
+                          f"List the {roots} that {verb} {left}, leaving out those that {verb} {right}.",
+                          f"Find the {roots} that {verb} {left} and never {right}."])
+
+    def concat(self) -> str:
+        q = self.q
+        item = next(i for i in q.select if isinstance(i, Concat))
+        first, second = self.attr(item.first).phrase, self.attr(item.second).phrase
+        subj = self.subject(True)
+        return self.pick([f"List the {subj} as one text each: the {first} followed by the {second} in parentheses.",
+                          f"Show each of the {subj} as a single label of the form '{first} ({second})'.",
+                          f"Write out every one of the {subj} as its {first} with its {second} in brackets, "
+                          "in one piece of text."])
+
+    def nulls_ranked(self) -> str:
+        q = self.q
+        o = q.order_by
+        attr = self.attr(o.item)
+        p = attr.phrase
+        date = attr.role is Role.DATE
+        if date:
+            way = "latest first" if o.descending else "earliest first"
+        else:
+            way = "highest first" if o.descending else "lowest first"
+        subj = self.subject(True)
+        where = "at the top" if o.nulls == "first" else "at the end"
+        missing = self.pick([f"those with no {p} on record", f"the ones whose {p} is unknown",
+                             f"any without a recorded {p}"])
+        return self.pick([f"List the {subj} with their {p}, {way}, putting {missing} {where}.",
+                          f"Show the {subj} ordered by {p} ({way}), with {missing} {where}.",
+                          f"Rank the {subj} by {p}, {way}; {missing} go {where}."])
 
     def listing(self) -> str:
         q = self.q

@@ -14,6 +14,7 @@ judge of gold answers (``momq.bench.verify`` is).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import unicodedata
@@ -22,7 +23,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from momq.bench.er import Attribute, Cardinality, DomainData, Entity, Role
-from momq.bench.ir import Agg, Col, Filter, Func, Having, Hop, Op, Order, PerGroup, Query
+from momq.bench.ir import SET_KINDS, Agg, Col, Concat, Filter, Func, Having, Hop, Op, Order, PerGroup, Query, SetOp
 from momq.schema.types import ValueType
 
 log = logging.getLogger(__name__)
@@ -97,8 +98,11 @@ class _Path(tuple):
         return self
 
 
-def _cell(p: _Path, c: Col):
+def _cell(p: _Path, c):
     """The value of column ``c`` on path ``p`` (None when missing; a date's year or 'YYYY-MM' for a part)."""
+    if isinstance(c, Concat):
+        first, second = _cell(p, c.first), _cell(p, c.second)
+        return None if first is None or second is None else f"{first} ({second})"
     value = (p.edges[c.node - 1] if c.edge else p[c.node]).get(c.attribute)
     if c.part is None or value is None:
         return value
@@ -187,6 +191,10 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
     """The answer rows of ``q`` on ``data`` (unordered unless the query orders); raise Rejected for bad shapes."""
     d = data if isinstance(data, _Data) else _Data(data)
     ents = q.entities(d.domain)
+    if q.setop is not None:
+        return _setop(d, q, ents)
+    if q.hops and q.hops[0].shortest:
+        return _shortest(d, q)
     paths = d.paths(q.root, q.path)
     filters = list(q.filters)
     for f in filters:
@@ -206,7 +214,7 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
             if all(_test(_cell(p, f.col), f) or not any(_test(_cell(p, g.col), g) for g in q.either) for p in paths):
                 raise Rejected("one side of an OR covers the other")
         paths = [p for p in paths if any(_test(_cell(p, f.col), f) for f in q.either)]
-    if q.order_by is not None and isinstance(q.order_by.item, Col):
+    if q.order_by is not None and isinstance(q.order_by.item, Col) and q.order_by.nulls is None:
         c = q.order_by.item
         paths = [p for p in paths if p[c.node].get(c.attribute) is not None]
     if q.without is not None:
@@ -253,6 +261,18 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
             rows = ranked[: q.limit] if q.limit else ranked
         return rows
     rows = [tuple(cell(p, i) for i in q.select) for p in paths]
+    if q.order_by is not None and q.order_by.nulls is not None:
+        # every dialect breaks ties by the nodes' keys: sort by keys, then (stably) by the value, then place NULLs
+        c = q.order_by.item
+        by_key = sorted(paths, key=lambda p: tuple(p[i][e.key.name] for i, e in enumerate(ents)))
+        known = sorted([p for p in by_key if p[c.node].get(c.attribute) is not None],
+                       key=lambda p: p[c.node][c.attribute], reverse=q.order_by.descending)
+        unknown = [p for p in by_key if p[c.node].get(c.attribute) is None]
+        if not known or not unknown:
+            raise Rejected("a NULL placement with no unknown or no known values")
+        ranked = unknown + known if q.order_by.nulls == "first" else known + unknown
+        rows = [tuple(cell(p, i) for i in q.select) for p in ranked]
+        return rows[: q.limit] if q.limit else rows
     if q.order_by is not None:
         c = q.order_by.item
         ranked = sorted(paths, key=lambda p: p[c.node][c.attribute], reverse=q.order_by.descending)
@@ -265,6 +285,40 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
     if q.distinct:
         rows = list(dict.fromkeys(rows))
     return rows
+
+
+def _setop(d: _Data, q: Query, ents: list[Entity]) -> list[tuple]:
+    """Both sides evaluated on their own, combined over the returned values (as SQL does) and over the root
+    entities (as the graph forms do); the two must agree and each side must matter."""
+    key = Col(0, ents[0].key.name)
+    base = dataclasses.replace(q, setop=None, select=(key,) + q.select)
+    left, right = ({k: v for k, v in evaluate(d, dataclasses.replace(base, filters=fs))}
+                   for fs in (q.filters, q.setop.filters))
+    if not left or not right:
+        raise Rejected("a side of a set operation is empty")
+    combine = {"union": set.__or__, "intersect": set.__and__, "except": set.__sub__}[q.setop.kind]
+    values = combine(set(left.values()), set(right.values()))
+    entities = combine(set(left), set(right))
+    if values != {left.get(k, right.get(k)) for k in entities}:
+        raise Rejected("a set operation over values differs from one over entities")
+    if values in (set(left.values()), set(right.values())) or not values:
+        raise Rejected("one side of a set operation decides the answer")
+    return [(v,) for v in sorted(values, key=str)]
+
+
+def _shortest(d: _Data, q: Query) -> list[tuple]:
+    """The fewest links from the root to the end (breadth first, at most ``max_length``); no row if unreachable."""
+    hop = q.hops[0]
+    adj = d.adj[(hop.relationship, hop.forward)]
+    start = next(f for f in q.filters if f.col.node == 0).values[0]
+    end = next(f for f in q.filters if f.col.node == 1).values[0]
+    frontier, seen = {start}, set()
+    for depth in range(1, hop.max_length + 1):
+        frontier = {k for here in frontier for k, _ in adj.get(here, ())} - seen
+        if end in frontier:
+            return [(depth,)]
+        seen |= frontier
+    return []
 
 
 def _on_rounding_edge(value) -> bool:
@@ -929,12 +983,83 @@ class _Gen:
         return Query(a.name, (agg,), hops=(hop,), filters=(Filter(Col(0, name.name), Op.EQ, (value,)),))
 
 
+    def g_setop(self):
+        """'Clients who own a savings account and also (or: or else; but not) an account over 1,000 USD': the
+        root's name over one hop, the two sides filtering the entity reached differently."""
+        cands = [(h, a, b) for h, a, b in self.hops() if a.name != b.name]
+        if not cands:
+            return None
+        kind = self.rng.choice(SET_KINDS)
+        for _ in range(6):  # most random pairs of conditions make one side decide the answer: draw a few
+            hop, a, b = self.rng.choice(cands)
+            first, second = self.any_filter(b, 1), self.any_filter(b, 1)
+            if first is None or second is None or first == second:
+                continue
+            q = Query(a.name, (self.label(a, 0),), hops=(hop,), filters=(first,), setop=SetOp(kind, (second,)))
+            try:
+                evaluate(self.d, q)
+            except Rejected:
+                continue
+            return q
+        return None
+
+    def g_nulls(self):
+        """Rows ranked by a nullable attribute, the ones without a value kept and listed first or last."""
+        pick = self.pick_entity(Role.NUMBER, Role.DATE, nullable=True)
+        if pick is None:
+            return None
+        ent, attr = pick
+        f = self.category_eq(ent)
+        if f is not None and f.op is Op.NE:
+            f = Filter(f.col, Op.EQ, f.values)
+        order = Order(Col(0, attr.name), self.rng.random() < 0.6, self.rng.choice(["first", "last"]))
+        return Query(ent.name, self.projection(ent, attr), filters=(f,) if f else (), order_by=order)
+
+    def g_concat(self):
+        """'Each office as one text: city (country)': a name with a category or another text in parentheses."""
+        cands = []
+        for ent in self.entities():
+            texts = self.attrs(ent, Role.NAME, Role.CATEGORY, Role.TEXT, nullable=False)
+            first = ent.name_attribute
+            if first is not None and first.nullable is False:
+                cands += [(ent, first, x) for x in texts if x.name != first.name]
+        if not cands:
+            return None
+        ent, first, second = self.rng.choice(cands)
+        f = self.any_filter(ent) if self.rng.random() < 0.7 else None
+        return Query(ent.name, (Concat(Col(0, first.name), Col(0, second.name)),), filters=(f,) if f else ())
+
+    def g_shortest(self):
+        """'How few links separate X from Y along R': the shortest walk between two known entities of an entity
+        related to itself, at most N links long (ends chosen so that the walk is longer than one link mostly)."""
+        cands = [(h, a) for h, a, b in self.hops() if a.name == b.name]
+        if not cands:
+            return None
+        hop, ent = self.rng.choice(cands)
+        adj = self.d.adj[(hop.relationship, hop.forward)]
+        n = self.rng.choice([3, 4, 4])
+        starts = sorted(k for k in adj if len(_reach_from(adj, k, n)) > len(_reach_from(adj, k, 1)))
+        if not starts:
+            return None
+        start = self.rng.choice(starts)
+        far = sorted(_reach_from(adj, start, n) - _reach_from(adj, start, 1) - {start})
+        near = sorted(_reach_from(adj, start, 1) - {start})
+        ends = far if far and (self.rng.random() < 0.85 or not near) else near
+        if not ends:
+            return None
+        end = self.rng.choice(ends)
+        key = ent.key.name
+        return Query(ent.name, (Agg(Func.HOPS),), hops=(Hop(hop.relationship, hop.forward, n, shortest=True),),
+                     filters=(Filter(Col(0, key), Op.EQ, (start,)), Filter(Col(1, key), Op.EQ, (end,))))
+
+
 GENERATORS: tuple[str, ...] = tuple(name for name in vars(_Gen) if name.startswith("g_"))
 
 #: How many turns of the sampling cycle a generator gets (1 when not listed): the shapes whose text differs
 #: between dialects (dates, percentages, ratios, recursive walks) are drawn twice as often, so that each
 #: appears in enough questions for the benchmark to teach it.
-WEIGHTS: dict[str, int] = {"g_year": 2, "g_timeline": 2, "g_percent": 2, "g_ratio": 2, "g_reach": 2}
+WEIGHTS: dict[str, int] = {"g_year": 2, "g_timeline": 2, "g_percent": 2, "g_ratio": 2, "g_reach": 6,
+                           "g_setop": 5, "g_nulls": 2, "g_concat": 2, "g_shortest": 5}
 
 
 def _cycle() -> tuple[str, ...]:

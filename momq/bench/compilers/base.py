@@ -15,7 +15,7 @@ import decimal as _decimal
 from typing import ClassVar
 
 from momq.bench.er import Attribute, Domain, Entity, Role
-from momq.bench.ir import Agg, Col, Filter, Func, Op, Query
+from momq.bench.ir import Agg, Col, Concat, Filter, Func, Op, Query
 
 
 def initials(name: str) -> str:
@@ -51,7 +51,7 @@ def implicit_filters(query: Query, ents: list[Entity]) -> tuple[Filter, ...]:
     """
     extra: list[Filter] = []
     order = query.order_by
-    if order is not None and isinstance(order.item, Col):
+    if order is not None and isinstance(order.item, Col) and order.nulls is None:
         col = order.item
         if ents[col.node].attribute(col.attribute).nullable:
             extra.append(Filter(col, Op.NOT_NULL))
@@ -141,6 +141,18 @@ class Compiler(abc.ABC):
     def per(self, rows: str, groups: str) -> str:
         """The count ``rows`` divided by the count ``groups``, rounded to two decimals."""
 
+    @abc.abstractmethod
+    def concat(self, parts: list[str]) -> str:
+        """Text expressions (columns and quoted literals, already written) joined into one text."""
+
+    @abc.abstractmethod
+    def nulls_order(self, c: str, descending: bool, nulls: str) -> list[str]:
+        """ORDER BY terms ranking ``c`` with its unknown values placed ``nulls`` ("first"/"last")."""
+
+    def concat_item(self, item: Concat) -> str:
+        """'first (second)' as one text."""
+        return self.concat([self.col(item.first), self.string(" ("), self.col(item.second), self.string(")")])
+
     def flag(self, c: str, value: bool) -> str:
         """A test that the boolean ``c`` is ``value``."""
         return f"{c} {self.op_text(Op.EQ)} {self.literal(value)}"
@@ -163,6 +175,8 @@ class Compiler(abc.ABC):
         return text
 
     def item(self, i) -> str:
+        if isinstance(i, Concat):
+            return self.concat_item(i)
         return self.agg(i) if isinstance(i, Agg) else self.col(i)
 
     def condition(self, f: Filter) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from momq.bench.er import Entity, Role
 from momq.bench.ir import Agg, Col, Func, Op, Query
+from momq.bench.compilers.base import unique_names
 from momq.bench.compilers.cypher import PatternCompiler
 
 _LOOKUP_OPS = (Op.EQ, Op.LT, Op.LE, Op.GT, Op.GE, Op.BETWEEN, Op.PREFIX)
@@ -25,6 +26,7 @@ class NGQLCompiler(PatternCompiler):
     dialect = "ngql"
     eq_op = "=="
     order_by_expressions = False
+    union_keyword = False  # the emulation does not parse UNION between statements
 
     # ----------------------------------------------------------------- hooks
     def prop(self, var: str, ent: Entity, attr: str) -> str:
@@ -59,7 +61,8 @@ class NGQLCompiler(PatternCompiler):
     @staticmethod
     def _plain(query: Query) -> bool:
         return (query.without is None and query.above_average is None and query.per_group is None
-                and not query.group_by and query.order_by is None and query.limit is None and not query.either)
+                and not query.group_by and query.order_by is None and query.limit is None and not query.either
+                and query.setop is None and not any(h.shortest for h in query.hops))
 
     def _native_aliases(self, query: Query) -> None:
         self._vars = ["v"] * len(self._ents)
@@ -138,6 +141,22 @@ class NGQLCompiler(PatternCompiler):
             return text + f" YIELD id(vertex) AS vid | YIELD count(*) AS {self.alias(query.select[0])}"
         distinct = "DISTINCT " if query.distinct else ""
         return text + f" YIELD {distinct}{self._yield_cols(query, lambda c: f'{tag}.{c.attribute}')}"
+
+    def concat(self, parts: list[str]) -> str:
+        return f"concat({', '.join(parts)})"
+
+    def _shortest(self, query: Query) -> str:
+        """FIND SHORTEST PATH yields paths whose length the emulation cannot read through a pipe, so the fewest
+        links are the minimum over the matched walks of 1..N links between the two known vertices."""
+        start = next(f for f in query.filters if f.col.node == 0).values[0]
+        end = next(f for f in query.filters if f.col.node == 1).values[0]
+        a, b = self._vars
+        p = unique_names(["p"], set(self._vars))[0]
+        return "\n".join([
+            f"MATCH {p} = {self.node(a, self._ents[0])}{self.edge(query.hops[0])}{self.node(b, self._ents[1])}",
+            f"WHERE id({a}) == {self.vid(self._ents[0], start)} AND id({b}) == {self.vid(self._ents[1], end)}",
+            f"RETURN min(length({p})) AS {self.alias(query.select[0])}",
+        ])
 
     # ----------------------------------------------------------------- MATCH specials
     def col(self, c: Col) -> str:
