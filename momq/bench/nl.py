@@ -322,7 +322,7 @@ class _Renderer:
         start = self.pinned()
         end = next(f for f in q.filters if f.col.node == 1)
         target = f"the {self.noun(1)} {self.condition(end, True)}"
-        link = f'"{verb}" links' if self.rng.random() < 0.5 else f"links where one {self.noun(0)} {verb} the next"
+        link = f'"{verb}" links' if self.rng.random() < 0.5 else f"steps in which one {self.noun(0)} {verb} another"
         return self.pick([
             f"What is the smallest number of {link} leading from {start} to {target}, looking at most {n} deep?",
             f"Following {link}, how many steps does the shortest route from {start} to {target} take "

@@ -1038,7 +1038,9 @@ class _Gen:
         hop, ent = self.rng.choice(cands)
         adj = self.d.adj[(hop.relationship, hop.forward)]
         n = self.rng.choice([3, 4, 4])
-        starts = sorted(k for k in adj if len(_reach_from(adj, k, n)) > len(_reach_from(adj, k, 1)))
+        # prefer starts from which some entity is more than one link away (the data may be flat)
+        starts = (sorted(k for k in adj if len(_reach_from(adj, k, n)) > len(_reach_from(adj, k, 1)))
+                  or sorted(k for k in adj if _reach_from(adj, k, 1) - {k}))
         if not starts:
             return None
         start = self.rng.choice(starts)

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from momq.bench.compilers import compile_query, compiler_for
-from momq.bench.ir import Agg, Col, Filter, Func, Having, Hop, Op, Order, PerGroup, Query
+from momq.bench.ir import Agg, Col, Concat, Filter, Func, Having, Hop, Op, Order, PerGroup, Query, SetOp
 from tests.bench.toy_domain import TOY_DOMAIN
 
 CASES: dict[str, Query] = {
@@ -94,6 +94,19 @@ CASES: dict[str, Query] = {
     # an OR of two root conditions next to an AND filter
     "or_filters": Query("employee", (Col(0, "name"),), filters=(Filter(Col(0, "is_remote"), Op.IS_TRUE),),
                         either=(Filter(Col(0, "title"), Op.EQ, ("Analyst",)), Filter(Col(0, "salary"), Op.GT, (90000,)))),
+    # set operations: employees working on an active project and (or / but not) on one started before 2012
+    **{f"set_{kind}": Query("employee", (Col(0, "name"),), hops=(Hop("works_on"),),
+                            filters=(Filter(Col(1, "status"), Op.EQ, ("active",)),),
+                            setop=SetOp(kind, (Filter(Col(1, "start_date"), Op.LT, (dt.date(2012, 1, 1),)),)))
+       for kind in ("union", "intersect", "except")},
+    # the fewest reporting links from one employee up to another
+    "shortest_up": Query("employee", (Agg(Func.HOPS),), hops=(Hop("reports_to", True, 4, shortest=True),),
+                         filters=(Filter(Col(0, "id"), Op.EQ, (40,)), Filter(Col(1, "id"), Op.EQ, (1,)))),
+    # a ranking that keeps the unknown values, placed first
+    "nulls_first": Query("project", (Col(0, "title"), Col(0, "cost")), filters=(Filter(Col(0, "status"), Op.EQ, ("active",)),),
+                         order_by=Order(Col(0, "cost"), True, "first")),
+    # a name and a category written as one text
+    "concat": Query("employee", (Concat(Col(0, "name"), Col(0, "title")),), filters=(Filter(Col(0, "is_remote"), Op.IS_TRUE),)),
 }
 
 

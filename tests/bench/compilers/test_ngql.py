@@ -136,6 +136,38 @@ count(*) AS num_employees""",
 MATCH (e:Employee)
 WHERE e.Employee.is_remote == true AND (e.Employee.title == "Analyst" OR e.Employee.salary > 90000)
 RETURN e.Employee.name AS name""",
+    "set_union": """\
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE (p.Project.status == "active") OR (p.Project.start_date < "2012-01-01")
+RETURN DISTINCT e.Employee.name AS name""",
+    "set_intersect": """\
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE p.Project.status == "active"
+MATCH (e)-[:WORKS_ON]->(p2:Project)
+WHERE p2.Project.start_date < "2012-01-01"
+RETURN DISTINCT e.Employee.name AS name""",
+    "set_except": """\
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE p.Project.status == "active"
+OPTIONAL MATCH (e)-[:WORKS_ON]->(p2:Project)
+WHERE p2.Project.start_date < "2012-01-01"
+WITH e, count(p2) AS matches
+WHERE matches == 0
+RETURN DISTINCT e.Employee.name AS name""",
+    "shortest_up": """\
+MATCH p = (e:Employee)-[:REPORTS_TO*1..4]->(e2:Employee)
+WHERE id(e) == "employee_40" AND id(e2) == "employee_1"
+RETURN min(length(p)) AS hops""",
+    "nulls_first": """\
+MATCH (p:Project)
+WHERE p.Project.status == "active"
+WITH p.Project.title AS title, p.Project.cost AS cost, p.Project.id AS p_id, p.Project.cost IS NULL AS unknown
+ORDER BY unknown DESC, cost DESC, p_id
+RETURN title, cost""",
+    "concat": """\
+MATCH (e:Employee)
+WHERE e.Employee.is_remote == true
+RETURN concat(e.Employee.name, " (", e.Employee.title, ")") AS name_title""",
 }
 
 
