@@ -63,12 +63,53 @@ def pluralize(noun: str) -> str:
     return noun + "s"
 
 
+#: Irregular past tenses of relationship verbs, with their base forms.
+_IRREGULAR_PAST = {"saw": "see", "sent": "send", "took": "take", "wrote": "write", "made": "make", "won": "win",
+                   "gave": "give", "bought": "buy", "sold": "sell", "led": "lead", "held": "hold", "taught": "teach",
+                   "built": "build", "paid": "pay", "met": "meet", "found": "find", "drove": "drive", "flew": "fly",
+                   "ran": "run", "chose": "choose", "began": "begin", "grew": "grow", "spoke": "speak"}
+
+
+def past_base(word: str) -> str | None:
+    """The base form of a past-tense verb ('acted' -> 'act', 'placed' -> 'place', 'sent' -> 'send'), else None."""
+    if word in _IRREGULAR_PAST:
+        return _IRREGULAR_PAST[word]
+    if not word.endswith("ed") or len(word) < 5 or word in ("need", "feed", "seed", "speed", "breed"):
+        return None
+    stem = word[:-2]
+    if word.endswith("ied"):
+        return word[:-3] + "y"
+    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiouls":
+        return stem[:-1]  # shipped -> ship
+    if stem.endswith(("c", "v", "ur", "at", "as", "iz", "ag", "us", "ot", "ir", "uc", "in")) and not stem.endswith(
+            ("ain", "oin", "ein")):
+        return stem + "e"  # placed, received, featured, created, released
+    return stem
+
+
 def ask_about(subject: str, verb: str) -> str:
-    """'does the department employ' / 'is the project staffed by': the inverted question form."""
+    """'does the department employ' / 'is the project staffed by' / 'did the actor act in': the inverted question
+    form (past-tense verbs take 'did' and their base form, never 'does' + past tense)."""
     first, _, rest = verb.partition(" ")
     if first in ("is", "are", "was", "were"):
         return f"{first} {subject} {rest}".strip()
+    base = past_base(first)
+    if base is not None:
+        return f"did {subject} {base} {rest}".strip()
     return f"does {subject} {plural_verb(verb)}"
+
+
+def negate(verb: str) -> str:
+    """'do not employ' / 'did not act in' / 'are not owned by': a plural subject's negated verb."""
+    first, _, rest = verb.partition(" ")
+    if first in ("is", "are"):
+        return f"are not {rest}".strip()
+    if first in ("was", "were"):
+        return f"were not {rest}".strip()
+    base = past_base(first)
+    if base is not None:
+        return f"did not {base} {rest}".strip()
+    return f"do not {plural_verb(verb)}"
 
 
 def join_words(parts: list[str]) -> str:
@@ -84,11 +125,11 @@ def sentence(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------------------------- values
-def _value(v, attr: Attribute, rng: random.Random, with_unit: bool = True) -> str:
+def _value(v, attr: Attribute, rng: random.Random, with_unit: bool = True, long_dates: bool = False) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
-    if isinstance(v, _dt.date):
-        return rng.choice([v.isoformat(), f"{v:%B} {v.day}, {v.year}"])
+    if isinstance(v, _dt.date):  # one style per question (the renderer decides), never ISO next to long form
+        return f"{v:%B} {v.day}, {v.year}" if long_dates else v.isoformat()
     if isinstance(v, str):
         return rng.choice([v, f'"{v}"']) if attr.role is not Role.CATEGORY else v
     if isinstance(v, _decimal.Decimal):
@@ -106,6 +147,7 @@ class _Renderer:
         self.d = domain
         self.rng = rng
         self.ents = query.entities(domain)
+        self.long_dates = rng.random() < 0.5  # every date of the question in one style
 
     def pick(self, options: list[str]) -> str:
         return self.rng.choice(options)
@@ -117,7 +159,7 @@ class _Renderer:
         """A condition on the link just named by a verb: 'with a billing position below 3'."""
         attr = self.attr(f.col)
         p = attr.phrase
-        val = [_value(v, attr, self.rng) for v in f.values]
+        val = [_value(v, attr, self.rng, long_dates=self.long_dates) for v in f.values]
         op = f.op
         if op is Op.IS_TRUE:
             return self.pick([f"marked as {p}", f"with the {p} flag set", f"(flagged as {p})"])
@@ -167,7 +209,7 @@ class _Renderer:
         attr = self.attr(f.col)
         p = attr.phrase
         be = "is" if singular else "are"
-        val = [_value(v, attr, self.rng) for v in f.values]
+        val = [_value(v, attr, self.rng, long_dates=self.long_dates) for v in f.values]
         op, role = f.op, attr.role
         if role is Role.KEY:
             return self.pick([f"with ID {val[0]}", f"whose identifier is {val[0]}", f"with the id {val[0]}"])
@@ -384,8 +426,27 @@ class _Renderer:
         root_only = all(c.node == 0 for c in q.select)
         names_only = root_only and len(q.select) == 1 and self.attr(q.select[0]).role is Role.NAME
         node_filters = [f for f in q.filters if not f.col.edge]
+        roots = [f for f in node_filters if f.col.node == 0]
         key = node_filters and all(f.col.node == 0 for f in node_filters) and len(node_filters) == 1 \
             and self.attr(node_filters[0].col).role is Role.KEY
+        # one known root (by its key or its name) and conditions on the entity reached at most: a walk from it
+        named = (len(roots) == 1 and roots[0].op is Op.EQ and self.attr(roots[0].col).role in (Role.KEY, Role.NAME)
+                 and q.hops and all(f.col.node == len(q.hops) for f in node_filters if f is not roots[0]))
+        if named and len(q.hops) == 2 and all(c.node == 2 for c in q.select):
+            hop = q.hops[1]
+            rel = self.d.relationship(hop.relationship)
+            back = plural_verb(rel.inverse_verb if hop.forward else rel.verb)
+            cols = [c for c in q.select if self.attr(c).role is not Role.NAME]
+            also = f", with {self.cols(cols)}" if cols else ""
+            target = self.noun(2, True) + self.conds(2)
+            return self.pick([
+                f"Which {target} {back} {a(self.noun(1))} that {self.pinned()} {self.verb(0, False)}{also}?",
+                f"List the {target} that {back} some {self.noun(1)} {self.pinned()} {self.verb(0, False)}{also}.",
+                f"Find every {self.noun(2)}{self.conds(2, True)} linked to {self.pinned()} through "
+                f"{a(self.noun(1))} it {self.verb(0, False)}{also}.",
+            ])
+        if named and not key and len(q.hops) == 1 and all(c.node == 1 and not c.edge for c in q.select):
+            key = True
         if key and not q.hops:
             cols = self.cols(list(q.select))
             return self.pick([f"What is {cols} of {self.pinned()}?", f"Show {cols} of {self.pinned()}.",
@@ -603,6 +664,10 @@ class _Renderer:
         group, groups = self.noun(key.node), self.noun(key.node, True)
         p = self.attr(agg.col).phrase
         w = self.func_words(agg)
+        if q.order_by is not None and agg.func in (Func.MIN, Func.MAX):
+            # 'the highest lowest hours' stacks two superlatives: rank on the value of the smallest/largest one
+            w = "minimum" if agg.func is Func.MIN else "maximum"
+            p = f"{p} value" if self.attr(agg.col).role is Role.DATE else p
         if q.order_by is not None:
             k = q.limit or 1
             top = "highest" if q.order_by.descending else "lowest"
@@ -722,7 +787,7 @@ class _Renderer:
         other = self.d.entity(rel.target if hop.forward else rel.source)
         verb = rel.verb if hop.forward else rel.inverse_verb
         plural = self.noun(0, True) + self.conds(0)
-        return self.pick([f"Which {plural} do not {plural_verb(verb)} any {other.noun}?",
+        return self.pick([f"Which {plural} {negate(verb)} any {other.noun}?",
                           f"List the {plural} that {plural_verb(verb)} no {other.noun} at all.",
                           f"Find every {self.noun(0)}{self.conds(0, True)} that {verb} no {other.noun}.",
                           f"Show the {plural} without any {other.noun} they {plural_verb(verb)}."])
@@ -765,9 +830,18 @@ class _Renderer:
         ])
 
 
+#: Sentences that state how averages are rounded (every dialect's gold rounds them to two decimals).
+ROUNDING_NOTES: tuple[str, ...] = ("Round to two decimal places.", "Give the result to two decimals.",
+                                   "Round averages to 2 decimal places.")
+
+
 def render_question(query: Query, domain: Domain, rng: random.Random) -> str:
-    """One English question for ``query``; the wording depends on ``rng``."""
-    return sentence(_Renderer(query, domain, rng).render())
+    """One English question for ``query``; the wording depends on ``rng``. A question whose gold rounds an
+    average says so."""
+    text = sentence(_Renderer(query, domain, rng).render())
+    if any(isinstance(i, Agg) and i.func is Func.AVG for i in query.select) and "decimal" not in text:
+        text += " " + rng.choice(ROUNDING_NOTES)
+    return text
 
 
 def render_questions(query: Query, domain: Domain, rng: random.Random, k: int) -> list[str]:

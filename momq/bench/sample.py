@@ -814,7 +814,13 @@ class _Gen:
         return Query(a.name, select, hops=(hop,), filters=(f,) if f else ())
 
     def g_join1_count(self):
-        hop, a, b = self.rng.choice(self.hops())
+        # a count along an N:1 link walked forward is always 0 or 1 ('how many departments does X work in'):
+        # only links that can lead to several are counted
+        cands = [(h, a, b) for h, a, b in self.hops()
+                 if not (h.forward and self.dom.relationship(h.relationship).cardinality is Cardinality.MANY_TO_ONE)]
+        if not cands:
+            return None
+        hop, a, b = self.rng.choice(cands)
         if self.rng.random() < 0.5:
             key = self.rng.choice(list(self.d.rows[a.name]))
             f = Filter(Col(0, a.key.name), Op.EQ, (key,))
@@ -983,6 +989,31 @@ class _Gen:
         return Query(a.name, (agg,), hops=(hop,), filters=(Filter(Col(0, name.name), Op.EQ, (value,)),))
 
 
+    def g_walk(self):
+        """One or two links from an entity named by its name: 'which projects is Ann Smith assigned to', 'in
+        which cities are the offices of the department Ann Smith works in' (a set over two links), sometimes with
+        a condition on what is reached."""
+        hop1, a, b = self.rng.choice(self.hops())
+        name = a.name_attribute
+        if name is None or not self.attrs(a, Role.NAME):
+            return None
+        hops, last, ents = (hop1,), b, [a, b]
+        if self.rng.random() < 0.5:
+            seconds = [h for h in self.hops(b) if h[0].relationship != hop1.relationship]
+            if seconds:
+                hop2, _, c = self.rng.choice(seconds)
+                hops, last = (hop1, hop2), c
+        node = len(hops)
+        here = self.rng.choice(sorted(k for k in self.d.adj[(hop1.relationship, hop1.forward)]))
+        value = self.d.rows[a.name][here].get(name.name)
+        if value is None:
+            return None
+        filters = [Filter(Col(0, name.name), Op.EQ, (value,))]
+        if self.rng.random() < 0.3 and (g := self.any_filter(last, node)) is not None:
+            if last.attribute(g.col.attribute).role is not Role.KEY:
+                filters.append(g)
+        return Query(a.name, (self.label(last, node),), hops=hops, filters=tuple(filters), distinct=node == 2)
+
     def g_setop(self):
         """'Clients who own a savings account and also (or: or else; but not) an account over 1,000 USD': the
         root's name over one hop, the two sides filtering the entity reached differently."""
@@ -1061,7 +1092,7 @@ GENERATORS: tuple[str, ...] = tuple(name for name in vars(_Gen) if name.startswi
 #: between dialects (dates, percentages, ratios, recursive walks) are drawn twice as often, so that each
 #: appears in enough questions for the benchmark to teach it.
 WEIGHTS: dict[str, int] = {"g_year": 2, "g_timeline": 2, "g_percent": 2, "g_ratio": 2, "g_reach": 6,
-                           "g_setop": 5, "g_nulls": 2, "g_concat": 2, "g_shortest": 5}
+                           "g_setop": 5, "g_nulls": 2, "g_concat": 2, "g_shortest": 5, "g_walk": 3}
 
 
 def _cycle() -> tuple[str, ...]:

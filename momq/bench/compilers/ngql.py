@@ -4,12 +4,17 @@
 - Neighbours of one known vertex along one edge type: ``GO FROM "vid" OVER EDGE [REVERSELY] WHERE $$... YIELD``,
   piped into ``| YIELD count(*)`` for counts; the edge's own properties as ``EDGE.prop`` in WHERE and YIELD;
   vertices 1 to N links away: ``GO 1 TO N STEPS FROM "vid" OVER EDGE [REVERSELY] YIELD DISTINCT $$...``.
+- Walks from a vertex named by its name (one or two links), or two links from a known VID: ``LOOKUP ... YIELD
+  id(vertex) AS vid | GO FROM $-.vid OVER E YIELD id($$) AS vid | GO FROM $-.vid OVER F WHERE $$... YIELD``.
 - Attribute filters on one tag: ``LOOKUP ON Tag WHERE Tag.prop ... YIELD Tag.prop AS ...`` (only operators
   LOOKUP supports: comparisons, ranges and STARTS WITH; no IN, no NULL tests, no flags).
 - Everything else: MATCH with ``v.Tag.prop`` access, ``e.prop`` on a bound edge variable, ``id(v) == "vid"`` for
   known vertices, ``==`` equality,
   ORDER BY on column names only (NebulaGraph refuses expressions there), OPTIONAL MATCH + count for anti-joins.
-It does not emit DDL, variables (``$var``) or FIND PATH / GET SUBGRAPH, which the IR never needs.
+Set operations are an OR (union), a second MATCH (intersect) or an OPTIONAL MATCH that finds nothing (except): the
+emulation parses no UNION / INTERSECT / MINUS. Shortest paths are ``min(length(p))`` over a MATCH of 1..N links: the
+emulation cannot read the length of a FIND SHORTEST PATH result through a pipe. It does not emit DDL, variables
+(``$var``) or GET SUBGRAPH.
 """
 
 from __future__ import annotations
@@ -53,7 +58,8 @@ class NGQLCompiler(PatternCompiler):
     def compile(self, query: Query) -> str:
         ents = self.entities(query)
         self._ents = ents
-        native = self._fetch(query, ents) or self._go(query, ents) or self._lookup(query, ents)
+        native = (self._fetch(query, ents) or self._go(query, ents) or self._go_pipe(query, ents)
+                  or self._lookup(query, ents))
         if native is not None:
             return native
         return super().compile(query)
@@ -113,6 +119,65 @@ class NGQLCompiler(PatternCompiler):
             return text + f" YIELD DISTINCT id($$) AS vid | YIELD count(*) AS {self.alias(query.select[0])}"
         distinct = "DISTINCT " if query.distinct else ""
         return text + f" YIELD {distinct}{self._yield_cols(query, self.col)}"
+
+    def _go_pipe(self, query: Query, ents: list[Entity]) -> str | None:
+        """Walks from one root named by its (unique) name, or two links from a known one: the start found by
+        ``LOOKUP`` (or given as a VID), each link a ``GO FROM $-.vid`` stage, the last one filtering and yielding
+        the reached vertex's properties through ``$$``:
+        ``LOOKUP ON T WHERE T.name == "x" YIELD id(vertex) AS vid | GO FROM $-.vid OVER E YIELD id($$) AS vid |
+        GO FROM $-.vid OVER F WHERE $$.U.p > 1 YIELD DISTINCT $$.U.q AS q``."""
+        hops = query.hops
+        if not hops or len(hops) > 2 or not self._plain(query) or any(h.variable or h.optional for h in hops):
+            return None
+        last = len(hops)
+        roots = [f for f in query.filters if f.col.node == 0]
+        if len(roots) != 1 or roots[0].op is not Op.EQ or roots[0].col.edge:
+            return None
+        pin = roots[0]
+        role = ents[0].attribute(pin.col.attribute).role
+        if role is Role.KEY and last == 1:
+            return None  # one link from a known VID: a plain GO (see _go)
+        if role is not Role.KEY and (ents[0].name_attribute is None
+                                     or pin.col.attribute != ents[0].name_attribute.name):
+            return None
+        others = [f for f in query.filters if f is not pin]
+        if any(f.col.node != last or f.col.edge for f in others) or query.edge_columns:
+            return None
+        if any(ents[last].attribute(f.col.attribute).role is Role.KEY for f in others):
+            return None
+        counts = query.select == (Agg(Func.COUNT),) and last == 1
+        if not counts and not all(isinstance(i, Col) and i.node == last for i in query.select):
+            return None
+        if last == 2 and not query.distinct:
+            return None
+        self._native_aliases(query)
+        if role is Role.KEY:
+            stages = [f"GO FROM {self.vid(ents[0], pin.values[0])} OVER {self._over(hops[0])} YIELD id($$) AS vid"]
+        else:
+            tag = ents[0].label
+            stages = [f"LOOKUP ON {tag} WHERE {tag}.{pin.col.attribute} {self.eq_op} {self.literal(pin.values[0])} "
+                      "YIELD id(vertex) AS vid",
+                      f"GO FROM $-.vid OVER {self._over(hops[0])} YIELD id($$) AS vid"]
+        if last == 2:
+            stages.append(f"GO FROM $-.vid OVER {self._over(hops[1])}")
+        else:
+            stages[-1] = stages[-1][: -len(" YIELD id($$) AS vid")]
+        self._vars = [None] * last + ["$$"]
+        self._edge_vars = {}
+        conds = [self.condition(f) for f in others]
+        if conds:
+            stages[-1] += " WHERE " + " AND ".join(conds)
+        if counts:
+            stages[-1] += " YIELD id($$) AS vid"
+            stages.append(f"YIELD count(*) AS {self.alias(query.select[0])}")
+        else:
+            distinct = "DISTINCT " if query.distinct else ""
+            stages[-1] += f" YIELD {distinct}{self._yield_cols(query, self.col)}"
+        return " | ".join(stages)
+
+    def _over(self, hop) -> str:
+        rel = self.domain.relationship(hop.relationship)
+        return rel.edge_type + ("" if hop.forward else " REVERSELY")
 
     def _lookup(self, query: Query, ents: list[Entity]) -> str | None:
         if query.hops or not query.filters or not self._plain(query):

@@ -105,6 +105,12 @@ CASES: dict[str, Query] = {
     # a ranking that keeps the unknown values, placed first
     "nulls_first": Query("project", (Col(0, "title"), Col(0, "cost")), filters=(Filter(Col(0, "status"), Op.EQ, ("active",)),),
                          order_by=Order(Col(0, "cost"), True, "first")),
+    # walks from a named employee (one link, a condition on the project) and from a known one (two links)
+    "walk_named": Query("employee", (Col(1, "title"),), hops=(Hop("works_on"),),
+                        filters=(Filter(Col(0, "name"), Op.EQ, ("Ann O'Brien",)),
+                                 Filter(Col(1, "status"), Op.EQ, ("active",)))),
+    "walk2_key": Query("employee", (Col(2, "name"),), hops=(Hop("works_on"), Hop("owned_by")),
+                       filters=(Filter(Col(0, "id"), Op.EQ, (3,)),), distinct=True),
     # a name and a category written as one text
     "concat": Query("employee", (Concat(Col(0, "name"), Col(0, "title")),), filters=(Filter(Col(0, "is_remote"), Op.IS_TRUE),)),
 }

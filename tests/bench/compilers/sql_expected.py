@@ -129,6 +129,19 @@ FROM project AS p
 LEFT JOIN works_on AS wo ON wo.project_id = p.id
 LEFT JOIN employee AS e ON e.id = wo.employee_id
 GROUP BY p.title""",
+    "walk_named": """\
+SELECT p.title
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+WHERE e.name = 'Ann O''Brien' AND p.status = 'active'""",
+    "walk2_key": """\
+SELECT DISTINCT d.name
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+JOIN department AS d ON d.id = p.department_id
+WHERE e.id = 3""",
 }
 
 MYSQL_ONLY = {

@@ -179,6 +179,13 @@ ORDER BY p.cost IS NULL DESC, p.cost DESC, p.id""",
 MATCH (e:Employee)
 WHERE e.is_remote = true
 RETURN e.name + ' (' + e.title + ')' AS name_title""",
+    "walk_named": """\
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE e.name = "Ann O'Brien" AND p.status = 'active'
+RETURN p.title AS title""",
+    "walk2_key": """\
+MATCH (e:Employee {id: 3})-[:WORKS_ON]->(p:Project)-[:OWNED_BY]->(d:Department)
+RETURN DISTINCT d.name AS name""",
 }
 
 

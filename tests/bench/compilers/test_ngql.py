@@ -168,6 +168,10 @@ RETURN title, cost""",
 MATCH (e:Employee)
 WHERE e.Employee.is_remote == true
 RETURN concat(e.Employee.name, " (", e.Employee.title, ")") AS name_title""",
+    "walk_named": """\
+LOOKUP ON Employee WHERE Employee.name == "Ann O'Brien" YIELD id(vertex) AS vid | GO FROM $-.vid OVER WORKS_ON WHERE $$.Project.status == "active" YIELD $$.Project.title AS title""",
+    "walk2_key": """\
+GO FROM "employee_3" OVER WORKS_ON YIELD id($$) AS vid | GO FROM $-.vid OVER OWNED_BY YIELD DISTINCT $$.Department.name AS name""",
 }
 
 
