@@ -664,10 +664,6 @@ class _Renderer:
         group, groups = self.noun(key.node), self.noun(key.node, True)
         p = self.attr(agg.col).phrase
         w = self.func_words(agg)
-        if q.order_by is not None and agg.func in (Func.MIN, Func.MAX):
-            # 'the highest lowest hours' stacks two superlatives: rank on the value of the smallest/largest one
-            w = "minimum" if agg.func is Func.MIN else "maximum"
-            p = f"{p} value" if self.attr(agg.col).role is Role.DATE else p
         if q.order_by is not None:
             k = q.limit or 1
             top = "highest" if q.order_by.descending else "lowest"

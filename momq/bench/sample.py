@@ -704,7 +704,8 @@ class _Gen:
         if pick is None:
             return None
         ent, attr = pick
-        funcs = [Func.MIN, Func.MAX] + ([Func.SUM, Func.AVG] if attr.role is Role.NUMBER else [])
+        funcs = [Func.MIN, Func.MAX] + ([Func.AVG] if attr.role is Role.NUMBER else [])
+        funcs += [Func.SUM] if attr.summable else []  # totals of additive measures only
         f = self.category_eq(ent) if self.rng.random() < 0.5 else None
         return Query(ent.name, (Agg(self.rng.choice(funcs), Col(0, attr.name)),), filters=(f,) if f else ())
 
@@ -716,13 +717,16 @@ class _Gen:
         nums = self.attrs(ent, Role.NUMBER)
         if nums and self.rng.random() < 0.4:  # several aggregates: the group's size and a measure, or a spread
             num = Col(0, self.rng.choice(nums).name)
-            pairs = [(Agg(Func.COUNT), Agg(Func.AVG, num)), (Agg(Func.COUNT), Agg(Func.SUM, num)),
+            pairs = [(Agg(Func.COUNT), Agg(Func.AVG, num)), (Agg(Func.COUNT), Agg(Func.SUM if
+                                                                             ent.attribute(num.attribute).summable
+                                                                             else Func.AVG, num)),
                      (Agg(Func.MIN, num), Agg(Func.MAX, num))]
             aggs = self.rng.choice(pairs)
             return Query(ent.name, (Col(0, cat.name),) + aggs, group_by=(Col(0, cat.name),))
         if nums and self.rng.random() < 0.6:
             num = self.rng.choice(nums)
-            agg = Agg(self.rng.choice([Func.SUM, Func.AVG, Func.MIN, Func.MAX]), Col(0, num.name))
+            agg = Agg(self.rng.choice([Func.SUM if num.summable else Func.AVG, Func.AVG, Func.MIN, Func.MAX]),
+                      Col(0, num.name))
         else:
             agg = Agg(Func.COUNT)
         return Query(ent.name, (Col(0, cat.name), agg), group_by=(Col(0, cat.name),))
@@ -755,7 +759,8 @@ class _Gen:
         keys = (Col(0, cat.name), self.rng.choice(others))
         nums = self.attrs(ent, Role.NUMBER)
         if nums and self.rng.random() < 0.4:
-            agg = Agg(self.rng.choice([Func.AVG, Func.SUM, Func.MAX]), Col(0, self.rng.choice(nums).name))
+            num = self.rng.choice(nums)
+            agg = Agg(self.rng.choice([Func.AVG, Func.SUM if num.summable else Func.AVG, Func.MAX]), Col(0, num.name))
         else:
             agg = Agg(Func.COUNT)
         return Query(ent.name, keys + (agg,), group_by=keys)
@@ -969,13 +974,16 @@ class _Gen:
             here = self.link(hop)[0]
             key = Filter(Col(0, a.key.name), Op.EQ, (here,))
             return Query(a.name, (self.label(b, 1), col), hops=(hop,), filters=(key,))
-        funcs = [Func.MIN, Func.MAX] + ([Func.SUM, Func.AVG] if attr.role is Role.NUMBER else [])
+        funcs = [Func.MIN, Func.MAX] + ([Func.AVG] if attr.role is Role.NUMBER else [])
+        funcs += [Func.SUM] if attr.summable else []  # totals of additive measures only
         if attr.role is Role.CATEGORY:
             return None
         agg = Agg(self.rng.choice(funcs), col)
         if r < 0.8:  # per group: one side's name with an aggregate over its links
             key = self.label(a, 0) if self.rng.random() < 0.5 else self.label(b, 1)
-            ranked = self.rng.random() < 0.5
+            # ranking groups by their smallest or largest value reads 'the highest lowest hours': sums and
+            # averages only
+            ranked = self.rng.random() < 0.5 and agg.func in (Func.SUM, Func.AVG)
             return Query(a.name, (key, agg), hops=(hop,), group_by=(key,),
                          order_by=Order(agg, self.rng.random() < 0.7) if ranked else None,
                          limit=self.rng.choice([1, 3]) if ranked else None)

@@ -183,3 +183,32 @@ def test_set_operations_combine_the_sides(data, kind, combine):
             assert got == combine(*sides)
             found += 1
     assert found
+
+
+@pytest.mark.parametrize("name, unit, summable", [
+    ("salary", "USD", True), ("quantity", "units", True), ("hours_per_week", "hours", True),
+    ("total_price", "USD", True), ("page_count", "pages", True), ("interest_rate", "percent", False),
+    ("review_score", "", False), ("author_order", "", False), ("median_income", "USD", False),
+    ("unit_price", "USD", False), ("ticket_price", "USD", False), ("price_per_kg", "USD", False),
+    ("age", "", False), ("created_year", "", False),
+])
+def test_summable_measures(name, unit, summable):
+    from momq.bench.er import Attribute, Role
+    from momq.schema.types import ValueType
+
+    assert Attribute(name, ValueType.INTEGER, Role.NUMBER, unit=unit).summable is summable
+    assert Attribute(name, ValueType.INTEGER, Role.NUMBER, unit=unit, additive=not summable).summable is not summable
+
+
+def test_sums_only_over_summable_measures():
+    from momq.bench.domains import all_domains
+    from momq.bench.generate import generate
+
+    sums = 0
+    for domain in all_domains():
+        for q in sample_queries(generate(domain, 3, 0.5), 40, 11):
+            for agg in q.aggregates + ((q.having.agg,) if q.having else ()):
+                if agg.func is Func.SUM:
+                    sums += 1
+                    assert q.attribute(domain, agg.col).summable, (domain.name, q)
+    assert sums
