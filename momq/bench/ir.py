@@ -139,6 +139,25 @@ class Concat:
 
 
 @dataclass(frozen=True)
+class Case:
+    """A number sorted into two bands (``CASE WHEN col >= threshold THEN above ELSE below END``); unknown
+    values fall in ``below``. Selected and grouped by, never filtered or ranked."""
+
+    col: Col
+    threshold: Any
+    above: str
+    below: str
+
+    def __post_init__(self) -> None:
+        if self.col.edge or self.col.part is not None:
+            raise ValueError("a band reads a node attribute")
+        if isinstance(self.threshold, bool) or not isinstance(self.threshold, (int, float, _decimal.Decimal)):
+            raise ValueError("a band's threshold is a number")
+        if not self.above or not self.below or self.above == self.below:
+            raise ValueError("a band has two different labels")
+
+
+@dataclass(frozen=True)
 class Agg:
     func: Func
     col: Col | None = None
@@ -161,7 +180,7 @@ class Agg:
             raise ValueError(f"{self.func.value} needs a column")
 
 
-Item = Union[Col, Agg, Concat]
+Item = Union[Col, Agg, Concat, Case]
 Value = Any  # int | float | Decimal | str | date | bool
 
 
@@ -297,6 +316,12 @@ class Query:
             raise ValueError("a query selects at least one item")
         self.disjunction_check()
         self.setop_check()
+        if any(isinstance(i, Case) for i in self.select + self.group_by):
+            bands = [i for i in self.select if isinstance(i, Case)]
+            if (len(bands) != 1 or self.group_by != (bands[0],) or self.select[0] != bands[0] or not self.aggregates
+                    or self.hops or self.order_by or self.limit or self.having or self.distinct or self.either
+                    or self.without or self.above_average or self.per_group or self.setop):
+                raise ValueError("a band is the one group of a plain aggregate over the root")
         if any(isinstance(i, Concat) for i in self.select) and (self.group_by or self.order_by or self.distinct):
             raise ValueError("a concatenation is listed, not grouped, ranked or deduplicated")
         if self.order_by is not None and self.order_by.nulls is not None:
@@ -338,7 +363,7 @@ class Query:
         allowed = set(self.group_by) | {i for i in self.select if isinstance(i, Col)}
         if any(c not in allowed for c in parted):
             raise ValueError("a date part is only selected, grouped or ordered by, not filtered or aggregated")
-        if any(c.edge for c in self.group_by):
+        if any(isinstance(c, Col) and c.edge for c in self.group_by):
             raise ValueError("grouping by an edge attribute is not part of the IR")
         if self.order_by is not None and isinstance(self.order_by.item, Col) and self.order_by.item.edge:
             raise ValueError("ordering by an edge attribute is not part of the IR")
@@ -407,6 +432,7 @@ class Query:
         items: list[Item] = [x for i in self.select for x in ((i.first, i.second) if isinstance(i, Concat) else (i,))]
         items += ([f.col for f in self.filters] + [f.col for f in self.either] + list(self.group_by)
                   + ([f.col for f in self.setop.filters] if self.setop else []))
+        items = [i.col if isinstance(i, Case) else i for i in items]
         if self.having is not None:
             items.append(self.having.agg)
         if self.order_by is not None:
@@ -465,15 +491,17 @@ class Query:
             rel = domain.relationship(hop.relationship)
             if hop.variable and rel.source != rel.target:
                 raise ValueError(f"a variable-length hop needs a relationship from an entity to itself, not {rel.name}")
-            if hop.variable and any(ents[f.col.node].attribute(f.col.attribute).role is not Role.KEY
+            if hop.variable and any(ents[f.col.node].attribute(f.col.attribute).role not in (Role.KEY, Role.NAME)
                                     for f in self.filters):
-                raise ValueError("a variable-length hop starts from one root known by its key")
+                raise ValueError("a variable-length hop starts from one root known by its key or (unique) name")
         for col in self.columns():
             if col.edge:
                 self.attribute(domain, col)
             else:
                 ents[col.node].attribute(col.attribute)
         for item in self.select:
+            if isinstance(item, Case) and self.attribute(domain, item.col).role is not Role.NUMBER:
+                raise ValueError("a band sorts a number")
             if isinstance(item, Concat) and any(
                     self.attribute(domain, c).role not in (Role.NAME, Role.CATEGORY, Role.TEXT)
                     for c in (item.first, item.second)):
@@ -575,6 +603,8 @@ class Query:
             feats.append("null_order")
         if any(isinstance(i, Concat) for i in self.select):
             feats.append("concat")
+        if any(isinstance(i, Case) for i in self.select):
+            feats.append("case")
         if funcs & {Func.AVG, Func.PERCENT, Func.PER}:
             feats.append("round")  # PostgreSQL's two-argument ROUND needs numeric; graphs scale around round()
         if Func.PER in funcs or any(c.part == "year" for c in self.columns()):
@@ -589,7 +619,7 @@ class Query:
             feats.append("topk_per_group")
         if any(f.col.edge for f in self.filters):
             feats.append("edge_filter")
-        selected = [i.col if isinstance(i, Agg) else i for i in self.select if not isinstance(i, Concat)]
+        selected = [i.col if isinstance(i, (Agg, Case)) else i for i in self.select if not isinstance(i, Concat)]
         if any(c is not None and c.edge for c in selected):
             feats.append("edge_attr")
         if not feats:
@@ -608,6 +638,7 @@ class Query:
         pts += bool(self.either)
         pts += 2 * (self.setop is not None) + any(h.shortest for h in self.hops)
         pts += self.order_by is not None and self.order_by.nulls is not None
+        pts += any(isinstance(i, Case) for i in self.select)
         return pts
 
     def difficulty(self) -> str:
@@ -628,7 +659,7 @@ class Query:
             "hops": [_hop_dict(h) for h in self.hops],
             "filters": [_filter_dict(f) for f in self.filters],
             "distinct": self.distinct,
-            "group_by": [_col_dict(c) for c in self.group_by],
+            "group_by": [_item_dict(c) for c in self.group_by],
             "having": None if self.having is None else {
                 "agg": _item_dict(self.having.agg), "op": self.having.op.value,
                 "value": _value_json(self.having.value)},
@@ -658,6 +689,9 @@ class Query:
             return Filter(col(f["col"]), Op(f["op"]), tuple(_value_back(v) for v in f["values"]))
 
         def item(x):
+            if "case" in x:
+                c = x["case"]
+                return Case(col(c["col"]), _value_back(c["threshold"]), c["above"], c["below"])
             if "concat" in x:
                 return Concat(col(x["concat"][0]), col(x["concat"][1]))
             if "func" in x:
@@ -675,7 +709,7 @@ class Query:
             hops=tuple(hop(h) for h in d.get("hops", [])),
             filters=tuple(filt(f) for f in d.get("filters", [])),
             distinct=d.get("distinct", False),
-            group_by=tuple(col(c) for c in d.get("group_by", [])),
+            group_by=tuple(item(c) for c in d.get("group_by", [])),
             having=None if not d.get("having") else Having(
                 item(d["having"]["agg"]), Op(d["having"]["op"]), _value_back(d["having"]["value"])),
             order_by=None if not d.get("order_by") else Order(item(d["order_by"]["item"]),
@@ -717,6 +751,9 @@ def _filter_dict(f: Filter) -> dict:
 
 
 def _item_dict(i: Item) -> dict:
+    if isinstance(i, Case):
+        return {"case": {"col": _col_dict(i.col), "threshold": _value_json(i.threshold), "above": i.above,
+                         "below": i.below}}
     if isinstance(i, Concat):
         return {"concat": [_col_dict(i.first), _col_dict(i.second)]}
     if isinstance(i, Agg) and i.cond is not None:  # written only when set, so other aggregates stay as they were
@@ -748,7 +785,7 @@ ALL_FEATURES: tuple[str, ...] = (
     "count_distinct", "aggregate", "group_by", "having", "order_limit", "join1", "join2", "anti_join", "nested",
     "topk_per_group", "edge_filter", "edge_attr", "date_part", "contains", "percentage", "multi_aggregate",
     "date_format", "variable_length", "ratio", "join3", "optional", "group_by_multi", "or",
-    "shortest_path", "set_op", "union", "intersect", "except", "null_order", "concat", "round", "cast",
+    "shortest_path", "set_op", "union", "intersect", "except", "null_order", "concat", "round", "cast", "case",
 )
 
 #: Features whose constructs each dialect writes in its own idiom (the data card counts their questions).

@@ -19,7 +19,7 @@ import random
 import re
 
 from momq.bench.er import Attribute, Domain, Entity, Role
-from momq.bench.ir import Agg, Col, Concat, Filter, Func, Op, Query
+from momq.bench.ir import Agg, Case, Col, Concat, Filter, Func, Op, Query
 
 #: Words no question may contain (checked by tests); they would leak the query's shape.
 FORBIDDEN_WORDS: tuple[str, ...] = ("select", "where", "group by", "order by", "join", "distinct", "limit",
@@ -447,6 +447,9 @@ class _Renderer:
             ])
         if named and not key and len(q.hops) == 1 and all(c.node == 1 and not c.edge for c in q.select):
             key = True
+        if (not key and not q.hops and len(node_filters) == 1 and roots and roots[0].op is Op.EQ
+                and self.attr(roots[0].col).role is Role.NAME):
+            key = True  # one instance named by its name: a lookup of its attributes
         if key and not q.hops:
             cols = self.cols(list(q.select))
             return self.pick([f"What is {cols} of {self.pinned()}?", f"Show {cols} of {self.pinned()}.",
@@ -684,10 +687,28 @@ class _Renderer:
                           f"List each {group} together with the {w} {p} over all {other} it {v}.",
                           f"Break down the {w} {p} per {group}, over the {other} each one {v}."])
 
+    def banded(self) -> str:
+        """'Sort the employees into "high" (a salary of at least 90000 USD) and "low" (the rest): how many are in
+        each group?'"""
+        q = self.q
+        band = q.group_by[0]
+        attr = self.attr(band.col)
+        v = _value(band.threshold, attr, self.rng)
+        roots = self.noun(0, True) + self.conds(0)
+        rule = self.pick([f'"{band.above}" when the {attr.phrase} is at least {v} and "{band.below}" otherwise',
+                          f'"{band.above}" ({a(attr.phrase)} of {v} or more) and "{band.below}" (the rest)'])
+        measure = join_words([self.agg_phrase(x, "them") if x.col is not None else f"the number of {self.noun(0, True)}"
+                              for x in q.aggregates])
+        return self.pick([f"Label the {roots} {rule}: for each label, give {measure}.",
+                          f"Split the {roots} into {rule}. Show {measure} in each group.",
+                          f"Group the {roots} as {rule}; what is {measure} per group?"])
+
     def grouped(self) -> str:
         q = self.q
         key = q.group_by[0]
         agg = q.aggregates[0]
+        if isinstance(key, Case):
+            return self.banded()
         if any(a.func is Func.PERCENT for a in q.aggregates):
             return self.grouped_percent()
         if len(q.group_by) > 1:

@@ -1,7 +1,7 @@
 """Draw diverse, answerable IR queries from a domain's generated data.
 
 ``sample_queries(data, n, seed)`` cycles through query shapes (one generator per construct, the dialect-distinctive
-ones twice: :data:`WEIGHTS`), picks entities,
+ones more often: :data:`WEIGHTS`), picks entities,
 relationships and attributes at random and takes constants from the actual rows (for relationship attributes,
 from the actual links), so that filters match something. Every candidate is evaluated here on the data by a small reference evaluator and kept only if its
 answer is non-empty and not too large, if a LIMIT does not cut through a tie of the ranked value, and if text
@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from momq.bench.er import Attribute, Cardinality, DomainData, Entity, Role
-from momq.bench.ir import SET_KINDS, Agg, Col, Concat, Filter, Func, Having, Hop, Op, Order, PerGroup, Query, SetOp
+from momq.bench.ir import SET_KINDS, Agg, Case, Col, Concat, Filter, Func, Having, Hop, Op, Order, PerGroup, Query, SetOp
 from momq.schema.types import ValueType
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,9 @@ class _Path(tuple):
 
 def _cell(p: _Path, c):
     """The value of column ``c`` on path ``p`` (None when missing; a date's year or 'YYYY-MM' for a part)."""
+    if isinstance(c, Case):
+        value = _cell(p, c.col)
+        return c.above if value is not None and value >= c.threshold else c.below
     if isinstance(c, Concat):
         first, second = _cell(p, c.first), _cell(p, c.second)
         return None if first is None or second is None else f"{first} ({second})"
@@ -243,7 +246,7 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
                 if hv is None or not _test(hv, Filter(Col(0, "_"), q.having.op, (q.having.value,))):
                     continue
             vals = {c: v for c, v in zip(q.group_by, key)}
-            row = tuple(vals[i] if isinstance(i, Col) else _aggregate(i, members) for i in q.select)
+            row = tuple(vals[i] if isinstance(i, (Col, Case)) else _aggregate(i, members) for i in q.select)
             for item, v in zip(q.select, row):
                 if isinstance(item, Agg) and item.func is Func.AVG and v is not None and _on_rounding_edge(v):
                     raise Rejected("an average on a rounding boundary")
@@ -252,6 +255,8 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
                 if isinstance(item, Agg) and item.func is Func.PER and (v is None or _on_rounding_edge(v)):
                     raise Rejected("a ratio on a rounding boundary or of nothing")
             rows.append(row)
+        if any(isinstance(c, Case) for c in q.group_by) and len(rows) < 2:
+            raise Rejected("a band that every row falls into")
         if q.order_by is not None:
             idx = q.select.index(q.order_by.item)
             if any(r[idx] is None for r in rows):
@@ -310,8 +315,15 @@ def _shortest(d: _Data, q: Query) -> list[tuple]:
     """The fewest links from the root to the end (breadth first, at most ``max_length``); no row if unreachable."""
     hop = q.hops[0]
     adj = d.adj[(hop.relationship, hop.forward)]
-    start = next(f for f in q.filters if f.col.node == 0).values[0]
-    end = next(f for f in q.filters if f.col.node == 1).values[0]
+    ent = q.entities(d.domain)[0]
+
+    def key_of(f):  # the pinned entity's key (by key or by its unique name)
+        if f.col.attribute == ent.key.name:
+            return f.values[0]
+        return next(k for k, r in d.rows[ent.name].items() if r.get(f.col.attribute) == f.values[0])
+
+    start = key_of(next(f for f in q.filters if f.col.node == 0))
+    end = key_of(next(f for f in q.filters if f.col.node == 1))
     frontier, seen = {start}, set()
     for depth in range(1, hop.max_length + 1):
         frontier = {k for here in frontier for k, _ in adj.get(here, ())} - seen
@@ -360,6 +372,7 @@ class _Gen:
         self.d = _Data(data)
         self.dom = data.domain
         self.rng = rng
+        self._setop_turns = 0
 
     # helpers
     def entities(self) -> list[Entity]:
@@ -379,6 +392,17 @@ class _Gen:
     def distinct_values(self, ent: Entity, attr: Attribute) -> list:
         return sorted({r[attr.name] for r in self.d.rows[ent.name].values() if r.get(attr.name) is not None},
                       key=lambda v: (str(type(v)), v))
+
+    def pin(self, ent: Entity, key, node: int = 0) -> Filter:
+        """A filter naming one instance: by its name where names are unique in the data (as a person would ask),
+        else by its key."""
+        name = ent.name_attribute
+        if name is not None and self.rng.random() < 0.8:
+            value = self.d.rows[ent.name][key].get(name.name)
+            values = [r.get(name.name) for r in self.d.rows[ent.name].values()]
+            if value is not None and values.count(value) == 1:
+                return Filter(Col(node, name.name), Op.EQ, (value,))
+        return Filter(Col(node, ent.key.name), Op.EQ, (key,))
 
     def label(self, ent: Entity, node: int = 0) -> Col:
         return Col(node, (ent.name_attribute or ent.key).name)
@@ -637,7 +661,7 @@ class _Gen:
             return None
         start = self.rng.choice(sorted(starts))
         var = Hop(hop.relationship, hop.forward, n)
-        key = Filter(Col(0, ent.key.name), Op.EQ, (start,))
+        key = self.pin(ent, start, 0)
         if self.rng.random() < 0.3:
             return Query(ent.name, (Agg(Func.COUNT_DISTINCT, Col(1, ent.key.name)),), hops=(var,), filters=(key,))
         return Query(ent.name, self.projection(ent, node=1), hops=(var,), filters=(key,), distinct=True)
@@ -813,7 +837,7 @@ class _Gen:
             f = self.any_filter(a, 0)
         else:  # a known instance by key: one-hop neighbours
             key = self.rng.choice(list(self.d.rows[a.name]))
-            f = Filter(Col(0, a.key.name), Op.EQ, (key,))
+            f = self.pin(a, key)
             select = (self.label(b, 1),) + tuple(
                 Col(1, x.name) for x in self.attrs(b, Role.NUMBER, Role.DATE, Role.CATEGORY)[:1])
         return Query(a.name, select, hops=(hop,), filters=(f,) if f else ())
@@ -828,7 +852,7 @@ class _Gen:
         hop, a, b = self.rng.choice(cands)
         if self.rng.random() < 0.5:
             key = self.rng.choice(list(self.d.rows[a.name]))
-            f = Filter(Col(0, a.key.name), Op.EQ, (key,))
+            f = self.pin(a, key)
         else:
             name = a.name_attribute
             if name is None:
@@ -926,9 +950,12 @@ class _Gen:
     def g_fetch(self):
         ent = self.rng.choice(self.entities())
         key = self.rng.choice(list(self.d.rows[ent.name]))
-        others = [a for a in ent.attributes if a.role not in (Role.KEY, Role.FLAG)]
+        f = self.pin(ent, key)
+        others = [a for a in ent.attributes if a.role not in (Role.KEY, Role.FLAG) and a.name != f.col.attribute]
+        if not others:
+            return None
         cols = tuple(Col(0, a.name) for a in self.rng.sample(others, min(len(others), self.rng.choice([1, 2, 3]))))
-        return Query(ent.name, cols, filters=(Filter(Col(0, ent.key.name), Op.EQ, (key,)),))
+        return Query(ent.name, cols, filters=(f,))
 
     def g_edge_filter(self):
         """Paths restricted by an attribute of the link walked: 'actors billed first in a movie after 2010'."""
@@ -943,10 +970,10 @@ class _Gen:
         shown = (edge_col,) if attr.role is not Role.FLAG and f.op not in (Op.EQ,) else ()
         r = self.rng.random()
         if r < 0.35:  # a known instance: its neighbours over the qualifying links
-            key = Filter(Col(0, a.key.name), Op.EQ, (here,))
+            key = self.pin(a, here)
             return Query(a.name, (self.label(b, 1),) + shown, hops=(hop,), filters=(key, f))
         if r < 0.5:
-            key = Filter(Col(0, a.key.name), Op.EQ, (here,))
+            key = self.pin(a, here)
             return Query(a.name, (Agg(Func.COUNT),), hops=(hop,), filters=(key, f))
         if r < 0.7:
             seconds = [h for h in self.hops(b) if h[0].relationship != hop.relationship]
@@ -972,7 +999,7 @@ class _Gen:
         r = self.rng.random()
         if r < 0.4:  # a known instance, its neighbours and the value on each link
             here = self.link(hop)[0]
-            key = Filter(Col(0, a.key.name), Op.EQ, (here,))
+            key = self.pin(a, here)
             return Query(a.name, (self.label(b, 1), col), hops=(hop,), filters=(key,))
         funcs = [Func.MIN, Func.MAX] + ([Func.AVG] if attr.role is Role.NUMBER else [])
         funcs += [Func.SUM] if attr.summable else []  # totals of additive measures only
@@ -1022,14 +1049,38 @@ class _Gen:
                 filters.append(g)
         return Query(a.name, (self.label(last, node),), hops=hops, filters=tuple(filters), distinct=node == 2)
 
+    #: labels of the two bands of a number, by the kind of measure
+    BANDS = (("high", "low"), ("large", "small"), ("upper", "lower"))
+
+    def g_case(self):
+        """'How many employees earn at least 90,000 USD ("high") and how many less ("low")?': a number sorted into
+        two bands at a threshold from the data, with the size (or another measure) of each band."""
+        pick = self.pick_entity(Role.NUMBER, nullable=False)
+        if pick is None:
+            return None
+        ent, attr = pick
+        vals = self.distinct_values(ent, attr)
+        if len(vals) < 4:
+            return None
+        threshold = vals[len(vals) // 2 + self.rng.randrange(-len(vals) // 4, len(vals) // 4 + 1)]
+        above, below = self.rng.choice(self.BANDS)
+        band = Case(Col(0, attr.name), threshold, above, below)
+        others = [n for n in self.attrs(ent, Role.NUMBER) if n.name != attr.name]
+        aggs: tuple = (Agg(Func.COUNT),)
+        if others and self.rng.random() < 0.4:
+            aggs += (Agg(Func.AVG, Col(0, self.rng.choice(others).name)),)
+        f = self.category_eq(ent) if self.rng.random() < 0.3 else None
+        return Query(ent.name, (band,) + aggs, filters=(f,) if f else (), group_by=(band,))
+
     def g_setop(self):
         """'Clients who own a savings account and also (or: or else; but not) an account over 1,000 USD': the
         root's name over one hop, the two sides filtering the entity reached differently."""
         cands = [(h, a, b) for h, a, b in self.hops() if a.name != b.name]
         if not cands:
             return None
-        kind = self.rng.choice(SET_KINDS)
-        for _ in range(6):  # most random pairs of conditions make one side decide the answer: draw a few
+        kind = SET_KINDS[self._setop_turns % len(SET_KINDS)]  # the kinds in turn, so each gets its share
+        self._setop_turns += 1
+        for _ in range(8):  # most random pairs of conditions make one side decide the answer: draw a few
             hop, a, b = self.rng.choice(cands)
             first, second = self.any_filter(b, 1), self.any_filter(b, 1)
             if first is None or second is None or first == second:
@@ -1089,18 +1140,18 @@ class _Gen:
         if not ends:
             return None
         end = self.rng.choice(ends)
-        key = ent.key.name
         return Query(ent.name, (Agg(Func.HOPS),), hops=(Hop(hop.relationship, hop.forward, n, shortest=True),),
-                     filters=(Filter(Col(0, key), Op.EQ, (start,)), Filter(Col(1, key), Op.EQ, (end,))))
+                     filters=(self.pin(ent, start, 0), self.pin(ent, end, 1)))
 
 
 GENERATORS: tuple[str, ...] = tuple(name for name in vars(_Gen) if name.startswith("g_"))
 
 #: How many turns of the sampling cycle a generator gets (1 when not listed): the shapes whose text differs
-#: between dialects (dates, percentages, ratios, recursive walks) are drawn twice as often, so that each
-#: appears in enough questions for the benchmark to teach it.
-WEIGHTS: dict[str, int] = {"g_year": 2, "g_timeline": 2, "g_percent": 2, "g_ratio": 2, "g_reach": 6,
-                           "g_setop": 5, "g_nulls": 2, "g_concat": 2, "g_shortest": 5, "g_walk": 3}
+#: between dialects (dates, percentages, ratios, recursive walks, set operations, shortest paths, NULL placement,
+#: concatenation) are drawn more often, so that each appears in enough questions for the benchmark to teach it
+#: (set operations and shortest paths are often rejected or need an entity related to itself).
+WEIGHTS: dict[str, int] = {"g_year": 3, "g_timeline": 2, "g_percent": 2, "g_ratio": 2, "g_reach": 8,
+                           "g_setop": 5, "g_nulls": 4, "g_concat": 3, "g_shortest": 6, "g_walk": 3, "g_case": 2}
 
 
 def _cycle() -> tuple[str, ...]:

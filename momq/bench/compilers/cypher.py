@@ -18,7 +18,7 @@ import datetime as _dt
 import decimal as _decimal
 
 from momq.bench.er import Entity
-from momq.bench.ir import Col, Concat, Func, Hop, Op, Query
+from momq.bench.ir import Case, Col, Concat, Func, Hop, Op, Query
 from momq.bench.compilers.base import Compiler, implicit_filters, initials, number_text, unique_names
 
 
@@ -106,6 +106,8 @@ class PatternCompiler(Compiler):
         for i in items:
             if isinstance(i, Concat):
                 base = f"{i.first.attribute}_{i.second.attribute}"
+            elif isinstance(i, Case):
+                base = f"{i.col.attribute}_band"
             elif isinstance(i, Col) and i.edge:
                 rel = query.hops[i.node - 1].relationship
                 base = f"{rel}_{i.attribute}" if i.attribute in clash else i.attribute
@@ -340,12 +342,16 @@ class PatternCompiler(Compiler):
     def _shortest(self, query: Query) -> str:
         """The length of the shortest walk between two known entities (``shortestPath`` in a WITH, the form both
         Neo4j and FalkorDB accept)."""
-        start = next(f for f in query.filters if f.col.node == 0).values[0]
-        end = next(f for f in query.filters if f.col.node == 1).values[0]
+        start = next(f for f in query.filters if f.col.node == 0)
+        end = next(f for f in query.filters if f.col.node == 1)
         a, b = self._vars
         p = unique_names(["p"], set(self._vars))[0]
+
+        def pinned(var, ent, f):
+            return f"({var}:{ent.label} {{{f.col.attribute}: {self.literal(f.values[0])}}})"
+
         return "\n".join([
-            f"MATCH {self.node(a, self._ents[0], start)}, {self.node(b, self._ents[1], end)}",
+            f"MATCH {pinned(a, self._ents[0], start)}, {pinned(b, self._ents[1], end)}",
             f"WITH shortestPath(({a}){self.edge(query.hops[0])}({b})) AS {p}",
             f"RETURN length({p}) AS {self.alias(query.select[0])}",
         ])

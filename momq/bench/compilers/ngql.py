@@ -90,6 +90,9 @@ class NGQLCompiler(PatternCompiler):
 
     def _go(self, query: Query, ents: list[Entity]) -> str | None:
         key = self.key_filter(query, ents)
+        named = None
+        if key is None and query.hops and query.hops[0].variable:  # a walk from a root known by its name
+            key = named = self.name_filter(query, ents)
         if key is None or len(query.hops) != 1 or not self._plain(query) or query.hops[0].optional:
             return None
         if any(f.col.node != 1 for f in query.filters if f is not key):
@@ -106,7 +109,12 @@ class NGQLCompiler(PatternCompiler):
         hop = query.hops[0]
         rel = self.domain.relationship(hop.relationship)
         steps = f"1 TO {hop.max_length} STEPS " if hop.variable else ""
-        text = f"GO {steps}FROM {self.vid(ents[0], key.values[0])} OVER {rel.edge_type}"
+        if named is not None:
+            tag = ents[0].label
+            text = (f"LOOKUP ON {tag} WHERE {tag}.{named.col.attribute} {self.eq_op} {self.literal(named.values[0])} "
+                    f"YIELD id(vertex) AS vid | GO {steps}FROM $-.vid OVER {rel.edge_type}")
+        else:
+            text = f"GO {steps}FROM {self.vid(ents[0], key.values[0])} OVER {rel.edge_type}"
         text += "" if hop.forward else " REVERSELY"
         self._vars = ["$^", "$$"]
         self._edge_vars = {0: rel.edge_type}  # GO reads edge properties as EDGE_TYPE.prop
@@ -213,13 +221,19 @@ class NGQLCompiler(PatternCompiler):
     def _shortest(self, query: Query) -> str:
         """FIND SHORTEST PATH yields paths whose length the emulation cannot read through a pipe, so the fewest
         links are the minimum over the matched walks of 1..N links between the two known vertices."""
-        start = next(f for f in query.filters if f.col.node == 0).values[0]
-        end = next(f for f in query.filters if f.col.node == 1).values[0]
+        start = next(f for f in query.filters if f.col.node == 0)
+        end = next(f for f in query.filters if f.col.node == 1)
         a, b = self._vars
         p = unique_names(["p"], set(self._vars))[0]
+
+        def pinned(var, ent, f):
+            if f.col.attribute == ent.key.name:
+                return f"id({var}) == {self.vid(ent, f.values[0])}"
+            return f"{self.prop(var, ent, f.col.attribute)} == {self.literal(f.values[0])}"
+
         return "\n".join([
             f"MATCH {p} = {self.node(a, self._ents[0])}{self.edge(query.hops[0])}{self.node(b, self._ents[1])}",
-            f"WHERE id({a}) == {self.vid(self._ents[0], start)} AND id({b}) == {self.vid(self._ents[1], end)}",
+            f"WHERE {pinned(a, self._ents[0], start)} AND {pinned(b, self._ents[1], end)}",
             f"RETURN min(length({p})) AS {self.alias(query.select[0])}",
         ])
 

@@ -73,7 +73,7 @@ class SqlCompiler(Compiler):
         if conds:
             lines.append("WHERE " + " AND ".join(conds))
         if query.group_by:
-            lines.append("GROUP BY " + ", ".join(self.col(c) for c in query.group_by))
+            lines.append("GROUP BY " + ", ".join(self.item(c) for c in query.group_by))
         if query.having is not None:
             h = query.having
             lines.append(f"HAVING {self.agg(h.agg, rounded=False)} {self.op_text(h.op)} {self.literal(h.value)}")
@@ -208,7 +208,7 @@ class SqlCompiler(Compiler):
         ent = ents[0]
         q = self.ident
         table, key = q(ent.name), q(ent.key.name)
-        start = self.literal(next(f for f in query.filters if f.col.node == 0).values[0])
+        start = self._pin(next(f for f in query.filters if f.col.node == 0), ent)
         n = hop.max_length
         if rel.cardinality is Cardinality.MANY_TO_ONE:
             fk = q(rel.fk_column)
@@ -231,7 +231,7 @@ class SqlCompiler(Compiler):
         if hop.shortest:  # the fewest links after which the walk reaches the known end
             end = next(f for f in query.filters if f.col.node == 1)
             lines.append("SELECT MIN(depth) AS hops")
-            lines.append(f"FROM reach WHERE id = {self.literal(end.values[0])}")
+            lines.append(f"FROM reach WHERE id = {self._pin(end, ents[1])}")
             return "\n".join(lines)
         if query.distinct:
             t = unique_names([initials(ent.name)], {"r", "x"})[0]
@@ -242,6 +242,14 @@ class SqlCompiler(Compiler):
             lines.append("SELECT COUNT(DISTINCT id)")
             lines.append("FROM reach")
         return "\n".join(lines)
+
+    def _pin(self, f, ent: Entity) -> str:
+        """The key of the entity a filter pins: its literal, or a subquery from its (unique) name."""
+        if f.col.attribute == ent.key.name:
+            return self.literal(f.values[0])
+        q = self.ident
+        return (f"(SELECT {q(ent.key.name)} FROM {q(ent.name)} WHERE {q(f.col.attribute)} = "
+                f"{self.literal(f.values[0])})")
 
     # ----------------------------------------------------------------- top-k per group
     def _per_group(self, query: Query, ents: list[Entity]) -> str:

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from momq.bench.compilers import compile_query, compiler_for
-from momq.bench.ir import Agg, Col, Concat, Filter, Func, Having, Hop, Op, Order, PerGroup, Query, SetOp
+from momq.bench.ir import Agg, Case, Col, Concat, Filter, Func, Having, Hop, Op, Order, PerGroup, Query, SetOp
 from tests.bench.toy_domain import TOY_DOMAIN
 
 CASES: dict[str, Query] = {
@@ -111,6 +111,10 @@ CASES: dict[str, Query] = {
                                  Filter(Col(1, "status"), Op.EQ, ("active",)))),
     "walk2_key": Query("employee", (Col(2, "name"),), hops=(Hop("works_on"), Hop("owned_by")),
                        filters=(Filter(Col(0, "id"), Op.EQ, (3,)),), distinct=True),
+    # salaries in two bands, with each band's size and average age
+    "band": Query("employee", (Case(Col(0, "salary"), Decimal("60000.50"), "high", "low"), Agg(Func.COUNT),
+                               Agg(Func.AVG, Col(0, "age"))),
+                  group_by=(Case(Col(0, "salary"), Decimal("60000.50"), "high", "low"),)),
     # a name and a category written as one text
     "concat": Query("employee", (Concat(Col(0, "name"), Col(0, "title")),), filters=(Filter(Col(0, "is_remote"), Op.IS_TRUE),)),
 }

@@ -142,6 +142,10 @@ JOIN works_on AS wo ON wo.employee_id = e.id
 JOIN project AS p ON p.id = wo.project_id
 JOIN department AS d ON d.id = p.department_id
 WHERE e.id = 3""",
+    "band": """\
+SELECT CASE WHEN salary >= 60000.5 THEN 'high' ELSE 'low' END, COUNT(*), ROUND(AVG(age), 2)
+FROM employee
+GROUP BY CASE WHEN salary >= 60000.5 THEN 'high' ELSE 'low' END""",
 }
 
 MYSQL_ONLY = {

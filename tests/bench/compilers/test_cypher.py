@@ -186,6 +186,9 @@ RETURN p.title AS title""",
     "walk2_key": """\
 MATCH (e:Employee {id: 3})-[:WORKS_ON]->(p:Project)-[:OWNED_BY]->(d:Department)
 RETURN DISTINCT d.name AS name""",
+    "band": """\
+MATCH (e:Employee)
+RETURN CASE WHEN e.salary >= 60000.5 THEN 'high' ELSE 'low' END AS salary_band, count(*) AS num_employees, round(avg(e.age) * 100) / 100.0 AS avg_age""",
 }
 
 

@@ -172,6 +172,9 @@ RETURN concat(e.Employee.name, " (", e.Employee.title, ")") AS name_title""",
 LOOKUP ON Employee WHERE Employee.name == "Ann O'Brien" YIELD id(vertex) AS vid | GO FROM $-.vid OVER WORKS_ON WHERE $$.Project.status == "active" YIELD $$.Project.title AS title""",
     "walk2_key": """\
 GO FROM "employee_3" OVER WORKS_ON YIELD id($$) AS vid | GO FROM $-.vid OVER OWNED_BY YIELD DISTINCT $$.Department.name AS name""",
+    "band": """\
+MATCH (e:Employee)
+RETURN CASE WHEN e.Employee.salary >= 60000.5 THEN "high" ELSE "low" END AS salary_band, count(*) AS num_employees, round(avg(e.Employee.age) * 100) / 100.0 AS avg_age""",
 }
 
 
