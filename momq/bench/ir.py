@@ -12,7 +12,11 @@ of that path a query projects columns or aggregates, filters with AND
 (comparisons, ranges, lists, prefixes, case-insensitive substrings, the year of a date, NULL and flag tests)
 and a disjunction of root conditions (``either``), groups (with HAVING), orders with a
 LIMIT, or takes one of three special shapes: an anti-join (``without``), a nested comparison with the average
-(``above_average``) and top-k per group (``per_group``).
+(``above_average``) and top-k per group (``per_group``). A listing over one hop may be combined with the same path
+under other filters by a set operation (``setop``: union, intersect, except); a variable-length hop may ask only for
+the length of the shortest walk between two known entities (``Hop.shortest``, selecting ``Agg(Func.HOPS)``); a
+ranking may keep unknown values and place them first or last (``Order.nulls``); two text columns may be selected
+as one (``Concat``) and a number grouped into two bands (``Case``).
 
 The IR is dialect-neutral: ``momq.bench.compilers`` turn it into query text, ``momq.bench.nl`` into English,
 ``momq.bench.sample`` draws instances from data. This module does not know any dialect, and validates a query
@@ -23,7 +27,8 @@ Difficulty rule (:meth:`Query.difficulty`), in points:
   one for ORDER BY/LIMIT; one for DISTINCT over a join; two for an anti-join; two for a nested average;
   four for top-k per group (its ranking, grouping and hop); one for reading relationship attributes (filtering
   or projecting edge columns, counted once per query); one for a percentage or a ratio of counts;
-  two for a variable-length hop (a recursive walk); one for an OR.
+  two for a variable-length hop (a recursive walk); one for an OR; two for a set operation; one more for a shortest
+  path; one for a NULL placement; one for a band.
   0-1 points: easy; 2-3: medium; 4-5: hard; 6 or more: extra.
 """
 

@@ -2,11 +2,13 @@
 
 ``render_question(query, domain, rng)`` picks one template per construct (listing, counting, aggregating,
 grouping, ranking, anti-join, nested average, top-k per group, lookup by id, percentages and ratios that say how
-they are rounded, breakdowns by year or month, two-column groups, walks of up to N links, optional links) and phrases filters, paths and
+they are rounded, breakdowns by year or month, two-column groups, walks of up to N links, optional links, shortest paths, set
+operations, rankings with unknown values placed, text joined into one, bands of a number) and phrases filters, paths and
 columns with the domain's nouns, plurals, attribute phrases, units and relationship verbs. Conditions on a
 relationship's own attributes (a cast's billing, an enrollment's grade) hang off the verb that walks it, and
 aggregates over them are phrased per linked instance ("the total quantity over the products it contains"). Templates never use
-query-language keywords or shapes ("select", "where", "group by", "join", ...). ``render_questions`` returns
+query-language keywords or shapes ("select", "where", "group by", "join", ...). Questions state how averages are rounded, ask with 'did' + base form for
+past-tense verbs, write every date of a question in one style and never stack two superlatives. ``render_questions`` returns
 several distinct paraphrases of one query. It does not decide what to ask (``momq.bench.sample``) and holds
 no domain-specific wording.
 """
