@@ -173,7 +173,7 @@ def test_long_path_queries_agree_across_four_engines(engines, datasets, cypher_l
         engines["ngql"].load(graph)
     verdicts, failures, forms, three, optional = [], [], 0, 0, 0
     for data in [d for d in datasets if d.domain.name == "company"] + extra:
-        sampled = sample_queries(data, 400, 31)
+        sampled = sample_queries(data, 700, 31)
         queries = [q for q in sampled if "variable_length" in q.features()][:15]
         queries += [q for q in sampled if "join3" in q.features()][:8]
         queries += [q for q in sampled if "optional" in q.features()][:8]
