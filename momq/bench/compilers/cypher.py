@@ -28,8 +28,9 @@ class PatternCompiler(Compiler):
                  Func.MIN: "min", Func.MAX: "max"}
     #: whether ORDER BY may name expressions (True) or only returned/WITH column names (False)
     order_by_expressions = True
-    #: whether two queries may be combined with UNION (NebulaGraph's is not emulated: an OR is used instead)
-    union_keyword = True
+    #: the keyword joining two queries for each set operation the dialect writes as one (the others are written
+    #: as a second MATCH or an OPTIONAL MATCH that finds nothing)
+    set_keywords: dict[str, str] = {"union": "UNION"}
 
     # ----------------------------------------------------------------- dialect hooks
     def prop(self, var: str, ent: Entity, attr: str) -> str:
@@ -187,10 +188,11 @@ class PatternCompiler(Compiler):
 
     # ----------------------------------------------------------------- compile
     def compile(self, query: Query) -> str:
-        if query.setop is not None and query.setop.kind == "union" and self.union_keyword:
-            left = dataclasses.replace(query, setop=None)
+        if query.setop is not None and query.setop.kind in self.set_keywords:
+            # each side returns its different values: UNION removes repeats, NebulaGraph's INTERSECT and MINUS keep them
+            left = dataclasses.replace(query, setop=None, distinct=query.setop.kind != "union")
             right = dataclasses.replace(left, filters=query.setop.filters)
-            return f"{self.compile(left)}\nUNION\n{self.compile(right)}"
+            return f"{self.compile(left)}\n{self.set_keywords[query.setop.kind]}\n{self.compile(right)}"
         ents = self.entities(query)
         self._ents = ents
         self._vars = unique_names([initials(e.name) for e in ents])

@@ -11,8 +11,8 @@
 - Everything else: MATCH with ``v.Tag.prop`` access, ``e.prop`` on a bound edge variable, ``id(v) == "vid"`` for
   known vertices, ``==`` equality,
   ORDER BY on column names only (NebulaGraph refuses expressions there), OPTIONAL MATCH + count for anti-joins.
-Set operations are an OR (union), a second MATCH (intersect) or an OPTIONAL MATCH that finds nothing (except): the
-emulation parses no UNION / INTERSECT / MINUS. Shortest paths are ``min(length(p))`` over a MATCH of 1..N links: the
+Set operations join two MATCH statements with UNION / INTERSECT / MINUS (each side DISTINCT: NebulaGraph's INTERSECT
+and MINUS keep repeated rows). Shortest paths are ``min(length(p))`` over a MATCH of 1..N links: the
 emulation cannot read the length of a FIND SHORTEST PATH result through a pipe. It does not emit DDL, variables
 (``$var``) or GET SUBGRAPH.
 """
@@ -31,7 +31,7 @@ class NGQLCompiler(PatternCompiler):
     dialect = "ngql"
     eq_op = "=="
     order_by_expressions = False
-    union_keyword = False  # the emulation does not parse UNION between statements
+    set_keywords = {"union": "UNION", "intersect": "INTERSECT", "except": "MINUS"}
 
     # ----------------------------------------------------------------- hooks
     def prop(self, var: str, ent: Entity, attr: str) -> str:

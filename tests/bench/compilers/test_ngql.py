@@ -138,21 +138,27 @@ WHERE e.Employee.is_remote == true AND (e.Employee.title == "Analyst" OR e.Emplo
 RETURN e.Employee.name AS name""",
     "set_union": """\
 MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
-WHERE (p.Project.status == "active") OR (p.Project.start_date < "2012-01-01")
-RETURN DISTINCT e.Employee.name AS name""",
+WHERE p.Project.status == "active"
+RETURN e.Employee.name AS name
+UNION
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE p.Project.start_date < "2012-01-01"
+RETURN e.Employee.name AS name""",
     "set_intersect": """\
 MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
 WHERE p.Project.status == "active"
-MATCH (e)-[:WORKS_ON]->(p2:Project)
-WHERE p2.Project.start_date < "2012-01-01"
+RETURN DISTINCT e.Employee.name AS name
+INTERSECT
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE p.Project.start_date < "2012-01-01"
 RETURN DISTINCT e.Employee.name AS name""",
     "set_except": """\
 MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
 WHERE p.Project.status == "active"
-OPTIONAL MATCH (e)-[:WORKS_ON]->(p2:Project)
-WHERE p2.Project.start_date < "2012-01-01"
-WITH e, count(p2) AS matches
-WHERE matches == 0
+RETURN DISTINCT e.Employee.name AS name
+MINUS
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE p.Project.start_date < "2012-01-01"
 RETURN DISTINCT e.Employee.name AS name""",
     "shortest_up": """\
 MATCH p = (e:Employee)-[:REPORTS_TO*1..4]->(e2:Employee)
