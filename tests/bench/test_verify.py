@@ -123,7 +123,7 @@ def test_relationship_attribute_queries_agree_across_four_engines(engines, datas
     """Filters, projections and aggregates over junction columns / edge properties, sampled from every dataset."""
     verdicts, failures, go = [], [], 0
     for data in datasets:
-        queries = [q for q in sample_queries(data, 320, 23) if {"edge_filter", "edge_attr"} & set(q.features())]
+        queries = [q for q in sample_queries(data, 480, 23) if {"edge_filter", "edge_attr"} & set(q.features())]
         for q in queries[:25]:
             texts = compile_all(q, data.domain)
             go += texts["ngql"].startswith("GO ")
