@@ -74,8 +74,8 @@ class SizeProfile:
 SIZES: dict[str, SizeProfile] = {
     # small: a CI-sized build (a few domains, ~20 queries each) that finishes in well under 3 minutes
     "small": SizeProfile("small", max_domains=5, queries_per_domain=20, data_scale=0.5),
-    # full: every domain; enough queries that each dialect gets >= 1,000 verified questions
-    "full": SizeProfile("full", max_domains=None, queries_per_domain=48, data_scale=1.0),
+    # full: every domain; enough queries that each dialect gets >= 2,500 verified questions
+    "full": SizeProfile("full", max_domains=None, queries_per_domain=72, data_scale=1.0),
 }
 
 

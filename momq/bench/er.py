@@ -32,6 +32,12 @@ class Cardinality(enum.Enum):
     MANY_TO_MANY = "N:M"  # a junction table; may carry attributes
 
 
+#: Words of attribute names that mark a non-additive measure (see :attr:`Attribute.summable`).
+_NOT_ADDITIVE = frozenset({"rate", "score", "rating", "order", "billing", "year", "years", "appeared", "number",
+                           "gpa", "grade", "index", "factor", "stars", "reliability", "slot", "height", "dosage",
+                           "experience", "age", "position", "rank", "level", "unit", "max", "min", "median", "avg"})
+
+
 @dataclass(frozen=True)
 class Attribute:
     name: str
@@ -40,6 +46,24 @@ class Attribute:
     phrase: str = ""  # how questions name it, e.g. "hire date"; defaults to name with spaces
     nullable: bool = False
     unit: str = ""  # e.g. "USD", "minutes"; for NL rendering
+    #: whether a SUM of the attribute means something (None: decided by :attr:`summable` from its name and unit)
+    additive: bool | None = None
+
+    @property
+    def summable(self) -> bool:
+        """Whether totals of this number make sense: amounts, counts and durations do; rates, scores, ratings,
+        positions, years, per-unit prices, maxima and medians do not ('the total interest rate')."""
+        if self.role is not Role.NUMBER:
+            return False
+        if self.additive is not None:
+            return self.additive
+        words = self.name.lower().split("_")
+        if self.unit == "percent" or _NOT_ADDITIVE.intersection(words):
+            return False
+        if "per" in words:  # a quantity per something: additive only for time spent ('hours per week')
+            return self.unit in ("hours", "minutes")
+        # a list, ticket or asking price is per item; a total price is an amount
+        return not (words[-1] == "price" and len(words) > 1 and words[0] != "total")
 
     def __post_init__(self) -> None:
         check_identifier(self.name, "attribute")

@@ -12,7 +12,11 @@ of that path a query projects columns or aggregates, filters with AND
 (comparisons, ranges, lists, prefixes, case-insensitive substrings, the year of a date, NULL and flag tests)
 and a disjunction of root conditions (``either``), groups (with HAVING), orders with a
 LIMIT, or takes one of three special shapes: an anti-join (``without``), a nested comparison with the average
-(``above_average``) and top-k per group (``per_group``).
+(``above_average``) and top-k per group (``per_group``). A listing over one hop may be combined with the same path
+under other filters by a set operation (``setop``: union, intersect, except); a variable-length hop may ask only for
+the length of the shortest walk between two known entities (``Hop.shortest``, selecting ``Agg(Func.HOPS)``); a
+ranking may keep unknown values and place them first or last (``Order.nulls``); two text columns may be selected
+as one (``Concat``) and a number grouped into two bands (``Case``).
 
 The IR is dialect-neutral: ``momq.bench.compilers`` turn it into query text, ``momq.bench.nl`` into English,
 ``momq.bench.sample`` draws instances from data. This module does not know any dialect, and validates a query
@@ -23,7 +27,8 @@ Difficulty rule (:meth:`Query.difficulty`), in points:
   one for ORDER BY/LIMIT; one for DISTINCT over a join; two for an anti-join; two for a nested average;
   four for top-k per group (its ranking, grouping and hop); one for reading relationship attributes (filtering
   or projecting edge columns, counted once per query); one for a percentage or a ratio of counts;
-  two for a variable-length hop (a recursive walk); one for an OR.
+  two for a variable-length hop (a recursive walk); one for an OR; two for a set operation; one more for a shortest
+  path; one for a NULL placement; one for a band.
   0-1 points: easy; 2-3: medium; 4-5: hard; 6 or more: extra.
 """
 
@@ -79,6 +84,7 @@ class Func(enum.Enum):
     MAX = "max"
     PERCENT = "percent"  # the share of rows meeting ``Agg.cond``, in percent, rounded to one decimal
     PER = "per"  # rows per different value of the column (COUNT(*) / COUNT(DISTINCT col)), rounded to two decimals
+    HOPS = "hops"  # the number of links on the shortest walk of a shortest-path hop (no column)
 
 
 @dataclass(frozen=True)
@@ -89,12 +95,16 @@ class Hop:
     max_length: int = 1
     #: True: keep the rows with no neighbour along this hop (their columns of later nodes are NULL)
     optional: bool = False
+    #: True: a variable-length hop between two known entities, of which only the shortest walk counts
+    shortest: bool = False
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_length <= 5:
             raise ValueError("a hop walks 1 to 5 links")
         if self.optional and self.variable:
             raise ValueError("an optional hop walks one link")
+        if self.shortest and not self.variable:
+            raise ValueError("a shortest-path hop walks 1 to N links (N > 1)")
 
     @property
     def variable(self) -> bool:
@@ -120,6 +130,39 @@ class Col:
 
 
 @dataclass(frozen=True)
+class Concat:
+    """Two text columns written as one: 'first (second)' (``CONCAT`` / ``||`` / ``+`` / ``concat()``)."""
+
+    first: Col
+    second: Col
+
+    def __post_init__(self) -> None:
+        if any(c.edge or c.part is not None for c in (self.first, self.second)):
+            raise ValueError("a concatenation joins two node attributes")
+        if self.first == self.second:
+            raise ValueError("a concatenation joins two different columns")
+
+
+@dataclass(frozen=True)
+class Case:
+    """A number sorted into two bands (``CASE WHEN col >= threshold THEN above ELSE below END``); unknown
+    values fall in ``below``. Selected and grouped by, never filtered or ranked."""
+
+    col: Col
+    threshold: Any
+    above: str
+    below: str
+
+    def __post_init__(self) -> None:
+        if self.col.edge or self.col.part is not None:
+            raise ValueError("a band reads a node attribute")
+        if isinstance(self.threshold, bool) or not isinstance(self.threshold, (int, float, _decimal.Decimal)):
+            raise ValueError("a band's threshold is a number")
+        if not self.above or not self.below or self.above == self.below:
+            raise ValueError("a band has two different labels")
+
+
+@dataclass(frozen=True)
 class Agg:
     func: Func
     col: Col | None = None
@@ -134,11 +177,15 @@ class Agg:
             return
         if self.cond is not None:
             raise ValueError(f"{self.func.value} takes no condition")
+        if self.func is Func.HOPS:
+            if self.col is not None:
+                raise ValueError("hops takes no column")
+            return
         if self.col is None and self.func is not Func.COUNT:
             raise ValueError(f"{self.func.value} needs a column")
 
 
-Item = Union[Col, Agg]
+Item = Union[Col, Agg, Concat, Case]
 Value = Any  # int | float | Decimal | str | date | bool
 
 
@@ -177,10 +224,38 @@ class Having:
             raise ValueError(f"HAVING supports comparisons only, not {self.op.name}")
 
 
+#: Where rows with an unknown ordered value go: before or after all known values.
+NULLS_PLACES: tuple[str, ...] = ("first", "last")
+
+
 @dataclass(frozen=True)
 class Order:
     item: Item
     descending: bool = False
+    #: None: unknown values are left out of a ranking; "first"/"last": they are kept and placed there
+    nulls: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.nulls is not None and (self.nulls not in NULLS_PLACES or not isinstance(self.item, Col)):
+            raise ValueError(f"NULL placement is one of {NULLS_PLACES}, for a column")
+
+
+#: Set operations between two sides that walk the same path from the same root and differ in their filters.
+SET_KINDS: tuple[str, ...] = ("union", "intersect", "except")
+
+
+@dataclass(frozen=True)
+class SetOp:
+    """The query (its filters: the left side) combined with the same path under ``filters`` (the right side)."""
+
+    kind: str
+    filters: tuple[Filter, ...]
+
+    def __post_init__(self) -> None:
+        if self.kind not in SET_KINDS:
+            raise ValueError(f"a set operation is one of {SET_KINDS}, not {self.kind!r}")
+        if not self.filters:
+            raise ValueError("the right side of a set operation has a filter")
 
 
 @dataclass(frozen=True)
@@ -215,6 +290,7 @@ class Query:
     above_average: Col | None = None  # root attribute strictly above its average over all root entities
     per_group: PerGroup | None = None
     either: tuple[Filter, ...] = ()  # root conditions of which at least one holds (OR), with the AND filters
+    setop: SetOp | None = None  # UNION / INTERSECT / EXCEPT with the same path under other filters
 
     def disjunction_check(self) -> None:
         if not self.either:
@@ -226,10 +302,36 @@ class Query:
         if self.without or self.above_average or self.per_group or any(h.variable for h in self.hops):
             raise ValueError("OR conditions go with plain shapes only")
 
+    def setop_check(self) -> None:
+        """A set operation: the root's one column, over one plain hop, both sides filtering the reached node."""
+        if self.setop is None:
+            return
+        if len(self.select) != 1 or not isinstance(self.select[0], Col) or self.select[0].node != 0:
+            raise ValueError("a set operation returns one column of the root")
+        if len(self.hops) != 1 or self.hops[0].variable or self.hops[0].optional:
+            raise ValueError("a set operation walks one plain hop")
+        if (self.group_by or self.order_by or self.limit or self.distinct or self.either or self.without
+                or self.above_average or self.per_group):
+            raise ValueError("a set operation goes with a plain listing only")
+        if not self.filters or any(f.col.node != 1 or f.col.edge for f in self.filters + self.setop.filters):
+            raise ValueError("both sides of a set operation filter the reached node")
+
     def __post_init__(self) -> None:
         if not self.select:
             raise ValueError("a query selects at least one item")
         self.disjunction_check()
+        self.setop_check()
+        if any(isinstance(i, Case) for i in self.select + self.group_by):
+            bands = [i for i in self.select if isinstance(i, Case)]
+            if (len(bands) != 1 or self.group_by != (bands[0],) or self.select[0] != bands[0] or not self.aggregates
+                    or self.hops or self.order_by or self.limit or self.having or self.distinct or self.either
+                    or self.without or self.above_average or self.per_group or self.setop):
+                raise ValueError("a band is the one group of a plain aggregate over the root")
+        if any(isinstance(i, Concat) for i in self.select) and (self.group_by or self.order_by or self.distinct):
+            raise ValueError("a concatenation is listed, not grouped, ranked or deduplicated")
+        if self.order_by is not None and self.order_by.nulls is not None:
+            if self.aggregates or self.order_by.item.edge or self.order_by.item.part is not None:
+                raise ValueError("NULL placement orders rows by a node attribute")
         if len(self.hops) > 3:
             raise ValueError("at most three hops")
         if self.limit is not None and self.limit < 1:
@@ -266,7 +368,7 @@ class Query:
         allowed = set(self.group_by) | {i for i in self.select if isinstance(i, Col)}
         if any(c not in allowed for c in parted):
             raise ValueError("a date part is only selected, grouped or ordered by, not filtered or aggregated")
-        if any(c.edge for c in self.group_by):
+        if any(isinstance(c, Col) and c.edge for c in self.group_by):
             raise ValueError("grouping by an edge attribute is not part of the IR")
         if self.order_by is not None and isinstance(self.order_by.item, Col) and self.order_by.item.edge:
             raise ValueError("ordering by an edge attribute is not part of the IR")
@@ -294,11 +396,19 @@ class Query:
 
     def _check_reach(self) -> None:
         """A variable-length hop: the one hop from one known root (a key filter), to a distinct set of the
-        entities reached (their columns, DISTINCT, or the number of different ones)."""
+        entities reached (their columns, DISTINCT, or the number of different ones); a shortest-path hop goes
+        from one known root to one known end (two key filters) and returns the length of the shortest walk."""
         if len(self.hops) != 1 or self.without or self.above_average or self.per_group:
             raise ValueError("a variable-length hop is the query's only hop")
         if self.group_by or self.having or self.order_by or self.limit:
             raise ValueError("a variable-length hop is not grouped or ordered")
+        if self.hops[0].shortest:
+            ends = [f.col.node for f in self.filters if f.op is Op.EQ and not f.col.edge]
+            if sorted(ends) != [0, 1] or len(self.filters) != 2 or self.select != (Agg(Func.HOPS),):
+                raise ValueError("a shortest path joins two entities known by their keys and returns its length")
+            return
+        if any(isinstance(i, Agg) and i.func is Func.HOPS for i in self.select):
+            raise ValueError("hops are counted on a shortest path only")
         if len(self.filters) != 1 or self.filters[0].col.node != 0 or self.filters[0].op is not Op.EQ:
             raise ValueError("a variable-length hop starts from one root known by its key")
         cols = all(isinstance(i, Col) and i.node == 1 and not i.edge for i in self.select) and self.distinct
@@ -324,8 +434,10 @@ class Query:
 
     def columns(self) -> list[Col]:
         """Every attribute reference in the query, aggregated or not."""
-        items: list[Item] = (list(self.select) + [f.col for f in self.filters] + [f.col for f in self.either]
-                             + list(self.group_by))
+        items: list[Item] = [x for i in self.select for x in ((i.first, i.second) if isinstance(i, Concat) else (i,))]
+        items += ([f.col for f in self.filters] + [f.col for f in self.either] + list(self.group_by)
+                  + ([f.col for f in self.setop.filters] if self.setop else []))
+        items = [i.col if isinstance(i, Case) else i for i in items]
         if self.having is not None:
             items.append(self.having.agg)
         if self.order_by is not None:
@@ -344,7 +456,8 @@ class Query:
     @property
     def conditions(self) -> tuple["Filter", ...]:
         """The filters and the conditions inside PERCENT aggregates."""
-        return self.filters + self.either + tuple(a.cond for a in self.aggregates if a.cond is not None)
+        return (self.filters + self.either + (self.setop.filters if self.setop else ())
+                + tuple(a.cond for a in self.aggregates if a.cond is not None))
 
     @property
     def edge_columns(self) -> tuple[Col, ...]:
@@ -383,13 +496,21 @@ class Query:
             rel = domain.relationship(hop.relationship)
             if hop.variable and rel.source != rel.target:
                 raise ValueError(f"a variable-length hop needs a relationship from an entity to itself, not {rel.name}")
-            if hop.variable and self.filters and ents[0].attribute(self.filters[0].col.attribute).role is not Role.KEY:
-                raise ValueError("a variable-length hop starts from one root known by its key")
+            if hop.variable and any(ents[f.col.node].attribute(f.col.attribute).role not in (Role.KEY, Role.NAME)
+                                    for f in self.filters):
+                raise ValueError("a variable-length hop starts from one root known by its key or (unique) name")
         for col in self.columns():
             if col.edge:
                 self.attribute(domain, col)
             else:
                 ents[col.node].attribute(col.attribute)
+        for item in self.select:
+            if isinstance(item, Case) and self.attribute(domain, item.col).role is not Role.NUMBER:
+                raise ValueError("a band sorts a number")
+            if isinstance(item, Concat) and any(
+                    self.attribute(domain, c).role not in (Role.NAME, Role.CATEGORY, Role.TEXT)
+                    for c in (item.first, item.second)):
+                raise ValueError("a concatenation joins text columns")
         if self.without is not None:
             rel = domain.relationship(self.without.relationship)
             if (rel.source if self.without.forward else rel.target) != self.root:
@@ -479,6 +600,20 @@ class Query:
             feats.append("join3")
         if any(h.variable for h in self.hops):
             feats.append("variable_length")
+        if any(h.shortest for h in self.hops):
+            feats.append("shortest_path")
+        if self.setop is not None:
+            feats += ["set_op", self.setop.kind]
+        if self.order_by is not None and self.order_by.nulls is not None:
+            feats.append("null_order")
+        if any(isinstance(i, Concat) for i in self.select):
+            feats.append("concat")
+        if any(isinstance(i, Case) for i in self.select):
+            feats.append("case")
+        if funcs & {Func.AVG, Func.PERCENT, Func.PER}:
+            feats.append("round")  # PostgreSQL's two-argument ROUND needs numeric; graphs scale around round()
+        if Func.PER in funcs or any(c.part == "year" for c in self.columns()):
+            feats.append("cast")  # ::numeric before a division of counts; toInteger() of a graph date's year
         if any(h.optional for h in self.hops):
             feats.append("optional")
         if self.without is not None:
@@ -489,7 +624,7 @@ class Query:
             feats.append("topk_per_group")
         if any(f.col.edge for f in self.filters):
             feats.append("edge_filter")
-        selected = [i.col if isinstance(i, Agg) else i for i in self.select]
+        selected = [i.col if isinstance(i, (Agg, Case)) else i for i in self.select if not isinstance(i, Concat)]
         if any(c is not None and c.edge for c in selected):
             feats.append("edge_attr")
         if not feats:
@@ -506,6 +641,9 @@ class Query:
         pts += any(a.func in (Func.PERCENT, Func.PER) for a in self.aggregates)
         pts += 2 * any(h.variable for h in self.hops)
         pts += bool(self.either)
+        pts += 2 * (self.setop is not None) + any(h.shortest for h in self.hops)
+        pts += self.order_by is not None and self.order_by.nulls is not None
+        pts += any(isinstance(i, Case) for i in self.select)
         return pts
 
     def difficulty(self) -> str:
@@ -526,12 +664,13 @@ class Query:
             "hops": [_hop_dict(h) for h in self.hops],
             "filters": [_filter_dict(f) for f in self.filters],
             "distinct": self.distinct,
-            "group_by": [_col_dict(c) for c in self.group_by],
+            "group_by": [_item_dict(c) for c in self.group_by],
             "having": None if self.having is None else {
                 "agg": _item_dict(self.having.agg), "op": self.having.op.value,
                 "value": _value_json(self.having.value)},
             "order_by": None if self.order_by is None else {
-                "item": _item_dict(self.order_by.item), "descending": self.order_by.descending},
+                "item": _item_dict(self.order_by.item), "descending": self.order_by.descending,
+                **({"nulls": self.order_by.nulls} if self.order_by.nulls else {})},
             "limit": self.limit,
             "without": None if self.without is None else _hop_dict(self.without),
             "above_average": None if self.above_average is None else _col_dict(self.above_average),
@@ -539,6 +678,8 @@ class Query:
                 "hop": _hop_dict(self.per_group.hop), "attribute": self.per_group.attribute,
                 "descending": self.per_group.descending, "k": self.per_group.k},
             **({"either": [_filter_dict(f) for f in self.either]} if self.either else {}),
+            **({"setop": {"kind": self.setop.kind, "filters": [_filter_dict(f) for f in self.setop.filters]}}
+               if self.setop else {}),
             "features": list(self.features()),
             "difficulty": self.difficulty(),
         }
@@ -553,13 +694,19 @@ class Query:
             return Filter(col(f["col"]), Op(f["op"]), tuple(_value_back(v) for v in f["values"]))
 
         def item(x):
+            if "case" in x:
+                c = x["case"]
+                return Case(col(c["col"]), _value_back(c["threshold"]), c["above"], c["below"])
+            if "concat" in x:
+                return Concat(col(x["concat"][0]), col(x["concat"][1]))
             if "func" in x:
                 return Agg(Func(x["func"]), col(x["col"]) if x.get("col") else None,
                            filt(x["cond"]) if x.get("cond") else None)
             return col(x)
 
         def hop(x):
-            return Hop(x["relationship"], x["forward"], x.get("max_length", 1), x.get("optional", False))
+            return Hop(x["relationship"], x["forward"], x.get("max_length", 1), x.get("optional", False),
+                       x.get("shortest", False))
 
         return cls(
             root=d["root"],
@@ -567,11 +714,12 @@ class Query:
             hops=tuple(hop(h) for h in d.get("hops", [])),
             filters=tuple(filt(f) for f in d.get("filters", [])),
             distinct=d.get("distinct", False),
-            group_by=tuple(col(c) for c in d.get("group_by", [])),
+            group_by=tuple(item(c) for c in d.get("group_by", [])),
             having=None if not d.get("having") else Having(
                 item(d["having"]["agg"]), Op(d["having"]["op"]), _value_back(d["having"]["value"])),
             order_by=None if not d.get("order_by") else Order(item(d["order_by"]["item"]),
-                                                               d["order_by"]["descending"]),
+                                                               d["order_by"]["descending"],
+                                                               d["order_by"].get("nulls")),
             limit=d.get("limit"),
             without=None if not d.get("without") else hop(d["without"]),
             above_average=None if not d.get("above_average") else col(d["above_average"]),
@@ -579,6 +727,8 @@ class Query:
                 hop(d["per_group"]["hop"]), d["per_group"]["attribute"], d["per_group"]["descending"],
                 d["per_group"]["k"]),
             either=tuple(filt(f) for f in d.get("either", [])),
+            setop=None if not d.get("setop") else SetOp(d["setop"]["kind"],
+                                                        tuple(filt(f) for f in d["setop"]["filters"])),
         )
 
 
@@ -596,6 +746,8 @@ def _hop_dict(h: Hop) -> dict:
         out["max_length"] = h.max_length
     if h.optional:
         out["optional"] = True
+    if h.shortest:
+        out["shortest"] = True
     return out
 
 
@@ -604,6 +756,11 @@ def _filter_dict(f: Filter) -> dict:
 
 
 def _item_dict(i: Item) -> dict:
+    if isinstance(i, Case):
+        return {"case": {"col": _col_dict(i.col), "threshold": _value_json(i.threshold), "above": i.above,
+                         "below": i.below}}
+    if isinstance(i, Concat):
+        return {"concat": [_col_dict(i.first), _col_dict(i.second)]}
     if isinstance(i, Agg) and i.cond is not None:  # written only when set, so other aggregates stay as they were
         return {"func": i.func.value, "col": None, "cond": _filter_dict(i.cond)}
     if isinstance(i, Agg):
@@ -633,8 +790,10 @@ ALL_FEATURES: tuple[str, ...] = (
     "count_distinct", "aggregate", "group_by", "having", "order_limit", "join1", "join2", "anti_join", "nested",
     "topk_per_group", "edge_filter", "edge_attr", "date_part", "contains", "percentage", "multi_aggregate",
     "date_format", "variable_length", "ratio", "join3", "optional", "group_by_multi", "or",
+    "shortest_path", "set_op", "union", "intersect", "except", "null_order", "concat", "round", "cast", "case",
 )
 
 #: Features whose constructs each dialect writes in its own idiom (the data card counts their questions).
 DIALECT_FEATURES: tuple[str, ...] = ("date_part", "date_format", "contains", "flag", "percentage", "ratio",
-                                     "variable_length")
+                                     "variable_length", "shortest_path", "union", "intersect", "except",
+                                     "null_order", "concat", "round", "cast")

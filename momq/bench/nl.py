@@ -2,11 +2,13 @@
 
 ``render_question(query, domain, rng)`` picks one template per construct (listing, counting, aggregating,
 grouping, ranking, anti-join, nested average, top-k per group, lookup by id, percentages and ratios that say how
-they are rounded, breakdowns by year or month, two-column groups, walks of up to N links, optional links) and phrases filters, paths and
+they are rounded, breakdowns by year or month, two-column groups, walks of up to N links, optional links, shortest paths, set
+operations, rankings with unknown values placed, text joined into one, bands of a number) and phrases filters, paths and
 columns with the domain's nouns, plurals, attribute phrases, units and relationship verbs. Conditions on a
 relationship's own attributes (a cast's billing, an enrollment's grade) hang off the verb that walks it, and
 aggregates over them are phrased per linked instance ("the total quantity over the products it contains"). Templates never use
-query-language keywords or shapes ("select", "where", "group by", "join", ...). ``render_questions`` returns
+query-language keywords or shapes ("select", "where", "group by", "join", ...). Questions state how averages are rounded, ask with 'did' + base form for
+past-tense verbs, write every date of a question in one style and never stack two superlatives. ``render_questions`` returns
 several distinct paraphrases of one query. It does not decide what to ask (``momq.bench.sample``) and holds
 no domain-specific wording.
 """
@@ -19,7 +21,7 @@ import random
 import re
 
 from momq.bench.er import Attribute, Domain, Entity, Role
-from momq.bench.ir import Agg, Col, Filter, Func, Op, Query
+from momq.bench.ir import Agg, Case, Col, Concat, Filter, Func, Op, Query
 
 #: Words no question may contain (checked by tests); they would leak the query's shape.
 FORBIDDEN_WORDS: tuple[str, ...] = ("select", "where", "group by", "order by", "join", "distinct", "limit",
@@ -63,12 +65,53 @@ def pluralize(noun: str) -> str:
     return noun + "s"
 
 
+#: Irregular past tenses of relationship verbs, with their base forms.
+_IRREGULAR_PAST = {"saw": "see", "sent": "send", "took": "take", "wrote": "write", "made": "make", "won": "win",
+                   "gave": "give", "bought": "buy", "sold": "sell", "led": "lead", "held": "hold", "taught": "teach",
+                   "built": "build", "paid": "pay", "met": "meet", "found": "find", "drove": "drive", "flew": "fly",
+                   "ran": "run", "chose": "choose", "began": "begin", "grew": "grow", "spoke": "speak"}
+
+
+def past_base(word: str) -> str | None:
+    """The base form of a past-tense verb ('acted' -> 'act', 'placed' -> 'place', 'sent' -> 'send'), else None."""
+    if word in _IRREGULAR_PAST:
+        return _IRREGULAR_PAST[word]
+    if not word.endswith("ed") or len(word) < 5 or word in ("need", "feed", "seed", "speed", "breed"):
+        return None
+    stem = word[:-2]
+    if word.endswith("ied"):
+        return word[:-3] + "y"
+    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiouls":
+        return stem[:-1]  # shipped -> ship
+    if stem.endswith(("c", "v", "ur", "at", "as", "iz", "ag", "us", "ot", "ir", "uc", "in")) and not stem.endswith(
+            ("ain", "oin", "ein")):
+        return stem + "e"  # placed, received, featured, created, released
+    return stem
+
+
 def ask_about(subject: str, verb: str) -> str:
-    """'does the department employ' / 'is the project staffed by': the inverted question form."""
+    """'does the department employ' / 'is the project staffed by' / 'did the actor act in': the inverted question
+    form (past-tense verbs take 'did' and their base form, never 'does' + past tense)."""
     first, _, rest = verb.partition(" ")
     if first in ("is", "are", "was", "were"):
         return f"{first} {subject} {rest}".strip()
+    base = past_base(first)
+    if base is not None:
+        return f"did {subject} {base} {rest}".strip()
     return f"does {subject} {plural_verb(verb)}"
+
+
+def negate(verb: str) -> str:
+    """'do not employ' / 'did not act in' / 'are not owned by': a plural subject's negated verb."""
+    first, _, rest = verb.partition(" ")
+    if first in ("is", "are"):
+        return f"are not {rest}".strip()
+    if first in ("was", "were"):
+        return f"were not {rest}".strip()
+    base = past_base(first)
+    if base is not None:
+        return f"did not {base} {rest}".strip()
+    return f"do not {plural_verb(verb)}"
 
 
 def join_words(parts: list[str]) -> str:
@@ -84,11 +127,11 @@ def sentence(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------------------------- values
-def _value(v, attr: Attribute, rng: random.Random, with_unit: bool = True) -> str:
+def _value(v, attr: Attribute, rng: random.Random, with_unit: bool = True, long_dates: bool = False) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
-    if isinstance(v, _dt.date):
-        return rng.choice([v.isoformat(), f"{v:%B} {v.day}, {v.year}"])
+    if isinstance(v, _dt.date):  # one style per question (the renderer decides), never ISO next to long form
+        return f"{v:%B} {v.day}, {v.year}" if long_dates else v.isoformat()
     if isinstance(v, str):
         return rng.choice([v, f'"{v}"']) if attr.role is not Role.CATEGORY else v
     if isinstance(v, _decimal.Decimal):
@@ -106,6 +149,7 @@ class _Renderer:
         self.d = domain
         self.rng = rng
         self.ents = query.entities(domain)
+        self.long_dates = rng.random() < 0.5  # every date of the question in one style
 
     def pick(self, options: list[str]) -> str:
         return self.rng.choice(options)
@@ -117,7 +161,7 @@ class _Renderer:
         """A condition on the link just named by a verb: 'with a billing position below 3'."""
         attr = self.attr(f.col)
         p = attr.phrase
-        val = [_value(v, attr, self.rng) for v in f.values]
+        val = [_value(v, attr, self.rng, long_dates=self.long_dates) for v in f.values]
         op = f.op
         if op is Op.IS_TRUE:
             return self.pick([f"marked as {p}", f"with the {p} flag set", f"(flagged as {p})"])
@@ -167,7 +211,7 @@ class _Renderer:
         attr = self.attr(f.col)
         p = attr.phrase
         be = "is" if singular else "are"
-        val = [_value(v, attr, self.rng) for v in f.values]
+        val = [_value(v, attr, self.rng, long_dates=self.long_dates) for v in f.values]
         op, role = f.op, attr.role
         if role is Role.KEY:
             return self.pick([f"with ID {val[0]}", f"whose identifier is {val[0]}", f"with the id {val[0]}"])
@@ -289,6 +333,14 @@ class _Renderer:
     # ------------------------------------------------------------------ shapes
     def render(self) -> str:
         q = self.q
+        if q.hops and q.hops[0].shortest:
+            return self.shortest()
+        if q.setop is not None:
+            return self.setop()
+        if any(isinstance(i, Concat) for i in q.select):
+            return self.concat()
+        if q.order_by is not None and q.order_by.nulls is not None:
+            return self.nulls_ranked()
         if q.hops and q.hops[0].variable:
             return self.reach()
         if q.hops and q.hops[0].optional:
@@ -307,13 +359,99 @@ class _Renderer:
             return self.ranked()
         return self.listing()
 
+    def shortest(self) -> str:
+        q = self.q
+        n = q.hops[0].max_length
+        verb = self.verb(0, False)
+        start = self.pinned()
+        end = next(f for f in q.filters if f.col.node == 1)
+        target = f"the {self.noun(1)} {self.condition(end, True)}"
+        link = f'"{verb}" links' if self.rng.random() < 0.5 else f"steps in which one {self.noun(0)} {verb} another"
+        return self.pick([
+            f"What is the smallest number of {link} leading from {start} to {target}, looking at most {n} deep?",
+            f"Following {link}, how many steps does the shortest route from {start} to {target} take "
+            f"(up to {n} steps)?",
+            f"In how few {link} can {start} reach {target}? Consider routes of at most {n} links.",
+        ])
+
+    def setop(self) -> str:
+        q = self.q
+        roots = self.noun(0, True)
+        verb = self.verb(0, True)
+        thing = self.noun(1)
+        left = f"{a(thing)} {self.condition(q.filters[0], True)}"
+        right_cond = self.condition(q.setop.filters[0], True)
+        right = f"{a(thing)} {right_cond}"
+        kind = q.setop.kind
+        if kind == "union":
+            return self.pick([f"Which {roots} {verb} {left}, or {right}?",
+                              f"List the {roots} that {verb} either {left} or {right} (or both).",
+                              f"Find every {self.noun(0)} that {self.verb(0, False)} {left} or else {right}."])
+        if kind == "intersect":
+            return self.pick([f"Which {roots} {verb} both {left} and {right}?",
+                              f"List the {roots} that {verb} {left} and also {right}.",
+                              f"Find the {roots} that {verb} {left} as well as {right}."])
+        return self.pick([f"Which {roots} {verb} {left} but no {thing} {right_cond}?",
+                          f"List the {roots} that {verb} {left}, leaving out those that {verb} {right}.",
+                          f"Find the {roots} that {verb} {left} and never {right}."])
+
+    def concat(self) -> str:
+        q = self.q
+        item = next(i for i in q.select if isinstance(i, Concat))
+        first, second = self.attr(item.first).phrase, self.attr(item.second).phrase
+        subj = self.subject(True)
+        return self.pick([f"List the {subj} as one text each: the {first} followed by the {second} in parentheses.",
+                          f"Show each of the {subj} as a single label of the form '{first} ({second})'.",
+                          f"Write out every one of the {subj} as its {first} with its {second} in brackets, "
+                          "in one piece of text."])
+
+    def nulls_ranked(self) -> str:
+        q = self.q
+        o = q.order_by
+        attr = self.attr(o.item)
+        p = attr.phrase
+        date = attr.role is Role.DATE
+        if date:
+            way = "latest first" if o.descending else "earliest first"
+        else:
+            way = "highest first" if o.descending else "lowest first"
+        subj = self.subject(True)
+        where = "at the top" if o.nulls == "first" else "at the end"
+        missing = self.pick([f"those with no {p} on record", f"the ones whose {p} is unknown",
+                             f"any without a recorded {p}"])
+        return self.pick([f"List the {subj} with their {p}, {way}, putting {missing} {where}.",
+                          f"Show the {subj} ordered by {p} ({way}), with {missing} {where}.",
+                          f"Rank the {subj} by {p}, {way}; {missing} go {where}."])
+
     def listing(self) -> str:
         q = self.q
         root_only = all(c.node == 0 for c in q.select)
         names_only = root_only and len(q.select) == 1 and self.attr(q.select[0]).role is Role.NAME
         node_filters = [f for f in q.filters if not f.col.edge]
+        roots = [f for f in node_filters if f.col.node == 0]
         key = node_filters and all(f.col.node == 0 for f in node_filters) and len(node_filters) == 1 \
             and self.attr(node_filters[0].col).role is Role.KEY
+        # one known root (by its key or its name) and conditions on the entity reached at most: a walk from it
+        named = (len(roots) == 1 and roots[0].op is Op.EQ and self.attr(roots[0].col).role in (Role.KEY, Role.NAME)
+                 and q.hops and all(f.col.node == len(q.hops) for f in node_filters if f is not roots[0]))
+        if named and len(q.hops) == 2 and all(c.node == 2 for c in q.select):
+            hop = q.hops[1]
+            rel = self.d.relationship(hop.relationship)
+            back = plural_verb(rel.inverse_verb if hop.forward else rel.verb)
+            cols = [c for c in q.select if self.attr(c).role is not Role.NAME]
+            also = f", with {self.cols(cols)}" if cols else ""
+            target = self.noun(2, True) + self.conds(2)
+            return self.pick([
+                f"Which {target} {back} {a(self.noun(1))} that {self.pinned()} {self.verb(0, False)}{also}?",
+                f"List the {target} that {back} some {self.noun(1)} {self.pinned()} {self.verb(0, False)}{also}.",
+                f"Find every {self.noun(2)}{self.conds(2, True)} linked to {self.pinned()} through "
+                f"{a(self.noun(1))} it {self.verb(0, False)}{also}.",
+            ])
+        if named and not key and len(q.hops) == 1 and all(c.node == 1 and not c.edge for c in q.select):
+            key = True
+        if (not key and not q.hops and len(node_filters) == 1 and roots and roots[0].op is Op.EQ
+                and self.attr(roots[0].col).role is Role.NAME):
+            key = True  # one instance named by its name: a lookup of its attributes
         if key and not q.hops:
             cols = self.cols(list(q.select))
             return self.pick([f"What is {cols} of {self.pinned()}?", f"Show {cols} of {self.pinned()}.",
@@ -551,10 +689,28 @@ class _Renderer:
                           f"List each {group} together with the {w} {p} over all {other} it {v}.",
                           f"Break down the {w} {p} per {group}, over the {other} each one {v}."])
 
+    def banded(self) -> str:
+        """'Sort the employees into "high" (a salary of at least 90000 USD) and "low" (the rest): how many are in
+        each group?'"""
+        q = self.q
+        band = q.group_by[0]
+        attr = self.attr(band.col)
+        v = _value(band.threshold, attr, self.rng)
+        roots = self.noun(0, True) + self.conds(0)
+        rule = self.pick([f'"{band.above}" when the {attr.phrase} is at least {v} and "{band.below}" otherwise',
+                          f'"{band.above}" ({a(attr.phrase)} of {v} or more) and "{band.below}" (the rest)'])
+        measure = join_words([self.agg_phrase(x, "them") if x.col is not None else f"the number of {self.noun(0, True)}"
+                              for x in q.aggregates])
+        return self.pick([f"Label the {roots} {rule}: for each label, give {measure}.",
+                          f"Split the {roots} into {rule}. Show {measure} in each group.",
+                          f"Group the {roots} as {rule}; what is {measure} per group?"])
+
     def grouped(self) -> str:
         q = self.q
         key = q.group_by[0]
         agg = q.aggregates[0]
+        if isinstance(key, Case):
+            return self.banded()
         if any(a.func is Func.PERCENT for a in q.aggregates):
             return self.grouped_percent()
         if len(q.group_by) > 1:
@@ -650,7 +806,7 @@ class _Renderer:
         other = self.d.entity(rel.target if hop.forward else rel.source)
         verb = rel.verb if hop.forward else rel.inverse_verb
         plural = self.noun(0, True) + self.conds(0)
-        return self.pick([f"Which {plural} do not {plural_verb(verb)} any {other.noun}?",
+        return self.pick([f"Which {plural} {negate(verb)} any {other.noun}?",
                           f"List the {plural} that {plural_verb(verb)} no {other.noun} at all.",
                           f"Find every {self.noun(0)}{self.conds(0, True)} that {verb} no {other.noun}.",
                           f"Show the {plural} without any {other.noun} they {plural_verb(verb)}."])
@@ -693,9 +849,18 @@ class _Renderer:
         ])
 
 
+#: Sentences that state how averages are rounded (every dialect's gold rounds them to two decimals).
+ROUNDING_NOTES: tuple[str, ...] = ("Round to two decimal places.", "Give the result to two decimals.",
+                                   "Round averages to 2 decimal places.")
+
+
 def render_question(query: Query, domain: Domain, rng: random.Random) -> str:
-    """One English question for ``query``; the wording depends on ``rng``."""
-    return sentence(_Renderer(query, domain, rng).render())
+    """One English question for ``query``; the wording depends on ``rng``. A question whose gold rounds an
+    average says so."""
+    text = sentence(_Renderer(query, domain, rng).render())
+    if any(isinstance(i, Agg) and i.func is Func.AVG for i in query.select) and "decimal" not in text:
+        text += " " + rng.choice(ROUNDING_NOTES)
+    return text
 
 
 def render_questions(query: Query, domain: Domain, rng: random.Random, k: int) -> list[str]:

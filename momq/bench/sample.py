@@ -1,7 +1,7 @@
 """Draw diverse, answerable IR queries from a domain's generated data.
 
 ``sample_queries(data, n, seed)`` cycles through query shapes (one generator per construct, the dialect-distinctive
-ones twice: :data:`WEIGHTS`), picks entities,
+ones more often: :data:`WEIGHTS`), picks entities,
 relationships and attributes at random and takes constants from the actual rows (for relationship attributes,
 from the actual links), so that filters match something. Every candidate is evaluated here on the data by a small reference evaluator and kept only if its
 answer is non-empty and not too large, if a LIMIT does not cut through a tie of the ranked value, and if text
@@ -14,6 +14,7 @@ judge of gold answers (``momq.bench.verify`` is).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import unicodedata
@@ -22,7 +23,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from momq.bench.er import Attribute, Cardinality, DomainData, Entity, Role
-from momq.bench.ir import Agg, Col, Filter, Func, Having, Hop, Op, Order, PerGroup, Query
+from momq.bench.ir import SET_KINDS, Agg, Case, Col, Concat, Filter, Func, Having, Hop, Op, Order, PerGroup, Query, SetOp
 from momq.schema.types import ValueType
 
 log = logging.getLogger(__name__)
@@ -97,8 +98,14 @@ class _Path(tuple):
         return self
 
 
-def _cell(p: _Path, c: Col):
+def _cell(p: _Path, c):
     """The value of column ``c`` on path ``p`` (None when missing; a date's year or 'YYYY-MM' for a part)."""
+    if isinstance(c, Case):
+        value = _cell(p, c.col)
+        return c.above if value is not None and value >= c.threshold else c.below
+    if isinstance(c, Concat):
+        first, second = _cell(p, c.first), _cell(p, c.second)
+        return None if first is None or second is None else f"{first} ({second})"
     value = (p.edges[c.node - 1] if c.edge else p[c.node]).get(c.attribute)
     if c.part is None or value is None:
         return value
@@ -187,6 +194,10 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
     """The answer rows of ``q`` on ``data`` (unordered unless the query orders); raise Rejected for bad shapes."""
     d = data if isinstance(data, _Data) else _Data(data)
     ents = q.entities(d.domain)
+    if q.setop is not None:
+        return _setop(d, q, ents)
+    if q.hops and q.hops[0].shortest:
+        return _shortest(d, q)
     paths = d.paths(q.root, q.path)
     filters = list(q.filters)
     for f in filters:
@@ -206,7 +217,7 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
             if all(_test(_cell(p, f.col), f) or not any(_test(_cell(p, g.col), g) for g in q.either) for p in paths):
                 raise Rejected("one side of an OR covers the other")
         paths = [p for p in paths if any(_test(_cell(p, f.col), f) for f in q.either)]
-    if q.order_by is not None and isinstance(q.order_by.item, Col):
+    if q.order_by is not None and isinstance(q.order_by.item, Col) and q.order_by.nulls is None:
         c = q.order_by.item
         paths = [p for p in paths if p[c.node].get(c.attribute) is not None]
     if q.without is not None:
@@ -235,7 +246,7 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
                 if hv is None or not _test(hv, Filter(Col(0, "_"), q.having.op, (q.having.value,))):
                     continue
             vals = {c: v for c, v in zip(q.group_by, key)}
-            row = tuple(vals[i] if isinstance(i, Col) else _aggregate(i, members) for i in q.select)
+            row = tuple(vals[i] if isinstance(i, (Col, Case)) else _aggregate(i, members) for i in q.select)
             for item, v in zip(q.select, row):
                 if isinstance(item, Agg) and item.func is Func.AVG and v is not None and _on_rounding_edge(v):
                     raise Rejected("an average on a rounding boundary")
@@ -244,6 +255,8 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
                 if isinstance(item, Agg) and item.func is Func.PER and (v is None or _on_rounding_edge(v)):
                     raise Rejected("a ratio on a rounding boundary or of nothing")
             rows.append(row)
+        if any(isinstance(c, Case) for c in q.group_by) and len(rows) < 2:
+            raise Rejected("a band that every row falls into")
         if q.order_by is not None:
             idx = q.select.index(q.order_by.item)
             if any(r[idx] is None for r in rows):
@@ -253,6 +266,18 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
             rows = ranked[: q.limit] if q.limit else ranked
         return rows
     rows = [tuple(cell(p, i) for i in q.select) for p in paths]
+    if q.order_by is not None and q.order_by.nulls is not None:
+        # every dialect breaks ties by the nodes' keys: sort by keys, then (stably) by the value, then place NULLs
+        c = q.order_by.item
+        by_key = sorted(paths, key=lambda p: tuple(p[i][e.key.name] for i, e in enumerate(ents)))
+        known = sorted([p for p in by_key if p[c.node].get(c.attribute) is not None],
+                       key=lambda p: p[c.node][c.attribute], reverse=q.order_by.descending)
+        unknown = [p for p in by_key if p[c.node].get(c.attribute) is None]
+        if not known or not unknown:
+            raise Rejected("a NULL placement with no unknown or no known values")
+        ranked = unknown + known if q.order_by.nulls == "first" else known + unknown
+        rows = [tuple(cell(p, i) for i in q.select) for p in ranked]
+        return rows[: q.limit] if q.limit else rows
     if q.order_by is not None:
         c = q.order_by.item
         ranked = sorted(paths, key=lambda p: p[c.node][c.attribute], reverse=q.order_by.descending)
@@ -265,6 +290,47 @@ def evaluate(data: DomainData | _Data, q: Query) -> list[tuple]:
     if q.distinct:
         rows = list(dict.fromkeys(rows))
     return rows
+
+
+def _setop(d: _Data, q: Query, ents: list[Entity]) -> list[tuple]:
+    """Both sides evaluated on their own, combined over the returned values (as SQL does) and over the root
+    entities (as the graph forms do); the two must agree and each side must matter."""
+    key = Col(0, ents[0].key.name)
+    base = dataclasses.replace(q, setop=None, select=(key,) + q.select)
+    left, right = ({k: v for k, v in evaluate(d, dataclasses.replace(base, filters=fs))}
+                   for fs in (q.filters, q.setop.filters))
+    if not left or not right:
+        raise Rejected("a side of a set operation is empty")
+    combine = {"union": set.__or__, "intersect": set.__and__, "except": set.__sub__}[q.setop.kind]
+    values = combine(set(left.values()), set(right.values()))
+    entities = combine(set(left), set(right))
+    if values != {left.get(k, right.get(k)) for k in entities}:
+        raise Rejected("a set operation over values differs from one over entities")
+    if values in (set(left.values()), set(right.values())) or not values:
+        raise Rejected("one side of a set operation decides the answer")
+    return [(v,) for v in sorted(values, key=str)]
+
+
+def _shortest(d: _Data, q: Query) -> list[tuple]:
+    """The fewest links from the root to the end (breadth first, at most ``max_length``); no row if unreachable."""
+    hop = q.hops[0]
+    adj = d.adj[(hop.relationship, hop.forward)]
+    ent = q.entities(d.domain)[0]
+
+    def key_of(f):  # the pinned entity's key (by key or by its unique name)
+        if f.col.attribute == ent.key.name:
+            return f.values[0]
+        return next(k for k, r in d.rows[ent.name].items() if r.get(f.col.attribute) == f.values[0])
+
+    start = key_of(next(f for f in q.filters if f.col.node == 0))
+    end = key_of(next(f for f in q.filters if f.col.node == 1))
+    frontier, seen = {start}, set()
+    for depth in range(1, hop.max_length + 1):
+        frontier = {k for here in frontier for k, _ in adj.get(here, ())} - seen
+        if end in frontier:
+            return [(depth,)]
+        seen |= frontier
+    return []
 
 
 def _on_rounding_edge(value) -> bool:
@@ -306,6 +372,7 @@ class _Gen:
         self.d = _Data(data)
         self.dom = data.domain
         self.rng = rng
+        self._setop_turns = 0
 
     # helpers
     def entities(self) -> list[Entity]:
@@ -325,6 +392,17 @@ class _Gen:
     def distinct_values(self, ent: Entity, attr: Attribute) -> list:
         return sorted({r[attr.name] for r in self.d.rows[ent.name].values() if r.get(attr.name) is not None},
                       key=lambda v: (str(type(v)), v))
+
+    def pin(self, ent: Entity, key, node: int = 0) -> Filter:
+        """A filter naming one instance: by its name where names are unique in the data (as a person would ask),
+        else by its key."""
+        name = ent.name_attribute
+        if name is not None and self.rng.random() < 0.8:
+            value = self.d.rows[ent.name][key].get(name.name)
+            values = [r.get(name.name) for r in self.d.rows[ent.name].values()]
+            if value is not None and values.count(value) == 1:
+                return Filter(Col(node, name.name), Op.EQ, (value,))
+        return Filter(Col(node, ent.key.name), Op.EQ, (key,))
 
     def label(self, ent: Entity, node: int = 0) -> Col:
         return Col(node, (ent.name_attribute or ent.key).name)
@@ -583,7 +661,7 @@ class _Gen:
             return None
         start = self.rng.choice(sorted(starts))
         var = Hop(hop.relationship, hop.forward, n)
-        key = Filter(Col(0, ent.key.name), Op.EQ, (start,))
+        key = self.pin(ent, start, 0)
         if self.rng.random() < 0.3:
             return Query(ent.name, (Agg(Func.COUNT_DISTINCT, Col(1, ent.key.name)),), hops=(var,), filters=(key,))
         return Query(ent.name, self.projection(ent, node=1), hops=(var,), filters=(key,), distinct=True)
@@ -650,7 +728,8 @@ class _Gen:
         if pick is None:
             return None
         ent, attr = pick
-        funcs = [Func.MIN, Func.MAX] + ([Func.SUM, Func.AVG] if attr.role is Role.NUMBER else [])
+        funcs = [Func.MIN, Func.MAX] + ([Func.AVG] if attr.role is Role.NUMBER else [])
+        funcs += [Func.SUM] if attr.summable else []  # totals of additive measures only
         f = self.category_eq(ent) if self.rng.random() < 0.5 else None
         return Query(ent.name, (Agg(self.rng.choice(funcs), Col(0, attr.name)),), filters=(f,) if f else ())
 
@@ -662,13 +741,16 @@ class _Gen:
         nums = self.attrs(ent, Role.NUMBER)
         if nums and self.rng.random() < 0.4:  # several aggregates: the group's size and a measure, or a spread
             num = Col(0, self.rng.choice(nums).name)
-            pairs = [(Agg(Func.COUNT), Agg(Func.AVG, num)), (Agg(Func.COUNT), Agg(Func.SUM, num)),
+            pairs = [(Agg(Func.COUNT), Agg(Func.AVG, num)), (Agg(Func.COUNT), Agg(Func.SUM if
+                                                                             ent.attribute(num.attribute).summable
+                                                                             else Func.AVG, num)),
                      (Agg(Func.MIN, num), Agg(Func.MAX, num))]
             aggs = self.rng.choice(pairs)
             return Query(ent.name, (Col(0, cat.name),) + aggs, group_by=(Col(0, cat.name),))
         if nums and self.rng.random() < 0.6:
             num = self.rng.choice(nums)
-            agg = Agg(self.rng.choice([Func.SUM, Func.AVG, Func.MIN, Func.MAX]), Col(0, num.name))
+            agg = Agg(self.rng.choice([Func.SUM if num.summable else Func.AVG, Func.AVG, Func.MIN, Func.MAX]),
+                      Col(0, num.name))
         else:
             agg = Agg(Func.COUNT)
         return Query(ent.name, (Col(0, cat.name), agg), group_by=(Col(0, cat.name),))
@@ -701,7 +783,8 @@ class _Gen:
         keys = (Col(0, cat.name), self.rng.choice(others))
         nums = self.attrs(ent, Role.NUMBER)
         if nums and self.rng.random() < 0.4:
-            agg = Agg(self.rng.choice([Func.AVG, Func.SUM, Func.MAX]), Col(0, self.rng.choice(nums).name))
+            num = self.rng.choice(nums)
+            agg = Agg(self.rng.choice([Func.AVG, Func.SUM if num.summable else Func.AVG, Func.MAX]), Col(0, num.name))
         else:
             agg = Agg(Func.COUNT)
         return Query(ent.name, keys + (agg,), group_by=keys)
@@ -754,16 +837,22 @@ class _Gen:
             f = self.any_filter(a, 0)
         else:  # a known instance by key: one-hop neighbours
             key = self.rng.choice(list(self.d.rows[a.name]))
-            f = Filter(Col(0, a.key.name), Op.EQ, (key,))
+            f = self.pin(a, key)
             select = (self.label(b, 1),) + tuple(
                 Col(1, x.name) for x in self.attrs(b, Role.NUMBER, Role.DATE, Role.CATEGORY)[:1])
         return Query(a.name, select, hops=(hop,), filters=(f,) if f else ())
 
     def g_join1_count(self):
-        hop, a, b = self.rng.choice(self.hops())
+        # a count along an N:1 link walked forward is always 0 or 1 ('how many departments does X work in'):
+        # only links that can lead to several are counted
+        cands = [(h, a, b) for h, a, b in self.hops()
+                 if not (h.forward and self.dom.relationship(h.relationship).cardinality is Cardinality.MANY_TO_ONE)]
+        if not cands:
+            return None
+        hop, a, b = self.rng.choice(cands)
         if self.rng.random() < 0.5:
             key = self.rng.choice(list(self.d.rows[a.name]))
-            f = Filter(Col(0, a.key.name), Op.EQ, (key,))
+            f = self.pin(a, key)
         else:
             name = a.name_attribute
             if name is None:
@@ -861,9 +950,12 @@ class _Gen:
     def g_fetch(self):
         ent = self.rng.choice(self.entities())
         key = self.rng.choice(list(self.d.rows[ent.name]))
-        others = [a for a in ent.attributes if a.role not in (Role.KEY, Role.FLAG)]
+        f = self.pin(ent, key)
+        others = [a for a in ent.attributes if a.role not in (Role.KEY, Role.FLAG) and a.name != f.col.attribute]
+        if not others:
+            return None
         cols = tuple(Col(0, a.name) for a in self.rng.sample(others, min(len(others), self.rng.choice([1, 2, 3]))))
-        return Query(ent.name, cols, filters=(Filter(Col(0, ent.key.name), Op.EQ, (key,)),))
+        return Query(ent.name, cols, filters=(f,))
 
     def g_edge_filter(self):
         """Paths restricted by an attribute of the link walked: 'actors billed first in a movie after 2010'."""
@@ -878,10 +970,10 @@ class _Gen:
         shown = (edge_col,) if attr.role is not Role.FLAG and f.op not in (Op.EQ,) else ()
         r = self.rng.random()
         if r < 0.35:  # a known instance: its neighbours over the qualifying links
-            key = Filter(Col(0, a.key.name), Op.EQ, (here,))
+            key = self.pin(a, here)
             return Query(a.name, (self.label(b, 1),) + shown, hops=(hop,), filters=(key, f))
         if r < 0.5:
-            key = Filter(Col(0, a.key.name), Op.EQ, (here,))
+            key = self.pin(a, here)
             return Query(a.name, (Agg(Func.COUNT),), hops=(hop,), filters=(key, f))
         if r < 0.7:
             seconds = [h for h in self.hops(b) if h[0].relationship != hop.relationship]
@@ -907,15 +999,18 @@ class _Gen:
         r = self.rng.random()
         if r < 0.4:  # a known instance, its neighbours and the value on each link
             here = self.link(hop)[0]
-            key = Filter(Col(0, a.key.name), Op.EQ, (here,))
+            key = self.pin(a, here)
             return Query(a.name, (self.label(b, 1), col), hops=(hop,), filters=(key,))
-        funcs = [Func.MIN, Func.MAX] + ([Func.SUM, Func.AVG] if attr.role is Role.NUMBER else [])
+        funcs = [Func.MIN, Func.MAX] + ([Func.AVG] if attr.role is Role.NUMBER else [])
+        funcs += [Func.SUM] if attr.summable else []  # totals of additive measures only
         if attr.role is Role.CATEGORY:
             return None
         agg = Agg(self.rng.choice(funcs), col)
         if r < 0.8:  # per group: one side's name with an aggregate over its links
             key = self.label(a, 0) if self.rng.random() < 0.5 else self.label(b, 1)
-            ranked = self.rng.random() < 0.5
+            # ranking groups by their smallest or largest value reads 'the highest lowest hours': sums and
+            # averages only
+            ranked = self.rng.random() < 0.5 and agg.func in (Func.SUM, Func.AVG)
             return Query(a.name, (key, agg), hops=(hop,), group_by=(key,),
                          order_by=Order(agg, self.rng.random() < 0.7) if ranked else None,
                          limit=self.rng.choice([1, 3]) if ranked else None)
@@ -929,12 +1024,134 @@ class _Gen:
         return Query(a.name, (agg,), hops=(hop,), filters=(Filter(Col(0, name.name), Op.EQ, (value,)),))
 
 
+    def g_walk(self):
+        """One or two links from an entity named by its name: 'which projects is Ann Smith assigned to', 'in
+        which cities are the offices of the department Ann Smith works in' (a set over two links), sometimes with
+        a condition on what is reached."""
+        hop1, a, b = self.rng.choice(self.hops())
+        name = a.name_attribute
+        if name is None or not self.attrs(a, Role.NAME):
+            return None
+        hops, last, ents = (hop1,), b, [a, b]
+        if self.rng.random() < 0.5:
+            seconds = [h for h in self.hops(b) if h[0].relationship != hop1.relationship]
+            if seconds:
+                hop2, _, c = self.rng.choice(seconds)
+                hops, last = (hop1, hop2), c
+        node = len(hops)
+        here = self.rng.choice(sorted(k for k in self.d.adj[(hop1.relationship, hop1.forward)]))
+        value = self.d.rows[a.name][here].get(name.name)
+        if value is None:
+            return None
+        filters = [Filter(Col(0, name.name), Op.EQ, (value,))]
+        if self.rng.random() < 0.3 and (g := self.any_filter(last, node)) is not None:
+            if last.attribute(g.col.attribute).role is not Role.KEY:
+                filters.append(g)
+        return Query(a.name, (self.label(last, node),), hops=hops, filters=tuple(filters), distinct=node == 2)
+
+    #: labels of the two bands of a number, by the kind of measure
+    BANDS = (("high", "low"), ("large", "small"), ("upper", "lower"))
+
+    def g_case(self):
+        """'How many employees earn at least 90,000 USD ("high") and how many less ("low")?': a number sorted into
+        two bands at a threshold from the data, with the size (or another measure) of each band."""
+        pick = self.pick_entity(Role.NUMBER, nullable=False)
+        if pick is None:
+            return None
+        ent, attr = pick
+        vals = self.distinct_values(ent, attr)
+        if len(vals) < 4:
+            return None
+        threshold = vals[len(vals) // 2 + self.rng.randrange(-len(vals) // 4, len(vals) // 4 + 1)]
+        above, below = self.rng.choice(self.BANDS)
+        band = Case(Col(0, attr.name), threshold, above, below)
+        others = [n for n in self.attrs(ent, Role.NUMBER) if n.name != attr.name]
+        aggs: tuple = (Agg(Func.COUNT),)
+        if others and self.rng.random() < 0.4:
+            aggs += (Agg(Func.AVG, Col(0, self.rng.choice(others).name)),)
+        f = self.category_eq(ent) if self.rng.random() < 0.3 else None
+        return Query(ent.name, (band,) + aggs, filters=(f,) if f else (), group_by=(band,))
+
+    def g_setop(self):
+        """'Clients who own a savings account and also (or: or else; but not) an account over 1,000 USD': the
+        root's name over one hop, the two sides filtering the entity reached differently."""
+        cands = [(h, a, b) for h, a, b in self.hops() if a.name != b.name]
+        if not cands:
+            return None
+        kind = SET_KINDS[self._setop_turns % len(SET_KINDS)]  # the kinds in turn, so each gets its share
+        self._setop_turns += 1
+        for _ in range(8):  # most random pairs of conditions make one side decide the answer: draw a few
+            hop, a, b = self.rng.choice(cands)
+            first, second = self.any_filter(b, 1), self.any_filter(b, 1)
+            if first is None or second is None or first == second:
+                continue
+            q = Query(a.name, (self.label(a, 0),), hops=(hop,), filters=(first,), setop=SetOp(kind, (second,)))
+            try:
+                evaluate(self.d, q)
+            except Rejected:
+                continue
+            return q
+        return None
+
+    def g_nulls(self):
+        """Rows ranked by a nullable attribute, the ones without a value kept and listed first or last."""
+        pick = self.pick_entity(Role.NUMBER, Role.DATE, nullable=True)
+        if pick is None:
+            return None
+        ent, attr = pick
+        f = self.category_eq(ent)
+        if f is not None and f.op is Op.NE:
+            f = Filter(f.col, Op.EQ, f.values)
+        order = Order(Col(0, attr.name), self.rng.random() < 0.6, self.rng.choice(["first", "last"]))
+        return Query(ent.name, self.projection(ent, attr), filters=(f,) if f else (), order_by=order)
+
+    def g_concat(self):
+        """'Each office as one text: city (country)': a name with a category or another text in parentheses."""
+        cands = []
+        for ent in self.entities():
+            texts = self.attrs(ent, Role.NAME, Role.CATEGORY, Role.TEXT, nullable=False)
+            first = ent.name_attribute
+            if first is not None and first.nullable is False:
+                cands += [(ent, first, x) for x in texts if x.name != first.name]
+        if not cands:
+            return None
+        ent, first, second = self.rng.choice(cands)
+        f = self.any_filter(ent) if self.rng.random() < 0.7 else None
+        return Query(ent.name, (Concat(Col(0, first.name), Col(0, second.name)),), filters=(f,) if f else ())
+
+    def g_shortest(self):
+        """'How few links separate X from Y along R': the shortest walk between two known entities of an entity
+        related to itself, at most N links long (ends chosen so that the walk is longer than one link mostly)."""
+        cands = [(h, a) for h, a, b in self.hops() if a.name == b.name]
+        if not cands:
+            return None
+        hop, ent = self.rng.choice(cands)
+        adj = self.d.adj[(hop.relationship, hop.forward)]
+        n = self.rng.choice([3, 4, 4])
+        # prefer starts from which some entity is more than one link away (the data may be flat)
+        starts = (sorted(k for k in adj if len(_reach_from(adj, k, n)) > len(_reach_from(adj, k, 1)))
+                  or sorted(k for k in adj if _reach_from(adj, k, 1) - {k}))
+        if not starts:
+            return None
+        start = self.rng.choice(starts)
+        far = sorted(_reach_from(adj, start, n) - _reach_from(adj, start, 1) - {start})
+        near = sorted(_reach_from(adj, start, 1) - {start})
+        ends = far if far and (self.rng.random() < 0.85 or not near) else near
+        if not ends:
+            return None
+        end = self.rng.choice(ends)
+        return Query(ent.name, (Agg(Func.HOPS),), hops=(Hop(hop.relationship, hop.forward, n, shortest=True),),
+                     filters=(self.pin(ent, start, 0), self.pin(ent, end, 1)))
+
+
 GENERATORS: tuple[str, ...] = tuple(name for name in vars(_Gen) if name.startswith("g_"))
 
 #: How many turns of the sampling cycle a generator gets (1 when not listed): the shapes whose text differs
-#: between dialects (dates, percentages, ratios, recursive walks) are drawn twice as often, so that each
-#: appears in enough questions for the benchmark to teach it.
-WEIGHTS: dict[str, int] = {"g_year": 2, "g_timeline": 2, "g_percent": 2, "g_ratio": 2, "g_reach": 2}
+#: between dialects (dates, percentages, ratios, recursive walks, set operations, shortest paths, NULL placement,
+#: concatenation) are drawn more often, so that each appears in enough questions for the benchmark to teach it
+#: (set operations and shortest paths are often rejected or need an entity related to itself).
+WEIGHTS: dict[str, int] = {"g_year": 3, "g_timeline": 2, "g_percent": 2, "g_ratio": 2, "g_reach": 8,
+                           "g_setop": 5, "g_nulls": 4, "g_concat": 3, "g_shortest": 6, "g_walk": 3, "g_case": 2}
 
 
 def _cycle() -> tuple[str, ...]:

@@ -72,7 +72,9 @@ def test_dialect_gap_counts_questions_whose_sql_golds_differ(tmp_path):
     assert card.dialect_gap == {"questions": 4, "mysql_postgresql_differ": 2, "mysql_postgresql_rate": 0.5,
                                 "questions_per_feature": {"date_part": 1, "date_format": 0, "contains": 1,
                                                           "flag": 1, "percentage": 0, "ratio": 0,
-                                                          "variable_length": 0}}
+                                                          "variable_length": 0, "shortest_path": 0, "union": 0,
+                                                          "intersect": 0, "except": 0, "null_order": 0,
+                                                          "concat": 0, "round": 0, "cast": 0}}
     write_card(tmp_path, card)
     assert read_card(tmp_path).dialect_gap == card.dialect_gap
     assert ("MySQL and PostgreSQL golds differ (whitespace, case and identifier quotes ignored) for 2 of 4 "

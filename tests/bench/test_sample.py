@@ -118,3 +118,97 @@ def test_rejections_are_counted_by_reason(data):
     assert not any(reason.startswith("invalid: ") for reason in counts)  # messages folded into one reason
     # counts accumulate into what the caller passed
     assert again["LIMIT cuts through a tie"] == counts.get("LIMIT cuts through a tie", 0) + 1
+
+
+def test_no_count_along_a_link_to_one(data):
+    """'How many departments does X work in' is always 0 or 1: counts of a known root's neighbours walk links
+    that can lead to several."""
+    from momq.bench.er import Cardinality
+
+    counted = [q for q in sample_queries(data, 300, 8) if q.select == (Agg(Func.COUNT),) and len(q.hops) == 1
+               and any(f.col.node == 0 for f in q.filters)]
+    assert counted
+    for q in counted:
+        rel = TOY_DOMAIN.relationship(q.hops[0].relationship)
+        assert not (q.hops[0].forward and rel.cardinality is Cardinality.MANY_TO_ONE), q
+
+
+def _walks(data, start: int, end: int, n: int) -> int | None:
+    """The fewest links up the reporting line from ``start`` to ``end`` by enumerating walks (no BFS)."""
+    manager = {s: t for s, t, _ in data.links["reports_to"]}
+    here, steps = start, 0
+    while steps < n:
+        here, steps = manager.get(here), steps + 1
+        if here is None:
+            return None
+        if here == end:
+            return steps
+    return None
+
+
+def test_shortest_path_lengths_match_a_walk(data):
+    links = data.links["reports_to"]
+    starts = sorted({s for s, _, _ in links})
+    checked = 0
+    for start in starts:
+        for end in {t for _, t, _ in links}:
+            want = _walks(data, start, end, 4)
+            if want is None or start == end:
+                continue
+            q = Query("employee", (Agg(Func.HOPS),), hops=(Hop("reports_to", True, 4, shortest=True),),
+                      filters=(Filter(Col(0, "id"), Op.EQ, (start,)), Filter(Col(1, "id"), Op.EQ, (end,))))
+            assert evaluate(data, q) == [(want,)]
+            checked += 1
+    assert checked >= 5
+
+
+@pytest.mark.parametrize("kind, combine", [("union", set.__or__), ("intersect", set.__and__), ("except", set.__sub__)])
+def test_set_operations_combine_the_sides(data, kind, combine):
+    from momq.bench.ir import SetOp
+    from momq.bench.sample import Rejected
+
+    hop, name = Hop("works_on"), (Col(0, "name"),)
+    found = 0
+    for status in ("active", "done", "planned"):
+        for other in ("active", "done", "planned"):
+            left, right = Filter(Col(1, "status"), Op.EQ, (status,)), Filter(Col(1, "status"), Op.EQ, (other,))
+            q = Query("employee", name, hops=(hop,), filters=(left,), setop=SetOp(kind, (right,)))
+            sides = [{r for r in evaluate(data, Query("employee", name, hops=(hop,), filters=(f,)))}
+                     for f in (left, right)]
+            try:
+                got = set(evaluate(data, q))
+            except Rejected:  # one side decides the answer (e.g. the same condition twice)
+                assert combine(*sides) in sides or not combine(*sides)
+                continue
+            assert got == combine(*sides)
+            found += 1
+    assert found
+
+
+@pytest.mark.parametrize("name, unit, summable", [
+    ("salary", "USD", True), ("quantity", "units", True), ("hours_per_week", "hours", True),
+    ("total_price", "USD", True), ("page_count", "pages", True), ("interest_rate", "percent", False),
+    ("review_score", "", False), ("author_order", "", False), ("median_income", "USD", False),
+    ("unit_price", "USD", False), ("ticket_price", "USD", False), ("price_per_kg", "USD", False),
+    ("age", "", False), ("created_year", "", False),
+])
+def test_summable_measures(name, unit, summable):
+    from momq.bench.er import Attribute, Role
+    from momq.schema.types import ValueType
+
+    assert Attribute(name, ValueType.INTEGER, Role.NUMBER, unit=unit).summable is summable
+    assert Attribute(name, ValueType.INTEGER, Role.NUMBER, unit=unit, additive=not summable).summable is not summable
+
+
+def test_sums_only_over_summable_measures():
+    from momq.bench.domains import all_domains
+    from momq.bench.generate import generate
+
+    sums = 0
+    for domain in all_domains():
+        for q in sample_queries(generate(domain, 3, 0.5), 40, 11):
+            for agg in q.aggregates + ((q.having.agg,) if q.having else ()):
+                if agg.func is Func.SUM:
+                    sums += 1
+                    assert q.attribute(domain, agg.col).summable, (domain.name, q)
+    assert sums

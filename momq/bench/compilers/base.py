@@ -15,7 +15,7 @@ import decimal as _decimal
 from typing import ClassVar
 
 from momq.bench.er import Attribute, Domain, Entity, Role
-from momq.bench.ir import Agg, Col, Filter, Func, Op, Query
+from momq.bench.ir import Agg, Case, Col, Concat, Filter, Func, Op, Query
 
 
 def initials(name: str) -> str:
@@ -51,7 +51,7 @@ def implicit_filters(query: Query, ents: list[Entity]) -> tuple[Filter, ...]:
     """
     extra: list[Filter] = []
     order = query.order_by
-    if order is not None and isinstance(order.item, Col):
+    if order is not None and isinstance(order.item, Col) and order.nulls is None:
         col = order.item
         if ents[col.node].attribute(col.attribute).nullable:
             extra.append(Filter(col, Op.NOT_NULL))
@@ -141,6 +141,18 @@ class Compiler(abc.ABC):
     def per(self, rows: str, groups: str) -> str:
         """The count ``rows`` divided by the count ``groups``, rounded to two decimals."""
 
+    @abc.abstractmethod
+    def concat(self, parts: list[str]) -> str:
+        """Text expressions (columns and quoted literals, already written) joined into one text."""
+
+    @abc.abstractmethod
+    def nulls_order(self, c: str, descending: bool, nulls: str) -> list[str]:
+        """ORDER BY terms ranking ``c`` with its unknown values placed ``nulls`` ("first"/"last")."""
+
+    def concat_item(self, item: Concat) -> str:
+        """'first (second)' as one text."""
+        return self.concat([self.col(item.first), self.string(" ("), self.col(item.second), self.string(")")])
+
     def flag(self, c: str, value: bool) -> str:
         """A test that the boolean ``c`` is ``value``."""
         return f"{c} {self.op_text(Op.EQ)} {self.literal(value)}"
@@ -162,7 +174,17 @@ class Compiler(abc.ABC):
             text = self.round2(text)
         return text
 
+    def case_item(self, item: Case) -> str:
+        """The band of a number: the same CASE expression in every dialect (with its own operators and quotes)."""
+        c = self.col(item.col)
+        return (f"CASE WHEN {c} {self.op_text(Op.GE)} {self.literal(item.threshold)} THEN {self.string(item.above)} "
+                f"ELSE {self.string(item.below)} END")
+
     def item(self, i) -> str:
+        if isinstance(i, Case):
+            return self.case_item(i)
+        if isinstance(i, Concat):
+            return self.concat_item(i)
         return self.agg(i) if isinstance(i, Agg) else self.col(i)
 
     def condition(self, f: Filter) -> str:
@@ -203,6 +225,17 @@ class Compiler(abc.ABC):
     def attribute(self, c: Col) -> Attribute:
         """The entity or relationship attribute a column of the query being compiled refers to."""
         return self._query.attribute(self.domain, c)
+
+    @staticmethod
+    def name_filter(query: Query, ents: list[Entity]) -> Filter | None:
+        """The filter that names the root by its (unique) name, if that is the only root filter."""
+        root_filters = [f for f in query.filters if f.col.node == 0]
+        name = ents[0].name_attribute
+        if len(root_filters) == 1 and name is not None:
+            f = root_filters[0]
+            if f.op is Op.EQ and not f.col.edge and f.col.attribute == name.name:
+                return f
+        return None
 
     @staticmethod
     def key_filter(query: Query, ents: list[Entity]) -> Filter | None:

@@ -13,11 +13,12 @@ relies on no engine-specific procedure or function (no APOC).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import decimal as _decimal
 
 from momq.bench.er import Entity
-from momq.bench.ir import Col, Func, Hop, Op, Query
+from momq.bench.ir import Case, Col, Concat, Func, Hop, Op, Query
 from momq.bench.compilers.base import Compiler, implicit_filters, initials, number_text, unique_names
 
 
@@ -27,6 +28,9 @@ class PatternCompiler(Compiler):
                  Func.MIN: "min", Func.MAX: "max"}
     #: whether ORDER BY may name expressions (True) or only returned/WITH column names (False)
     order_by_expressions = True
+    #: the keyword joining two queries for each set operation the dialect writes as one (the others are written
+    #: as a second MATCH or an OPTIONAL MATCH that finds nothing)
+    set_keywords: dict[str, str] = {"union": "UNION"}
 
     # ----------------------------------------------------------------- dialect hooks
     def prop(self, var: str, ent: Entity, attr: str) -> str:
@@ -101,7 +105,11 @@ class PatternCompiler(Compiler):
         if query.having is not None and query.having.agg not in items:
             items.append(query.having.agg)
         for i in items:
-            if isinstance(i, Col) and i.edge:
+            if isinstance(i, Concat):
+                base = f"{i.first.attribute}_{i.second.attribute}"
+            elif isinstance(i, Case):
+                base = f"{i.col.attribute}_band"
+            elif isinstance(i, Col) and i.edge:
                 rel = query.hops[i.node - 1].relationship
                 base = f"{rel}_{i.attribute}" if i.attribute in clash else i.attribute
             elif isinstance(i, Col) and i.part is not None:
@@ -110,6 +118,8 @@ class PatternCompiler(Compiler):
                 base = f"{self._ents[i.node].name}_{i.attribute}" if i.attribute in clash else i.attribute
             elif i.func is Func.PERCENT:
                 base = f"percent_{i.cond.col.attribute}"
+            elif i.func is Func.HOPS:
+                base = "hops"
             elif i.func is Func.PER:
                 base = "per_" + self._ents[i.col.node].name
             elif i.col is None:
@@ -178,11 +188,20 @@ class PatternCompiler(Compiler):
 
     # ----------------------------------------------------------------- compile
     def compile(self, query: Query) -> str:
+        if query.setop is not None and query.setop.kind in self.set_keywords:
+            # each side returns its different values: UNION removes repeats, NebulaGraph's INTERSECT and MINUS keep them
+            left = dataclasses.replace(query, setop=None, distinct=query.setop.kind != "union")
+            right = dataclasses.replace(left, filters=query.setop.filters)
+            return f"{self.compile(left)}\n{self.set_keywords[query.setop.kind]}\n{self.compile(right)}"
         ents = self.entities(query)
         self._ents = ents
         self._vars = unique_names([initials(e.name) for e in ents])
         self._bind_edges(query)
         self._make_aliases(query)
+        if query.setop is not None:
+            return self._setop(query)
+        if query.hops and query.hops[0].shortest:
+            return self._shortest(query)
         if query.per_group is not None:
             return self._per_group(query)
         if query.without is not None:
@@ -229,7 +248,7 @@ class PatternCompiler(Compiler):
             lines += self._order(query)
             return lines
         if (query.order_by is not None and not query.aggregates and not self.order_by_expressions
-                and query.order_by.item in query.select):
+                and query.order_by.item in query.select and query.order_by.nulls is None):
             # ORDER BY may only name returned columns: rank on the returned value (the sampler keeps only
             # queries without ties among the ranked rows, so no key tie-breaker is needed)
             lines.append(self._returns(query.select, query.distinct))
@@ -249,8 +268,14 @@ class PatternCompiler(Compiler):
             for c in extra:
                 names[c] = unique_names([f"{self._vars[c.node]}_{c.attribute}"], used)[0]
                 used.add(names[c])
-            lines.append("WITH " + ", ".join(f"{self.item(i)} AS {names[i]}" for i in staged + extra))
+            staged_text = [f"{self.item(i)} AS {names[i]}" for i in staged + extra]
             terms = [names[order_item] + (" DESC" if query.order_by.descending else "")]
+            nulls = query.order_by.nulls
+            if nulls is not None:  # the unknown test is a staged column too
+                missing = unique_names(["unknown"], used)[0]
+                staged_text.append(f"{self.item(order_item)} IS NULL AS {missing}")
+                terms.insert(0, missing + (" DESC" if nulls == "first" else ""))
+            lines.append("WITH " + ", ".join(staged_text))
             terms += [names[k] for k in keys if k != order_item]
             lines.append("ORDER BY " + ", ".join(terms))
             if query.limit is not None:
@@ -266,7 +291,10 @@ class PatternCompiler(Compiler):
         lines = []
         if query.order_by is not None:
             o = query.order_by
-            if query.aggregates:
+            if o.nulls is not None:  # no NULLS FIRST/LAST: order by the unknown test first
+                terms = self.nulls_order(self.item(o.item), o.descending, o.nulls)
+                terms += [self.col(Col(i, e.key.name)) for i, e in enumerate(self._ents)]
+            elif query.aggregates:
                 first = self.alias(o.item)
                 terms = [first + (" DESC" if o.descending else "")]
                 terms += [self.alias(c) for c in query.group_by if self.alias(c) != first]
@@ -279,7 +307,57 @@ class PatternCompiler(Compiler):
             lines.append(f"LIMIT {query.limit}")
         return lines
 
+    def concat(self, parts: list[str]) -> str:
+        return " + ".join(parts)
+
+    def nulls_order(self, c: str, descending: bool, nulls: str) -> list[str]:
+        # false sorts before true: 'c IS NULL' puts unknown values last, 'c IS NULL DESC' first
+        return [f"{c} IS NULL" + (" DESC" if nulls == "first" else ""), c + (" DESC" if descending else "")]
+
     # ----------------------------------------------------------------- special shapes
+    def _setop(self, query: Query) -> str:
+        """INTERSECT as a second MATCH of the same path, EXCEPT as an OPTIONAL MATCH that finds nothing, UNION
+        (where the dialect has no UNION) as one MATCH under either side's conditions."""
+        so = query.setop
+        r, b = self._vars[0], self._vars[1]
+        hop = query.hops[0]
+        left = " AND ".join(self.condition(f) for f in query.filters)
+        b2 = unique_names([b], set(self._vars))[0]
+        lines = ["MATCH " + self.pattern(query, query.hops, {})]
+        self._vars = [r, b2]
+        right = " AND ".join(self.condition(f) for f in so.filters)
+        self._vars = [r, b]
+        lines.append("WHERE " + left)
+        other = f"({r}){self.edge(hop)}{self.node(b2, self._ents[1])}"
+        if so.kind == "union":
+            either = " AND ".join(self.condition(f) for f in so.filters)
+            return "\n".join([lines[0], f"WHERE ({left}) OR ({either})",
+                              self._returns(query.select, True)])
+        if so.kind == "intersect":
+            lines += [f"MATCH {other}", "WHERE " + right]
+        else:
+            lines += [f"OPTIONAL MATCH {other}", "WHERE " + right,
+                      f"WITH {r}, count({b2}) AS matches", f"WHERE matches {self.eq_op} 0"]
+        lines.append(self._returns(query.select, True))
+        return "\n".join(lines)
+
+    def _shortest(self, query: Query) -> str:
+        """The length of the shortest walk between two known entities (``shortestPath`` in a WITH, the form both
+        Neo4j and FalkorDB accept)."""
+        start = next(f for f in query.filters if f.col.node == 0)
+        end = next(f for f in query.filters if f.col.node == 1)
+        a, b = self._vars
+        p = unique_names(["p"], set(self._vars))[0]
+
+        def pinned(var, ent, f):
+            return f"({var}:{ent.label} {{{f.col.attribute}: {self.literal(f.values[0])}}})"
+
+        return "\n".join([
+            f"MATCH {pinned(a, self._ents[0], start)}, {pinned(b, self._ents[1], end)}",
+            f"WITH shortestPath(({a}){self.edge(query.hops[0])}({b})) AS {p}",
+            f"RETURN length({p}) AS {self.alias(query.select[0])}",
+        ])
+
     def _anti(self, query: Query) -> str:
         pinned, conds = self._split_filters(query)
         hop = query.without

@@ -2,7 +2,9 @@
 
 Idioms: ``YEAR(d)`` for the year of a date, ``DATE_FORMAT(d, '%Y-%m')`` for its month, plain ``LIKE '%x%'`` for a case-insensitive substring (MySQL's
 default collations are case-insensitive), ``flag = TRUE`` and quoted date strings compared to DATE columns,
-``SUM(condition)`` to count the rows meeting a condition (a comparison is 0 or 1) and ``/`` that never truncates.
+``SUM(condition)`` to count the rows meeting a condition (a comparison is 0 or 1), ``/`` that never truncates,
+``CONCAT(a, b, ...)`` for text joined together and ``ORDER BY ISNULL(x), x`` to place unknown values (MySQL has no
+``NULLS FIRST/LAST``); set operations are ``UNION`` / ``INTERSECT`` / ``EXCEPT`` (MySQL 8.0.31, MariaDB 10.3).
 """
 
 from __future__ import annotations
@@ -49,3 +51,10 @@ class MySQLCompiler(SqlCompiler):
 
     def per(self, rows: str, groups: str) -> str:
         return f"ROUND({rows} / {groups}, 2)"
+
+    def concat(self, parts: list[str]) -> str:
+        return f"CONCAT({', '.join(parts)})"
+
+    def nulls_order(self, c: str, descending: bool, nulls: str) -> list[str]:
+        # MySQL has no NULLS FIRST/LAST: ISNULL(c) is 1 for unknown values, so it sorts them to one end
+        return [f"ISNULL({c})" + (" DESC" if nulls == "first" else ""), c + (" DESC" if descending else "")]

@@ -4,18 +4,24 @@
 - Neighbours of one known vertex along one edge type: ``GO FROM "vid" OVER EDGE [REVERSELY] WHERE $$... YIELD``,
   piped into ``| YIELD count(*)`` for counts; the edge's own properties as ``EDGE.prop`` in WHERE and YIELD;
   vertices 1 to N links away: ``GO 1 TO N STEPS FROM "vid" OVER EDGE [REVERSELY] YIELD DISTINCT $$...``.
+- Walks from a vertex named by its name (one or two links), or two links from a known VID: ``LOOKUP ... YIELD
+  id(vertex) AS vid | GO FROM $-.vid OVER E YIELD id($$) AS vid | GO FROM $-.vid OVER F WHERE $$... YIELD``.
 - Attribute filters on one tag: ``LOOKUP ON Tag WHERE Tag.prop ... YIELD Tag.prop AS ...`` (only operators
   LOOKUP supports: comparisons, ranges and STARTS WITH; no IN, no NULL tests, no flags).
 - Everything else: MATCH with ``v.Tag.prop`` access, ``e.prop`` on a bound edge variable, ``id(v) == "vid"`` for
   known vertices, ``==`` equality,
   ORDER BY on column names only (NebulaGraph refuses expressions there), OPTIONAL MATCH + count for anti-joins.
-It does not emit DDL, variables (``$var``) or FIND PATH / GET SUBGRAPH, which the IR never needs.
+Set operations join two MATCH statements with UNION / INTERSECT / MINUS (each side DISTINCT: NebulaGraph's INTERSECT
+and MINUS keep repeated rows). Shortest paths are ``min(length(p))`` over a MATCH of 1..N links: the
+emulation cannot read the length of a FIND SHORTEST PATH result through a pipe. It does not emit DDL, variables
+(``$var``) or GET SUBGRAPH.
 """
 
 from __future__ import annotations
 
 from momq.bench.er import Entity, Role
 from momq.bench.ir import Agg, Col, Func, Op, Query
+from momq.bench.compilers.base import unique_names
 from momq.bench.compilers.cypher import PatternCompiler
 
 _LOOKUP_OPS = (Op.EQ, Op.LT, Op.LE, Op.GT, Op.GE, Op.BETWEEN, Op.PREFIX)
@@ -25,6 +31,7 @@ class NGQLCompiler(PatternCompiler):
     dialect = "ngql"
     eq_op = "=="
     order_by_expressions = False
+    set_keywords = {"union": "UNION", "intersect": "INTERSECT", "except": "MINUS"}
 
     # ----------------------------------------------------------------- hooks
     def prop(self, var: str, ent: Entity, attr: str) -> str:
@@ -51,7 +58,8 @@ class NGQLCompiler(PatternCompiler):
     def compile(self, query: Query) -> str:
         ents = self.entities(query)
         self._ents = ents
-        native = self._fetch(query, ents) or self._go(query, ents) or self._lookup(query, ents)
+        native = (self._fetch(query, ents) or self._go(query, ents) or self._go_pipe(query, ents)
+                  or self._lookup(query, ents))
         if native is not None:
             return native
         return super().compile(query)
@@ -59,7 +67,8 @@ class NGQLCompiler(PatternCompiler):
     @staticmethod
     def _plain(query: Query) -> bool:
         return (query.without is None and query.above_average is None and query.per_group is None
-                and not query.group_by and query.order_by is None and query.limit is None and not query.either)
+                and not query.group_by and query.order_by is None and query.limit is None and not query.either
+                and query.setop is None and not any(h.shortest for h in query.hops))
 
     def _native_aliases(self, query: Query) -> None:
         self._vars = ["v"] * len(self._ents)
@@ -81,6 +90,9 @@ class NGQLCompiler(PatternCompiler):
 
     def _go(self, query: Query, ents: list[Entity]) -> str | None:
         key = self.key_filter(query, ents)
+        named = None
+        if key is None and query.hops and query.hops[0].variable:  # a walk from a root known by its name
+            key = named = self.name_filter(query, ents)
         if key is None or len(query.hops) != 1 or not self._plain(query) or query.hops[0].optional:
             return None
         if any(f.col.node != 1 for f in query.filters if f is not key):
@@ -97,7 +109,12 @@ class NGQLCompiler(PatternCompiler):
         hop = query.hops[0]
         rel = self.domain.relationship(hop.relationship)
         steps = f"1 TO {hop.max_length} STEPS " if hop.variable else ""
-        text = f"GO {steps}FROM {self.vid(ents[0], key.values[0])} OVER {rel.edge_type}"
+        if named is not None:
+            tag = ents[0].label
+            text = (f"LOOKUP ON {tag} WHERE {tag}.{named.col.attribute} {self.eq_op} {self.literal(named.values[0])} "
+                    f"YIELD id(vertex) AS vid | GO {steps}FROM $-.vid OVER {rel.edge_type}")
+        else:
+            text = f"GO {steps}FROM {self.vid(ents[0], key.values[0])} OVER {rel.edge_type}"
         text += "" if hop.forward else " REVERSELY"
         self._vars = ["$^", "$$"]
         self._edge_vars = {0: rel.edge_type}  # GO reads edge properties as EDGE_TYPE.prop
@@ -110,6 +127,65 @@ class NGQLCompiler(PatternCompiler):
             return text + f" YIELD DISTINCT id($$) AS vid | YIELD count(*) AS {self.alias(query.select[0])}"
         distinct = "DISTINCT " if query.distinct else ""
         return text + f" YIELD {distinct}{self._yield_cols(query, self.col)}"
+
+    def _go_pipe(self, query: Query, ents: list[Entity]) -> str | None:
+        """Walks from one root named by its (unique) name, or two links from a known one: the start found by
+        ``LOOKUP`` (or given as a VID), each link a ``GO FROM $-.vid`` stage, the last one filtering and yielding
+        the reached vertex's properties through ``$$``:
+        ``LOOKUP ON T WHERE T.name == "x" YIELD id(vertex) AS vid | GO FROM $-.vid OVER E YIELD id($$) AS vid |
+        GO FROM $-.vid OVER F WHERE $$.U.p > 1 YIELD DISTINCT $$.U.q AS q``."""
+        hops = query.hops
+        if not hops or len(hops) > 2 or not self._plain(query) or any(h.variable or h.optional for h in hops):
+            return None
+        last = len(hops)
+        roots = [f for f in query.filters if f.col.node == 0]
+        if len(roots) != 1 or roots[0].op is not Op.EQ or roots[0].col.edge:
+            return None
+        pin = roots[0]
+        role = ents[0].attribute(pin.col.attribute).role
+        if role is Role.KEY and last == 1:
+            return None  # one link from a known VID: a plain GO (see _go)
+        if role is not Role.KEY and (ents[0].name_attribute is None
+                                     or pin.col.attribute != ents[0].name_attribute.name):
+            return None
+        others = [f for f in query.filters if f is not pin]
+        if any(f.col.node != last or f.col.edge for f in others) or query.edge_columns:
+            return None
+        if any(ents[last].attribute(f.col.attribute).role is Role.KEY for f in others):
+            return None
+        counts = query.select == (Agg(Func.COUNT),) and last == 1
+        if not counts and not all(isinstance(i, Col) and i.node == last for i in query.select):
+            return None
+        if last == 2 and not query.distinct:
+            return None
+        self._native_aliases(query)
+        if role is Role.KEY:
+            stages = [f"GO FROM {self.vid(ents[0], pin.values[0])} OVER {self._over(hops[0])} YIELD id($$) AS vid"]
+        else:
+            tag = ents[0].label
+            stages = [f"LOOKUP ON {tag} WHERE {tag}.{pin.col.attribute} {self.eq_op} {self.literal(pin.values[0])} "
+                      "YIELD id(vertex) AS vid",
+                      f"GO FROM $-.vid OVER {self._over(hops[0])} YIELD id($$) AS vid"]
+        if last == 2:
+            stages.append(f"GO FROM $-.vid OVER {self._over(hops[1])}")
+        else:
+            stages[-1] = stages[-1][: -len(" YIELD id($$) AS vid")]
+        self._vars = [None] * last + ["$$"]
+        self._edge_vars = {}
+        conds = [self.condition(f) for f in others]
+        if conds:
+            stages[-1] += " WHERE " + " AND ".join(conds)
+        if counts:
+            stages[-1] += " YIELD id($$) AS vid"
+            stages.append(f"YIELD count(*) AS {self.alias(query.select[0])}")
+        else:
+            distinct = "DISTINCT " if query.distinct else ""
+            stages[-1] += f" YIELD {distinct}{self._yield_cols(query, self.col)}"
+        return " | ".join(stages)
+
+    def _over(self, hop) -> str:
+        rel = self.domain.relationship(hop.relationship)
+        return rel.edge_type + ("" if hop.forward else " REVERSELY")
 
     def _lookup(self, query: Query, ents: list[Entity]) -> str | None:
         if query.hops or not query.filters or not self._plain(query):
@@ -138,6 +214,28 @@ class NGQLCompiler(PatternCompiler):
             return text + f" YIELD id(vertex) AS vid | YIELD count(*) AS {self.alias(query.select[0])}"
         distinct = "DISTINCT " if query.distinct else ""
         return text + f" YIELD {distinct}{self._yield_cols(query, lambda c: f'{tag}.{c.attribute}')}"
+
+    def concat(self, parts: list[str]) -> str:
+        return f"concat({', '.join(parts)})"
+
+    def _shortest(self, query: Query) -> str:
+        """FIND SHORTEST PATH yields paths whose length the emulation cannot read through a pipe, so the fewest
+        links are the minimum over the matched walks of 1..N links between the two known vertices."""
+        start = next(f for f in query.filters if f.col.node == 0)
+        end = next(f for f in query.filters if f.col.node == 1)
+        a, b = self._vars
+        p = unique_names(["p"], set(self._vars))[0]
+
+        def pinned(var, ent, f):
+            if f.col.attribute == ent.key.name:
+                return f"id({var}) == {self.vid(ent, f.values[0])}"
+            return f"{self.prop(var, ent, f.col.attribute)} == {self.literal(f.values[0])}"
+
+        return "\n".join([
+            f"MATCH {p} = {self.node(a, self._ents[0])}{self.edge(query.hops[0])}{self.node(b, self._ents[1])}",
+            f"WHERE {pinned(a, self._ents[0], start)} AND {pinned(b, self._ents[1], end)}",
+            f"RETURN min(length({p})) AS {self.alias(query.select[0])}",
+        ])
 
     # ----------------------------------------------------------------- MATCH specials
     def col(self, c: Col) -> str:

@@ -3,7 +3,8 @@
 Idioms: ``EXTRACT(YEAR FROM d)`` for the year of a date, ``to_char(d, 'YYYY-MM')`` for its month, ``ILIKE`` for a case-insensitive substring (``LIKE``
 is case-sensitive here), typed ``DATE '...'`` literals, bare boolean tests (``WHERE flag`` / ``WHERE NOT flag``)
 ``COUNT(*) FILTER (WHERE ...)`` for the rows meeting a condition, ``100.0 *`` or ``::numeric`` before a division of
-counts (integer division truncates here) and ``ROUND(x::numeric, 2)`` where an average of a double would have no two-argument ROUND.
+counts (integer division truncates here), ``ROUND(x::numeric, 2)`` where an average of a double would have no two-argument ROUND,
+``a || b`` for text joined together and ``ORDER BY x NULLS FIRST/LAST`` to place unknown values.
 """
 
 from __future__ import annotations
@@ -60,3 +61,9 @@ class PostgreSQLCompiler(SqlCompiler):
 
     def per(self, rows: str, groups: str) -> str:
         return f"ROUND({rows}::numeric / {groups}, 2)"
+
+    def concat(self, parts: list[str]) -> str:
+        return " || ".join(parts)
+
+    def nulls_order(self, c: str, descending: bool, nulls: str) -> list[str]:
+        return [f"{c}{' DESC' if descending else ''} NULLS {nulls.upper()}"]

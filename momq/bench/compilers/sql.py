@@ -8,6 +8,7 @@ aliases (initials of the table name). It does not handle dialect features the IR
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import decimal as _decimal
 
@@ -45,6 +46,10 @@ class SqlCompiler(Compiler):
 
     # ----------------------------------------------------------------- compile
     def compile(self, query: Query) -> str:
+        if query.setop is not None:  # two SELECTs over the same path, combined by the set operation
+            left = dataclasses.replace(query, setop=None)
+            right = dataclasses.replace(left, filters=query.setop.filters)
+            return f"{self.compile(left)}\n{query.setop.kind.upper()}\n{self.compile(right)}"
         ents = self.entities(query)
         if query.per_group is not None:
             return self._per_group(query, ents)
@@ -68,7 +73,7 @@ class SqlCompiler(Compiler):
         if conds:
             lines.append("WHERE " + " AND ".join(conds))
         if query.group_by:
-            lines.append("GROUP BY " + ", ".join(self.col(c) for c in query.group_by))
+            lines.append("GROUP BY " + ", ".join(self.item(c) for c in query.group_by))
         if query.having is not None:
             h = query.having
             lines.append(f"HAVING {self.agg(h.agg, rounded=False)} {self.op_text(h.op)} {self.literal(h.value)}")
@@ -184,8 +189,10 @@ class SqlCompiler(Compiler):
 
     def _order_terms(self, query: Query, ents: list[Entity]) -> list[str]:
         order = query.order_by
-        first = self.item(order.item) + (" DESC" if order.descending else "")
-        terms = [first]
+        if order.nulls is not None:
+            terms = self.nulls_order(self.item(order.item), order.descending, order.nulls)
+        else:
+            terms = [self.item(order.item) + (" DESC" if order.descending else "")]
         if query.aggregates:  # grouped: break ties by the group columns
             terms += [self.col(c) for c in query.group_by if self.col(c) != self.item(order.item)]
         else:  # rows: break ties by every node's key
@@ -201,7 +208,7 @@ class SqlCompiler(Compiler):
         ent = ents[0]
         q = self.ident
         table, key = q(ent.name), q(ent.key.name)
-        start = self.literal(query.filters[0].values[0])
+        start = self._pin(next(f for f in query.filters if f.col.node == 0), ent)
         n = hop.max_length
         if rel.cardinality is Cardinality.MANY_TO_ONE:
             fk = q(rel.fk_column)
@@ -221,6 +228,11 @@ class SqlCompiler(Compiler):
             step = (f"SELECT x.{q(far)}, r.depth + 1 FROM reach AS r JOIN {link} AS x ON x.{q(near)} = r.id "
                     f"WHERE r.depth < {n}")
         lines = ["WITH RECURSIVE reach (id, depth) AS (", f"  {seed}", "  UNION ALL", f"  {step}", ")"]
+        if hop.shortest:  # the fewest links after which the walk reaches the known end
+            end = next(f for f in query.filters if f.col.node == 1)
+            lines.append("SELECT MIN(depth) AS hops")
+            lines.append(f"FROM reach WHERE id = {self._pin(end, ents[1])}")
+            return "\n".join(lines)
         if query.distinct:
             t = unique_names([initials(ent.name)], {"r", "x"})[0]
             self._ents, self._aliases, self._junctions = ents, [None, t], [None]
@@ -230,6 +242,14 @@ class SqlCompiler(Compiler):
             lines.append("SELECT COUNT(DISTINCT id)")
             lines.append("FROM reach")
         return "\n".join(lines)
+
+    def _pin(self, f, ent: Entity) -> str:
+        """The key of the entity a filter pins: its literal, or a subquery from its (unique) name."""
+        if f.col.attribute == ent.key.name:
+            return self.literal(f.values[0])
+        q = self.ident
+        return (f"(SELECT {q(ent.key.name)} FROM {q(ent.name)} WHERE {q(f.col.attribute)} = "
+                f"{self.literal(f.values[0])})")
 
     # ----------------------------------------------------------------- top-k per group
     def _per_group(self, query: Query, ents: list[Entity]) -> str:

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from momq.bench.compilers import compile_query, compiler_for
-from momq.bench.ir import Agg, Col, Filter, Func, Having, Hop, Op, Order, PerGroup, Query
+from momq.bench.ir import Agg, Case, Col, Concat, Filter, Func, Having, Hop, Op, Order, PerGroup, Query, SetOp
 from tests.bench.toy_domain import TOY_DOMAIN
 
 CASES: dict[str, Query] = {
@@ -94,6 +94,29 @@ CASES: dict[str, Query] = {
     # an OR of two root conditions next to an AND filter
     "or_filters": Query("employee", (Col(0, "name"),), filters=(Filter(Col(0, "is_remote"), Op.IS_TRUE),),
                         either=(Filter(Col(0, "title"), Op.EQ, ("Analyst",)), Filter(Col(0, "salary"), Op.GT, (90000,)))),
+    # set operations: employees working on an active project and (or / but not) on one started before 2012
+    **{f"set_{kind}": Query("employee", (Col(0, "name"),), hops=(Hop("works_on"),),
+                            filters=(Filter(Col(1, "status"), Op.EQ, ("active",)),),
+                            setop=SetOp(kind, (Filter(Col(1, "start_date"), Op.LT, (dt.date(2012, 1, 1),)),)))
+       for kind in ("union", "intersect", "except")},
+    # the fewest reporting links from one employee up to another
+    "shortest_up": Query("employee", (Agg(Func.HOPS),), hops=(Hop("reports_to", True, 4, shortest=True),),
+                         filters=(Filter(Col(0, "id"), Op.EQ, (40,)), Filter(Col(1, "id"), Op.EQ, (1,)))),
+    # a ranking that keeps the unknown values, placed first
+    "nulls_first": Query("project", (Col(0, "title"), Col(0, "cost")), filters=(Filter(Col(0, "status"), Op.EQ, ("active",)),),
+                         order_by=Order(Col(0, "cost"), True, "first")),
+    # walks from a named employee (one link, a condition on the project) and from a known one (two links)
+    "walk_named": Query("employee", (Col(1, "title"),), hops=(Hop("works_on"),),
+                        filters=(Filter(Col(0, "name"), Op.EQ, ("Ann O'Brien",)),
+                                 Filter(Col(1, "status"), Op.EQ, ("active",)))),
+    "walk2_key": Query("employee", (Col(2, "name"),), hops=(Hop("works_on"), Hop("owned_by")),
+                       filters=(Filter(Col(0, "id"), Op.EQ, (3,)),), distinct=True),
+    # salaries in two bands, with each band's size and average age
+    "band": Query("employee", (Case(Col(0, "salary"), Decimal("60000.50"), "high", "low"), Agg(Func.COUNT),
+                               Agg(Func.AVG, Col(0, "age"))),
+                  group_by=(Case(Col(0, "salary"), Decimal("60000.50"), "high", "low"),)),
+    # a name and a category written as one text
+    "concat": Query("employee", (Concat(Col(0, "name"), Col(0, "title")),), filters=(Filter(Col(0, "is_remote"), Op.IS_TRUE),)),
 }
 
 

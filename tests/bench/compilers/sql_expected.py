@@ -129,6 +129,23 @@ FROM project AS p
 LEFT JOIN works_on AS wo ON wo.project_id = p.id
 LEFT JOIN employee AS e ON e.id = wo.employee_id
 GROUP BY p.title""",
+    "walk_named": """\
+SELECT p.title
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+WHERE e.name = 'Ann O''Brien' AND p.status = 'active'""",
+    "walk2_key": """\
+SELECT DISTINCT d.name
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+JOIN department AS d ON d.id = p.department_id
+WHERE e.id = 3""",
+    "band": """\
+SELECT CASE WHEN salary >= 60000.5 THEN 'high' ELSE 'low' END, COUNT(*), ROUND(AVG(age), 2)
+FROM employee
+GROUP BY CASE WHEN salary >= 60000.5 THEN 'high' ELSE 'low' END""",
 }
 
 MYSQL_ONLY = {
@@ -181,6 +198,59 @@ GROUP BY title, YEAR(hire_date)""",
 SELECT name
 FROM employee
 WHERE is_remote = TRUE AND (title = 'Analyst' OR salary > 90000)""",
+    "set_union": """\
+SELECT e.name
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+WHERE p.status = 'active'
+UNION
+SELECT e.name
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+WHERE p.start_date < '2012-01-01'""",
+    "set_intersect": """\
+SELECT e.name
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+WHERE p.status = 'active'
+INTERSECT
+SELECT e.name
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+WHERE p.start_date < '2012-01-01'""",
+    "set_except": """\
+SELECT e.name
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+WHERE p.status = 'active'
+EXCEPT
+SELECT e.name
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+WHERE p.start_date < '2012-01-01'""",
+    "shortest_up": """\
+WITH RECURSIVE reach (id, depth) AS (
+  SELECT manager_id, 1 FROM employee WHERE id = 40 AND manager_id IS NOT NULL
+  UNION ALL
+  SELECT x.manager_id, r.depth + 1 FROM reach AS r JOIN employee AS x ON x.id = r.id WHERE r.depth < 4 AND x.manager_id IS NOT NULL
+)
+SELECT MIN(depth) AS hops
+FROM reach WHERE id = 1""",
+    "nulls_first": """\
+SELECT title, cost
+FROM project
+WHERE status = 'active'
+ORDER BY ISNULL(cost) DESC, cost DESC, id""",
+    "concat": """\
+SELECT CONCAT(name, ' (', title, ')')
+FROM employee
+WHERE is_remote = TRUE""",
 }
 
 POSTGRES_ONLY = {
@@ -241,4 +311,57 @@ GROUP BY title, EXTRACT(YEAR FROM hire_date)""",
 SELECT name
 FROM employee
 WHERE is_remote AND (title = 'Analyst' OR salary > 90000)""",
+    "set_union": """\
+SELECT e.name
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+WHERE p.status = 'active'
+UNION
+SELECT e.name
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+WHERE p.start_date < DATE '2012-01-01'""",
+    "set_intersect": """\
+SELECT e.name
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+WHERE p.status = 'active'
+INTERSECT
+SELECT e.name
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+WHERE p.start_date < DATE '2012-01-01'""",
+    "set_except": """\
+SELECT e.name
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+WHERE p.status = 'active'
+EXCEPT
+SELECT e.name
+FROM employee AS e
+JOIN works_on AS wo ON wo.employee_id = e.id
+JOIN project AS p ON p.id = wo.project_id
+WHERE p.start_date < DATE '2012-01-01'""",
+    "shortest_up": """\
+WITH RECURSIVE reach (id, depth) AS (
+  SELECT manager_id, 1 FROM employee WHERE id = 40 AND manager_id IS NOT NULL
+  UNION ALL
+  SELECT x.manager_id, r.depth + 1 FROM reach AS r JOIN employee AS x ON x.id = r.id WHERE r.depth < 4 AND x.manager_id IS NOT NULL
+)
+SELECT MIN(depth) AS hops
+FROM reach WHERE id = 1""",
+    "nulls_first": """\
+SELECT title, cost
+FROM project
+WHERE status = 'active'
+ORDER BY cost DESC NULLS FIRST, id""",
+    "concat": """\
+SELECT name || ' (' || title || ')'
+FROM employee
+WHERE is_remote""",
 }

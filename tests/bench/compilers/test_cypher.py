@@ -144,6 +144,51 @@ RETURN e.title AS title, toInteger(left(e.hire_date, 4)) AS hire_date_year, coun
 MATCH (e:Employee)
 WHERE e.is_remote = true AND (e.title = 'Analyst' OR e.salary > 90000)
 RETURN e.name AS name""",
+    "set_union": """\
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE p.status = 'active'
+RETURN e.name AS name
+UNION
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE p.start_date < '2012-01-01'
+RETURN e.name AS name""",
+    "set_intersect": """\
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE p.status = 'active'
+MATCH (e)-[:WORKS_ON]->(p2:Project)
+WHERE p2.start_date < '2012-01-01'
+RETURN DISTINCT e.name AS name""",
+    "set_except": """\
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE p.status = 'active'
+OPTIONAL MATCH (e)-[:WORKS_ON]->(p2:Project)
+WHERE p2.start_date < '2012-01-01'
+WITH e, count(p2) AS matches
+WHERE matches = 0
+RETURN DISTINCT e.name AS name""",
+    "shortest_up": """\
+MATCH (e:Employee {id: 40}), (e2:Employee {id: 1})
+WITH shortestPath((e)-[:REPORTS_TO*1..4]->(e2)) AS p
+RETURN length(p) AS hops""",
+    "nulls_first": """\
+MATCH (p:Project)
+WHERE p.status = 'active'
+RETURN p.title AS title, p.cost AS cost
+ORDER BY p.cost IS NULL DESC, p.cost DESC, p.id""",
+    "concat": """\
+MATCH (e:Employee)
+WHERE e.is_remote = true
+RETURN e.name + ' (' + e.title + ')' AS name_title""",
+    "walk_named": """\
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE e.name = "Ann O'Brien" AND p.status = 'active'
+RETURN p.title AS title""",
+    "walk2_key": """\
+MATCH (e:Employee {id: 3})-[:WORKS_ON]->(p:Project)-[:OWNED_BY]->(d:Department)
+RETURN DISTINCT d.name AS name""",
+    "band": """\
+MATCH (e:Employee)
+RETURN CASE WHEN e.salary >= 60000.5 THEN 'high' ELSE 'low' END AS salary_band, count(*) AS num_employees, round(avg(e.age) * 100) / 100.0 AS avg_age""",
 }
 
 

@@ -136,6 +136,51 @@ count(*) AS num_employees""",
 MATCH (e:Employee)
 WHERE e.Employee.is_remote == true AND (e.Employee.title == "Analyst" OR e.Employee.salary > 90000)
 RETURN e.Employee.name AS name""",
+    "set_union": """\
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE p.Project.status == "active"
+RETURN e.Employee.name AS name
+UNION
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE p.Project.start_date < "2012-01-01"
+RETURN e.Employee.name AS name""",
+    "set_intersect": """\
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE p.Project.status == "active"
+RETURN DISTINCT e.Employee.name AS name
+INTERSECT
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE p.Project.start_date < "2012-01-01"
+RETURN DISTINCT e.Employee.name AS name""",
+    "set_except": """\
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE p.Project.status == "active"
+RETURN DISTINCT e.Employee.name AS name
+MINUS
+MATCH (e:Employee)-[:WORKS_ON]->(p:Project)
+WHERE p.Project.start_date < "2012-01-01"
+RETURN DISTINCT e.Employee.name AS name""",
+    "shortest_up": """\
+MATCH p = (e:Employee)-[:REPORTS_TO*1..4]->(e2:Employee)
+WHERE id(e) == "employee_40" AND id(e2) == "employee_1"
+RETURN min(length(p)) AS hops""",
+    "nulls_first": """\
+MATCH (p:Project)
+WHERE p.Project.status == "active"
+WITH p.Project.title AS title, p.Project.cost AS cost, p.Project.id AS p_id, p.Project.cost IS NULL AS unknown
+ORDER BY unknown DESC, cost DESC, p_id
+RETURN title, cost""",
+    "concat": """\
+MATCH (e:Employee)
+WHERE e.Employee.is_remote == true
+RETURN concat(e.Employee.name, " (", e.Employee.title, ")") AS name_title""",
+    "walk_named": """\
+LOOKUP ON Employee WHERE Employee.name == "Ann O'Brien" YIELD id(vertex) AS vid | GO FROM $-.vid OVER WORKS_ON WHERE $$.Project.status == "active" YIELD $$.Project.title AS title""",
+    "walk2_key": """\
+GO FROM "employee_3" OVER WORKS_ON YIELD id($$) AS vid | GO FROM $-.vid OVER OWNED_BY YIELD DISTINCT $$.Department.name AS name""",
+    "band": """\
+MATCH (e:Employee)
+RETURN CASE WHEN e.Employee.salary >= 60000.5 THEN "high" ELSE "low" END AS salary_band, count(*) AS num_employees, round(avg(e.Employee.age) * 100) / 100.0 AS avg_age""",
 }
 
 
