@@ -46,6 +46,7 @@ from momq.bench.records import SYNTHETIC_SOURCE, BenchItem, RecordError, write_i
 from momq.bench.splits import PRESETS, SplitPlan, apply_preset, apply_splits, assign_databases
 from momq.dialects.base import DIALECT_NAMES, Family, family_of
 from momq.engines.base import Engine, ExecutionLimits
+from momq.provenance import source_commit
 
 log = logging.getLogger(__name__)
 
@@ -350,6 +351,7 @@ def _build_into(out: Path, final: Path, chosen: list[Domain], engines: Mapping[s
         "cypher_lint": linter is not None,
         "engines": _engine_versions(engines),
         "python": platform.python_version(),
+        "source_commit": source_commit(),
     }
     card = make_card(
         final.name or "bench", all_items, all_failures, candidates=candidates, splits=assignment,

@@ -19,6 +19,8 @@ import shutil
 from pathlib import Path
 from typing import Any, Mapping
 
+from momq.provenance import source_commit
+
 log = logging.getLogger(__name__)
 
 CARD_JSON = "card.json"
@@ -48,17 +50,14 @@ def split_fingerprint(build: str | Path, split: str) -> str | None:
     return file_sha256(path) if path.is_file() else None
 
 
-def _source_commit() -> str | None:
-    """The git commit of the momq checkout (None outside a git checkout)."""
-    import subprocess
+def build_commit(build: str | Path | None) -> str | None:
+    """The momq commit recorded in a benchmark build's manifest (the generator of its items), if any."""
+    from momq.bench.build import MANIFEST_FILE
 
-    root = Path(__file__).resolve().parents[2]
-    try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                             timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
+    path = Path(build) / MANIFEST_FILE if build else None
+    if path is None or not path.is_file():
         return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
+    return json.loads(path.read_text(encoding="utf-8")).get("build", {}).get("source_commit")
 
 
 def _evaluation_entry(eval_dir: Path, command: str) -> dict[str, Any]:
@@ -130,7 +129,8 @@ def ship(run_dir: str | Path, eval_dir: str | Path, dest: str | Path, eval_comma
         "evaluation": entries[0],
         "engines": "MySQL on MariaDB 10.11 (MySQL 8 mode), PostgreSQL 15, Cypher on FalkorDB (standing in for "
                    "Neo4j), nGQL on the nGQL emulation over FalkorDB (standing in for NebulaGraph)",
-        "source_commit": _source_commit(),
+        # the generator of the items the card was scored on; the checkout's own commit when the build has none
+        "source_commit": build_commit(entries[0]["build"]) or source_commit(),
     }
     if len(entries) > 1:
         card["evaluation_constrained"] = entries[1]

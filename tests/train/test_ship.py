@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -39,6 +40,9 @@ def test_a_shipped_run_is_consistent(tiny_package):
     assert set(card["evaluation"]["per_dialect"]) == {"mysql", "postgresql", "cypher", "ngql"}
     assert card["base_model"]["architecture"]["num_hidden_layers"] == 2
     assert card["evaluation"]["constrained"] is False and card["evaluation_constrained"]["constrained"] is True
+    # the generator of the scored items is the build's, as its manifest records it
+    manifest = json.loads((Path(card["evaluation"]["build"]) / "manifest.json").read_text())
+    assert card["source_commit"] == manifest["build"]["source_commit"]
     assert set(card["evaluation_constrained"]["per_dialect"]) == set(card["evaluation"]["per_dialect"])
     text = (tiny_package / "CARD.md").read_text()
     assert "| mysql |" in text and "Grammar-constrained decoding" in text and "momq eval --constrained ..." in text
