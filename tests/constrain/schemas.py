@@ -28,3 +28,11 @@ REAL = RelationalDatabase("real", (
                       Column('say "hi"', T), Column("back`tick", T)), primary_key=("CDSCode",)),
     Table("region", (Column("code", T), Column("name", T)), primary_key=("code",), schema="geo"),
 ), views=(View("school_meals", (Column("meals", I),), schema="geo"),))
+
+#: a graph with names that need backticks: spaces, a reserved word, a backtick inside
+QUOTED_GRAPH = GraphDatabase("quoted", (
+    NodeType("School Type", (Property("name", T), Property("Free Meal Count (K-12)", I)), key="name"),
+    NodeType("back`tick", (Property("id", I), Property("order", I)), key="id"),
+), (
+    EdgeType("IN DISTRICT", "School Type", "back`tick", (Property("since year", I),)),
+))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from momq.constrain.compiled import accepts, grammar_for
-from tests.constrain.schemas import LIBRARY, REAL, SHOP
+from tests.constrain.schemas import LIBRARY, QUOTED_GRAPH, REAL, SHOP
 
 # (dialect, query, accepted)
 CASES = [
@@ -107,12 +107,25 @@ REAL_CASES = [
     ("mysql", "SELECT order FROM Schools", False),
     ("mysql", "SELECT CDSCode FROM schools", False),                            # table names are case-sensitive
     ("mysql", "SELECT name FROM region", False),
+    # graphs: a name that is not a plain identifier only in backticks (a backtick inside doubled)
+    ("cypher", "MATCH (s:`School Type`)-[r:`IN DISTRICT`]->(d:`back``tick`) "
+               "RETURN s.`Free Meal Count (K-12)`, r.`since year`, d.order", True),
+    ("cypher", "MATCH (s:`School Type`) RETURN s.name", True),
+    ("cypher", "MATCH (s:School Type) RETURN s.name", False),
+    ("cypher", "MATCH (s:`School Type`) RETURN s.Free Meal Count", False),
+    ("cypher", "MATCH (d:`back`tick`) RETURN d.id", False),
+    ("cypher", "MATCH (d:`back``tick`)-[:`IN DISTRICT`]->(s:`School Type`) RETURN d.id", False),  # reversed
+    ("ngql", "MATCH (s:`School Type`)-[:`IN DISTRICT`]->(d:`back``tick`) RETURN s.`School Type`.name", True),
+    ("ngql", 'FETCH PROP ON `School Type` "s1" YIELD `School Type`.`Free Meal Count (K-12)` AS n', True),
+    ("ngql", 'GO FROM "s1" OVER `IN DISTRICT` YIELD `IN DISTRICT`.`since year` AS y', True),
+    ("ngql", 'FETCH PROP ON School Type "s1" YIELD School Type.name AS n', False),
+    ("ngql", 'GO FROM "s1" OVER `IN DISTRICT` YIELD `IN DISTRICT`.name AS y', False),  # not an edge property
 ]
 
 
 @pytest.mark.parametrize("dialect,query,expected", REAL_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(REAL_CASES)])
 def test_grammar_quotes_names_and_knows_schemas_and_views(dialect, query, expected):
-    ok, error = accepts(dialect, REAL, query)
+    ok, error = accepts(dialect, REAL if dialect in ("mysql", "postgresql") else QUOTED_GRAPH, query)
     assert ok is expected, (query, error)
 
 
