@@ -44,7 +44,8 @@ from momq.engines.base import (
 from momq.dialects.lexical import scan
 from momq.dialects.names import quote_name
 from momq.engines.graph_values import (
-    cypher_load_batches, file_or_network_clause, introspect_graph, key_indexes, single_statement, to_plain,
+    check_falkordb_names, cypher_load_batches, file_or_network_clause, introspect_graph, key_indexes, single_statement,
+    to_plain,
 )
 from momq.engines.watchdog import run_watched
 from momq.schema import Database, GraphDatabase
@@ -166,6 +167,7 @@ class FalkorDBEngine(Engine):
             raise TypeError(f"FalkorDB loads graph databases, not {type(db).__name__}")
         t0 = time.monotonic()
         try:  # validates everything before the server sees anything
+            check_falkordb_names(db)
             batches = list(cypher_load_batches(db, batch_size=self.load_batch_size))
         except ValueError as exc:
             raise InvalidDatabase(f"graph {db.name} cannot be loaded: {exc}") from exc

@@ -167,6 +167,18 @@ def cypher_load_batches(db: GraphDatabase, *, batch_size: int = 2000, vid_proper
                 yield LoadStatement(query, {"rows": chunk}, "edges", et.type, len(chunk))
 
 
+def check_falkordb_names(db: GraphDatabase) -> None:
+    """ValueError for a label, relationship type or property name FalkorDB cannot write: its parser reads no
+    backtick inside a quoted name (Neo4j's doubled ````` is a syntax error there)."""
+    names = [(what, name) for nt in db.node_types for what, name in
+             [("label", nt.label), *(("property", p.name) for p in nt.properties)]]
+    names += [(what, name) for et in db.edge_types for what, name in
+              [("relationship type", et.type), *(("property", p.name) for p in et.properties)]]
+    for what, name in names:
+        if "`" in name:
+            raise ValueError(f"{what} name {name!r} holds a backtick, which FalkorDB's Cypher cannot quote")
+
+
 def key_indexes(db: GraphDatabase) -> list[tuple[str, str]]:
     """(label, key property) pairs that should be indexed before edges are loaded."""
     return [(nt.label, nt.key) for nt in db.node_types if nt.key is not None]

@@ -48,7 +48,7 @@ from momq.engines.base import (
 )
 from momq.dialects.lexical import code_text
 from momq.dialects.names import quote_name
-from momq.engines.graph_values import file_or_network_clause
+from momq.engines.graph_values import check_falkordb_names, file_or_network_clause
 from momq.engines.process import LOOPBACK
 from momq.ngql import ast as A
 from momq.ngql.parser import NGQLSyntaxError, parse
@@ -173,6 +173,7 @@ class NGQLEmulationEngine(Engine):
     def _load(self, db: GraphDatabase) -> None:
         try:
             _validate(db)
+            check_falkordb_names(db)
         except ValueError as exc:
             raise InvalidDatabase(f"space {db.name} cannot be loaded: {exc}") from exc
         tmp = f"{GRAPH_PREFIX}{db.name}{STAGING_MARK}{uuid.uuid4().hex[:12]}"

@@ -114,3 +114,55 @@ def test_unquoted_or_wrongly_quoted_names_are_refused_by_the_grammar(loaded):
     for query in CASES[dialect]["refused"]:
         ok, _ = accepts(dialect, spec, query)
         assert not ok, query
+
+
+def quoted_graph(district: str = "Order") -> "GraphDatabase":
+    from momq.schema import Edge, EdgeType, GraphDatabase, Node, NodeType, Property, ValueType as V
+
+    return GraphDatabase("quoted_graph", (
+        NodeType("School Type", (Property("name", V.TEXT), Property("Free Meal Count (K-12)", V.INTEGER)), "name"),
+        NodeType(district, (Property("id", V.INTEGER), Property("order", V.INTEGER)), "id"),
+    ), (EdgeType("IN DISTRICT", "School Type", district, (Property("since year", V.INTEGER),)),),
+        [Node("School Type", "s1", {"name": "North", "Free Meal Count (K-12)": 25}),
+         Node(district, "d1", {"id": 7, "order": 1})],
+        [Edge("IN DISTRICT", "s1", "d1", {"since year": 1999})])
+
+
+def test_graph_names_that_need_quoting_load_introspect_prompt_and_answer(falkordb_engine, ngql_engine):
+    db = quoted_graph()
+    falkordb_engine.load(db)
+    try:
+        spec = introspect(falkordb_engine, "quoted_graph", "cypher", LIMITS)
+        assert {nt.label: [p.name for p in nt.properties] for nt in spec.node_types} == {
+            "School Type": ["name", "Free Meal Count (K-12)"], "Order": ["id", "order"]}
+        assert [(e.type, e.source, e.target) for e in spec.edge_types] == [("IN DISTRICT", "School Type", "Order")]
+        text = get_dialect("cypher").render_schema(spec)
+        assert "(:`School Type`)" in text and "(:`School Type`)-[:`IN DISTRICT`]->(:`Order`)" in text, text
+        assert "  `Free Meal Count (K-12)`: INTEGER" in text and "  name: STRING" in text, text
+        query = ("MATCH (s:`School Type`)-[r:`IN DISTRICT`]->(d:`Order`) "
+                 "RETURN s.`Free Meal Count (K-12)`, r.`since year`, d.id, d.`order`")
+        assert accepts("cypher", spec, query)[0]
+        assert validate(query, "cypher", spec, falkordb_engine, "quoted_graph", LIMITS).query == query
+        assert falkordb_engine.execute("quoted_graph", query, LIMITS).rows == [(25, 1999, 7, 1)]
+    finally:
+        falkordb_engine.drop("quoted_graph")
+    ngql_engine.load(db)
+    try:
+        query = 'FETCH PROP ON `School Type` "s1" YIELD `School Type`.`Free Meal Count (K-12)` AS n'
+        assert accepts("ngql", db.without_data(), query)[0]
+        assert ngql_engine.execute("quoted_graph", query, LIMITS).rows == [(25,)]
+        query = 'GO FROM "s1" OVER `IN DISTRICT` YIELD `IN DISTRICT`.`since year` AS y'
+        assert ngql_engine.execute("quoted_graph", query, LIMITS).rows == [(1999,)]
+    finally:
+        ngql_engine.drop("quoted_graph")
+
+
+@pytest.mark.parametrize("engine", ["falkordb_engine", "ngql_engine"])
+def test_a_name_falkordb_cannot_quote_is_refused_before_anything_is_written(engine, request):
+    from momq.engines.base import InvalidDatabase
+
+    engine = request.getfixturevalue(engine)
+    before = engine.databases()
+    with pytest.raises(InvalidDatabase, match="label name 'back`tick' holds a backtick"):
+        engine.load(quoted_graph("back`tick"))
+    assert engine.databases() == before
