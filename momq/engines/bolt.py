@@ -44,7 +44,7 @@ from momq.engines.graph_values import (
 )
 from momq.engines.watchdog import run_watched
 from momq.schema import Database, EdgeType, GraphDatabase, NodeType, Property
-from momq.schema.types import ListType, ValueType, check_identifier, check_name
+from momq.schema.types import ListType, ValueType, check_name
 
 log = logging.getLogger(__name__)
 

@@ -116,7 +116,7 @@ def test_unquoted_or_wrongly_quoted_names_are_refused_by_the_grammar(loaded):
         assert not ok, query
 
 
-def quoted_graph(district: str = "Order") -> "GraphDatabase":
+def quoted_graph(district: str = "Order"):
     from momq.schema import Edge, EdgeType, GraphDatabase, Node, NodeType, Property, ValueType as V
 
     return GraphDatabase("quoted_graph", (
