@@ -59,6 +59,9 @@ class KnownError:
 #: the failures reported as one line, first match wins
 KNOWN_ERRORS: tuple[KnownError, ...] = (
     KnownError("momq.engines.base", "InvalidDatabase", EXIT_BAD_INPUT),
+    # a SQL dump that reaches outside its database, or that the engine refused: the user's file, not the engine
+    KnownError("momq.engines.sql_dump", "DumpRefused", EXIT_BAD_INPUT),
+    KnownError("momq.engines.sql_dump", "DumpLoadFailed", EXIT_BAD_INPUT),
     KnownError("momq.engines.base", "EngineError", EXIT_ENGINE),
     KnownError("momq.ingest.script", "ScriptError", EXIT_BAD_INPUT),
     KnownError("momq.dialects.cypher_linter", "CypherLinterUnavailable", EXIT_ENGINE,
@@ -116,7 +119,7 @@ class _ReportingGroup(TyperGroup):
 app = typer.Typer(cls=_ReportingGroup, no_args_is_help=True,
                   help="MoMQ: one model for MySQL, PostgreSQL, Cypher and nGQL.")
 app.add_typer(engines_app, name="engines", help="Start, stop and inspect the local database engines.")
-app.add_typer(db_app, name="db", help="Load your own graph scripts (Cypher, nGQL) into the local engines.")
+app.add_typer(db_app, name="db", help="Load your own SQL dumps and graph scripts (Cypher, nGQL) into the local engines.")
 app.add_typer(bench_app, name="bench", help="Build, verify and describe the multi-dialect benchmark.")
 adapter_app.command("eval")(eval_perf)  # generation speed (momq.infer) beside the adapter's own benchmarks
 app.add_typer(adapter_app, name="perf", help="Speed and memory benchmarks.")

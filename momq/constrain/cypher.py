@@ -29,6 +29,7 @@ from momq.constrain.lexical import (
     lead_keyword,
     name_or_backquoted,
     not_words_regex,
+    symbol,
     words,
 )
 from momq.constrain.patterns import chain_rules
@@ -54,9 +55,9 @@ def cypher_grammar(graph: GraphDatabase) -> str:
     """Lark text (llguidance dialect) for one read-only Cypher query over ``graph``, then the fence."""
     props = sorted({p.name for n in graph.node_types for p in n.properties}
                    | {p.name for e in graph.edge_types for p in e.properties})
-    label_terms = "".join(f"LABEL_{n.label.upper()}: {name_or_backquoted(n.label)}\n" for n in graph.node_types)
-    type_terms = "".join(f"TYPE_{e.type.upper()}: {name_or_backquoted(e.type)}\n" for e in graph.edge_types)
-    any_label = " | ".join(f"LABEL_{n.label.upper()}" for n in graph.node_types)
+    label_terms = "".join(f"LABEL_{symbol(n.label).upper()}: {name_or_backquoted(n.label)}\n" for n in graph.node_types)
+    type_terms = "".join(f"TYPE_{symbol(e.type).upper()}: {name_or_backquoted(e.type)}\n" for e in graph.edge_types)
+    any_label = " | ".join(f"LABEL_{symbol(n.label).upper()}" for n in graph.node_types)
     keys = " | ".join(name_or_backquoted(p) for p in props)
     value_keys = " | ".join(name_or_backquoted(k) for k in VALUE_KEYS if k not in props)
     lead_optional = lead_keyword("optional match")

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from momq.dialects.names import is_plain, quote_name
+
 #: The %ignore line of every grammar: whitespace between lexemes.
 IGNORE = '%ignore /[ \\t\\r\\n]+/\n'
 #: Where the answer stops: the code fence the prompt opened is closed on a line of its own.
@@ -36,8 +38,17 @@ def lark_string(text: str) -> str:
 
 
 def name_or_backquoted(name: str) -> str:
-    """A Lark alternative accepting ``name`` bare or in backquotes (Cypher and nGQL quote names with backticks)."""
-    return f"{lark_string(name)} | {lark_string('`' + name + '`')}"
+    """A Lark alternative accepting a schema name in backquotes (Cypher and nGQL quote names with backticks, a
+    backtick inside doubled) and, when it is a plain identifier, bare."""
+    quoted = lark_string(quote_name(name, "cypher"))
+    return f"{lark_string(name)} | {quoted}" if is_plain(name) else quoted
+
+
+def symbol(name: str) -> str:
+    """A lower-case grammar symbol for a schema name, unique per name: the name itself, lower-cased, when it is a
+    plain identifier; ``q_`` and the hex of its UTF-8 bytes otherwise."""
+    return name.lower() if is_plain(name) else "q_" + name.encode("utf-8").hex()
+
 
 def ci_pattern(word: str) -> str:
     """A regex body matching ``word`` in any ASCII letter case; a space stands for any whitespace run.

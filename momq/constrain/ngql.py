@@ -29,6 +29,7 @@ from momq.constrain.lexical import (
     lead_keyword,
     name_or_backquoted,
     not_words_regex,
+    symbol,
     words,
 )
 from momq.constrain.patterns import chain_rules
@@ -52,15 +53,15 @@ _WORDS = (
 def ngql_grammar(graph: GraphDatabase) -> str:
     """Lark text (llguidance dialect) for one read-only nGQL statement over ``graph``, then the fence."""
     tags = [n.label for n in graph.node_types]
-    tag_terms = "".join(f"TAG_{t.upper()}: {name_or_backquoted(t)}\n" for t in tags)
-    edge_terms = "".join(f"TYPE_{e.type.upper()}: {name_or_backquoted(e.type)}\n" for e in graph.edge_types)
-    any_tag = " | ".join(f"TAG_{t.upper()}" for t in tags)
-    any_edge = " | ".join(f"TYPE_{e.type.upper()}" for e in graph.edge_types)
+    tag_terms = "".join(f"TAG_{symbol(t).upper()}: {name_or_backquoted(t)}\n" for t in tags)
+    edge_terms = "".join(f"TYPE_{symbol(e.type).upper()}: {name_or_backquoted(e.type)}\n" for e in graph.edge_types)
+    any_tag = " | ".join(f"TAG_{symbol(t).upper()}" for t in tags)
+    any_edge = " | ".join(f"TYPE_{symbol(e.type).upper()}" for e in graph.edge_types)
     # Tag.prop with the tag's own properties; Edge.prop likewise
-    tag_prop = " | ".join(f'TAG_{n.label.upper()} "." ({" | ".join(name_or_backquoted(p.name) for p in n.properties)})'
+    tag_prop = " | ".join(f'TAG_{symbol(n.label).upper()} "." ({" | ".join(name_or_backquoted(p.name) for p in n.properties)})'
                           for n in graph.node_types if n.properties)
     edge_with_props = [e for e in graph.edge_types if e.properties]
-    edge_prop = " | ".join(f'TYPE_{e.type.upper()} "." ({" | ".join(name_or_backquoted(p.name) for p in e.properties)})'
+    edge_prop = " | ".join(f'TYPE_{symbol(e.type).upper()} "." ({" | ".join(name_or_backquoted(p.name) for p in e.properties)})'
                            for e in edge_with_props)
     props = sorted({p.name for n in graph.node_types for p in n.properties})
     eprops = sorted({p.name for e in graph.edge_types for p in e.properties})

@@ -14,11 +14,12 @@ only enumerates states and arrows. It does not parse anything.
 
 from __future__ import annotations
 
+from momq.constrain.lexical import symbol
 from momq.schema import GraphDatabase
 
 
 def _state(label: str | None) -> str:
-    return "chain_any" if label is None else f"chain_l{label.lower()}"
+    return "chain_any" if label is None else f"chain_l{symbol(label)}"
 
 
 def chain_rules(graph: GraphDatabase, node_inside: str, rel_inside: str, label_ref: str = "LABEL_{label}",
@@ -33,17 +34,17 @@ def chain_rules(graph: GraphDatabase, node_inside: str, rel_inside: str, label_r
     labels = [n.label for n in graph.node_types]
     lines: list[str] = []
     for state in [None, *labels]:
-        here = (state or "any").lower()
+        here = "any" if state is None else symbol(state)
         alts = []
         for label in labels if state is None else [state]:
-            rule = f"node_{label.lower()}_{here}"
-            lines.append(f'{rule}: "(" VAR? ":" {label_ref.format(label=label.upper())} {node_inside}? ")"')
-            alts.append(f"{rule} step_{label.lower()}?")
+            rule = f"node_{symbol(label)}_{here}"
+            lines.append(f'{rule}: "(" VAR? ":" {label_ref.format(label=symbol(label).upper())} {node_inside}? ")"')
+            alts.append(f"{rule} step_{symbol(label)}?")
         alts.append(f'"(" VAR? {node_inside}? ")" step_{here}?')
         lines.append(f"{_state(state)}: " + " | ".join(alts))
         steps = []
         for et in graph.edge_types:
-            t = type_ref.format(type=et.type.upper())
+            t = type_ref.format(type=symbol(et.type).upper())
             if state is None or state == et.source:
                 steps.append(f'"-" "[" VAR? ":" {t} {rel_inside}? "]" "->" {_state(et.target)}')
                 steps.append(f'"-" "[" VAR? ":" {t} var_length {rel_inside}? "]" "->" chain_any')
@@ -55,7 +56,7 @@ def chain_rules(graph: GraphDatabase, node_inside: str, rel_inside: str, label_r
         steps.append(f'"<-" "[" VAR? (":" multi_types)? var_length? {rel_inside}? "]" "-" chain_any')
         steps.append('("-->" | "--" | "<--") chain_any')
         lines.append(f"step_{here}: " + "\n    | ".join(steps))
-    types = " | ".join(type_ref.format(type=et.type.upper()) for et in graph.edge_types)
+    types = " | ".join(type_ref.format(type=symbol(et.type).upper()) for et in graph.edge_types)
     lines.append(f'any_types: ({types}) ("|" ":"? ({types}))*')
     lines.append(f'multi_types: ({types}) ("|" ":"? ({types}))+')
     return "\n".join(lines) + "\n"

@@ -7,10 +7,13 @@ the dialect's own operators (MySQL ``DIV``/``REGEXP``/``<=>``; PostgreSQL ``::``
 ``FILTER``, ``IS DISTINCT FROM``, ``NULLS FIRST``) and functions -- followed by an optional ``;`` and the
 closing code fence.
 
-Schema specialisation: table positions take only the database's tables (and, after ``WITH``, names the query
-defines -- free identifiers, a CFG cannot check they were defined); column positions take only its columns,
-bare or after a qualifier, quoted per the dialect (MySQL backticks, PostgreSQL double quotes; a name that is a
-reserved word only quoted). Qualifiers and aliases are free identifiers (not keywords): a CFG cannot check that
+Schema specialisation: table positions take only the database's tables and views (and, after ``WITH``, names
+the query defines -- free identifiers, a CFG cannot check they were defined), a table in a named schema only as
+``schema.table``, one in the default schema bare (PostgreSQL: also ``public.table``); column positions take only
+its columns (and the views'), bare or after a qualifier. Every schema name may be quoted per the dialect (MySQL
+backticks, PostgreSQL double quotes, the quote doubled inside) and must be where the dialect needs it: a name
+that is not a plain identifier, a reserved word, or (PostgreSQL, which folds bare names) not lower case.
+Qualifiers and aliases are free identifiers (not keywords): a CFG cannot check that
 ``a.col`` belongs to the table ``a`` stands for. A query may refer to a name it defines itself (an output
 alias, a derived table's column) only through ``derived_names`` (default: ``rn``, the benchmark's row-number
 alias) -- a deliberate restriction that keeps hallucinated columns out at the cost of forcing such queries to
@@ -26,6 +29,7 @@ import re
 
 from momq.bench.domains._reserved import MYSQL as MYSQL_RESERVED
 from momq.bench.domains._reserved import POSTGRESQL as PG_RESERVED
+from momq.dialects.names import needs_quoting, quote_name
 from momq.constrain.lexical import FENCE_RULE, ascii_case, IGNORE, lark_string, lead_keyword, not_words_regex, words
 from momq.schema import RelationalDatabase
 
@@ -68,13 +72,26 @@ _GRAMMAR_WORDS = (
 ).split()
 
 
-def _name(name: str, dialect: str, reserved: frozenset[str], case_insensitive: bool) -> str:
-    """The ways a schema name may be written: bare (unless reserved) and quoted."""
-    quote = "`" if dialect == "mysql" else '"'
-    forms = [lark_string(f"{quote}{name}{quote}")]
-    if name.upper() not in reserved and name.lower() not in _GRAMMAR_WORDS:
+def _name(name: str, dialect: str, case_insensitive: bool) -> str:
+    """The ways a schema name may be written: quoted (the quote character doubled inside), and bare when the
+    dialect reads it bare as itself (a plain identifier, not reserved, for PostgreSQL lower case)."""
+    forms = [lark_string(quote_name(name, dialect))]
+    if not needs_quoting(name, dialect) and name.lower() not in _GRAMMAR_WORDS:
         forms.append(lark_string(name) + ("i" if case_insensitive else ""))
     return " | ".join(forms)
+
+
+def _relation(schema: str | None, name: str, dialect: str) -> str:
+    """The ways a table or view may be named: ``schema.name`` when it lives in a named schema; bare in the
+    default one (PostgreSQL's ``public``, on the search path, may also be written)."""
+    table = _name(name, dialect, case_insensitive=dialect == "postgresql")
+    if schema is None and dialect == "postgresql":
+        schema = "public"
+        return f'({table}) | ({_name(schema, dialect, True)}) "." ({table})'
+    if schema is None:
+        return f"({table})"
+    # MySQL: database (schema) names are case-sensitive like tables; PostgreSQL folds bare ones
+    return f'({_name(schema, dialect, case_insensitive=dialect == "postgresql")}) "." ({table})'
 
 
 def sql_grammar(database: RelationalDatabase, dialect: str, derived_names: tuple[str, ...] = DERIVED_NAMES
@@ -84,11 +101,11 @@ def sql_grammar(database: RelationalDatabase, dialect: str, derived_names: tuple
         raise ValueError(f"not a SQL dialect: {dialect!r}")
     my = dialect == "mysql"
     reserved = MYSQL_RESERVED if my else PG_RESERVED
-    tables = [t.name for t in database.tables]
-    columns = sorted({c.name for t in database.tables for c in t.columns} | set(derived_names))
+    relations = [*database.tables, *database.views]  # a view is read like a table
+    columns = sorted({c.name for t in relations for c in t.columns} | set(derived_names))
     # MySQL: columns case-insensitive, tables case-sensitive (Linux); PostgreSQL folds bare names to lower case
-    table_alts = " | ".join(_name(t, dialect, reserved, case_insensitive=not my) for t in tables)
-    column_alts = " | ".join(_name(c, dialect, reserved, case_insensitive=True) for c in columns)
+    table_alts = " | ".join(_relation(t.schema, t.name, dialect) for t in relations)
+    column_alts = " | ".join(_name(c, dialect, case_insensitive=True) for c in columns)
     functions = sorted(set(_COMMON_FUNCTIONS) | set(_MYSQL_FUNCTIONS if my else _PG_FUNCTIONS))
     types = _TYPES_MYSQL if my else _TYPES_PG
     banned = set(_GRAMMAR_WORDS) | {w.lower() for w in reserved}

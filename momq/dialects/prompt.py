@@ -21,6 +21,7 @@ from typing import Any, Callable, ClassVar, Iterable, Mapping
 
 from momq.dialects.base import DISPLAY_NAME, Family
 from momq.dialects.lexical import scan
+from momq.dialects.names import write_qualified
 from momq.schema import Database, FieldType, GraphDatabase, ListType, NodeType, Property, RelationalDatabase, ValueType
 
 #: How many example values a column/property shows, and how long one may be.
@@ -406,6 +407,11 @@ class PromptDialect(abc.ABC):
         self.check_spec(spec)
         return render_layout(self.schema_layout(spec))
 
+    def write(self, name: str, schema: str | None = None) -> str:
+        """A schema name (``schema.name`` when a namespace is given) as this dialect's queries write it: bare
+        when it may be, quoted otherwise (:mod:`momq.dialects.names`)."""
+        return write_qualified(schema, name, self.name)
+
     def split_statements(self, text: str) -> list[str]:
         """Statements separated by ``;`` outside quotes and comments."""
         return split_statements(text, self.name)
@@ -471,7 +477,7 @@ class RelationalPromptDialect(PromptDialect):
         for table in spec.tables:
             fk_cols = {c for fk in table.foreign_keys for c in fk.columns}
             unique_cols = {u[0] for u in table.unique_keys if len(u) == 1}
-            full_lines = [f"Table {table.qualified_name}" + describe(table.name, table.description)]
+            full_lines = [f"Table {self.write(table.name, table.schema)}" + describe(table.name, table.description)]
             compact_lines = list(full_lines)
             terms: set[str] = set(terms_of(table.name, table.description))
             for pos, col in enumerate(table.columns):
@@ -488,7 +494,7 @@ class RelationalPromptDialect(PromptDialect):
                     flags.append(f"default {col.default}")
                 if col.description and terms_of(col.description) != terms_of(col.name):
                     flags.append(col.description)
-                line = f"  {col.name} " + ", ".join(flags)
+                line = f"  {self.write(col.name)} " + ", ".join(flags)
                 compact_lines.append(line)
                 terms |= terms_of(col.name, col.description)
                 column_values = [row[pos] for row in table.rows] if table.rows else []
@@ -500,7 +506,7 @@ class RelationalPromptDialect(PromptDialect):
                 full_lines.append(line)
             for unique in table.unique_keys:
                 if len(unique) > 1:
-                    full_lines.append(f"  unique ({', '.join(unique)})")
+                    full_lines.append(f"  unique ({', '.join(map(self.write, unique))})")
                     compact_lines.append(full_lines[-1])
             tname = table.qualified_name
             items.append(SchemaItem(
@@ -509,16 +515,16 @@ class RelationalPromptDialect(PromptDialect):
                 links=frozenset(fk.ref_qualified for fk in table.foreign_keys if fk.ref_qualified != tname),
             ))
         for view in spec.views:
-            lines = [f"View {view.qualified_name}" + describe(view.name, view.description)]
-            lines += [f"  {col.name} {self.type_name(col.type)}" for col in view.columns]
+            lines = [f"View {self.write(view.name, view.schema)}" + describe(view.name, view.description)]
+            lines += [f"  {self.write(col.name)} {self.type_name(col.type)}" for col in view.columns]
             items.append(SchemaItem(
                 name=view.qualified_name, section="views", full="\n".join(lines), compact="\n".join(lines),
                 terms=terms_of(view.name, view.description, *view.column_names), name_terms=terms_of(view.name),
             ))
         for table in spec.tables:
             for fk in table.foreign_keys:
-                line = (f"  {table.qualified_name}.{', '.join(fk.columns)} -> "
-                        f"{fk.ref_qualified}.{', '.join(fk.ref_columns)}")
+                line = (f"  {self.write(table.name, table.schema)}.{', '.join(map(self.write, fk.columns))} -> "
+                        f"{self.write(fk.ref_table, fk.ref_schema)}.{', '.join(map(self.write, fk.ref_columns))}")
                 items.append(SchemaItem(
                     name=f"fk:{table.qualified_name}:{','.join(fk.columns)}", section="foreign_keys", full=line,
                     compact=line, requires=tuple(dict.fromkeys((table.qualified_name, fk.ref_qualified))), auto=True,
@@ -531,9 +537,10 @@ class RelationalPromptDialect(PromptDialect):
 
 
 def property_lines(props: tuple[Property, ...], values: dict[str, list], key: str | None,
-                   type_name: Callable[[FieldType], str], quote: str) -> tuple[list[str], list[str], set[str]]:
+                   type_name: Callable[[FieldType], str], quote: str, write: Callable[[str], str] = str
+                   ) -> tuple[list[str], list[str], set[str]]:
     """(lines with examples, lines without, relevance terms) for a label's or an edge type's properties; a
-    default is shown as a flag."""
+    default is shown as a flag; ``write`` writes a property name as the dialect's queries do."""
     full, compact, terms = [], [], set()
     for prop in props:
         flags = [type_name(prop.type)]
@@ -545,7 +552,7 @@ def property_lines(props: tuple[Property, ...], values: dict[str, list], key: st
             flags.append("default " + format_value(prop.default, quote))
         if prop.description and terms_of(prop.description) != terms_of(prop.name):
             flags.append(prop.description)
-        line = f"  {prop.name}: " + ", ".join(flags)
+        line = f"  {write(prop.name)}: " + ", ".join(flags)
         compact.append(line)
         terms |= terms_of(prop.name, prop.description)
         vals = values.get(prop.name, [])
@@ -586,7 +593,7 @@ class GraphPromptDialect(PromptDialect):
         """Lines under a node block's head, with or without examples: the other labels its nodes carry."""
         if not nt.with_labels:
             return []
-        names = ", ".join(self.with_label.format(label=label) for label in nt.with_labels)
+        names = ", ".join(self.with_label.format(label=self.write(label)) for label in nt.with_labels)
         return [self.with_labels_note.format(labels=names)]
 
     def footer_for(self, spec: GraphDatabase) -> str:
@@ -599,9 +606,9 @@ class GraphPromptDialect(PromptDialect):
         values = GraphValues.of(spec)
         items: list[SchemaItem] = []
         for nt in spec.node_types:
-            head = self.node_head.format(label=nt.label) + describe(nt.label, nt.description)
+            head = self.node_head.format(label=self.write(nt.label)) + describe(nt.label, nt.description)
             full, compact, terms = property_lines(nt.properties, values.node.get(nt.label, {}), nt.key,
-                                                  self.type_name, '"')
+                                                  self.type_name, '"', self.write)
             notes = self.label_notes(nt)
             items.append(SchemaItem(
                 name=nt.label, section=self.node_section[0],
@@ -610,10 +617,11 @@ class GraphPromptDialect(PromptDialect):
                 terms=frozenset(terms | terms_of(nt.label, nt.description)), name_terms=terms_of(nt.label),
             ))
         for et in spec.edge_types:
-            head = (self.edge_head.format(type=et.type, source=et.source, target=et.target)
+            head = (self.edge_head.format(type=self.write(et.type), source=self.write(et.source),
+                                          target=self.write(et.target))
                     + describe(et.type, et.description))
             full, compact, terms = property_lines(et.properties, values.edge.get(et.type, {}), None,
-                                                  self.type_name, '"')
+                                                  self.type_name, '"', self.write)
             items.append(SchemaItem(
                 name=self.edge_item.format(type=et.type), section=self.edge_section[0],
                 full="\n".join([head, *full]), compact="\n".join([head, *compact]),

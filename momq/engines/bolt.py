@@ -44,7 +44,7 @@ from momq.engines.graph_values import (
 )
 from momq.engines.watchdog import run_watched
 from momq.schema import Database, EdgeType, GraphDatabase, NodeType, Property
-from momq.schema.types import ListType, ValueType, check_identifier
+from momq.schema.types import ListType, ValueType, check_name
 
 log = logging.getLogger(__name__)
 
@@ -278,9 +278,9 @@ def schema_from_catalog(name: str, nodes: list[list], rels: list[list], ends: di
         properties = []
         for prop, types in props.items():
             try:
-                check_identifier(prop, "property")
-            except ValueError:
-                log.warning("property %r is not a plain identifier; left out of the schema", prop)
+                check_name(prop, "property")
+            except ValueError as exc:
+                log.warning("%s; left out of the schema", exc)
                 continue
             mandatory = all(prop in cprops and cprops[prop][1] for _combo, cprops in holding)
             properties.append(Property(prop, neo4j_type(types), nullable=not mandatory))

@@ -42,8 +42,10 @@ from momq.engines.base import (
     UnsafeQueryError,
 )
 from momq.dialects.lexical import scan
+from momq.dialects.names import quote_name
 from momq.engines.graph_values import (
-    cypher_load_batches, file_or_network_clause, introspect_graph, key_indexes, single_statement, to_plain,
+    check_falkordb_names, cypher_load_batches, file_or_network_clause, introspect_graph, key_indexes, single_statement,
+    to_plain,
 )
 from momq.engines.watchdog import run_watched
 from momq.schema import Database, GraphDatabase
@@ -165,12 +167,13 @@ class FalkorDBEngine(Engine):
             raise TypeError(f"FalkorDB loads graph databases, not {type(db).__name__}")
         t0 = time.monotonic()
         try:  # validates everything before the server sees anything
+            check_falkordb_names(db)
             batches = list(cypher_load_batches(db, batch_size=self.load_batch_size))
         except ValueError as exc:
             raise InvalidDatabase(f"graph {db.name} cannot be loaded: {exc}") from exc
         with self.staged(db.name) as graph, _mapped_errors(self, db.name):
             for label, prop in key_indexes(db):
-                graph.query(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
+                graph.query(f"CREATE INDEX FOR (n:{quote_name(label, 'cypher')}) ON (n.{quote_name(prop, 'cypher')})")
             for stmt in batches:
                 res = graph.query(stmt.query, params=stmt.params)
                 made = res.nodes_created if stmt.kind == "nodes" else res.relationships_created

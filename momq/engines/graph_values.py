@@ -29,7 +29,8 @@ from typing import Any, Callable, Iterator
 from momq.dialects.lexical import scan
 from momq.engines.base import GraphEdge, GraphNode, GraphPath, QueryFailed, UnsafeQueryError
 from momq.schema.graph import EdgeType, GraphDatabase, NodeType, Property
-from momq.schema.types import ListType, FieldType, ValueType, check_identifier
+from momq.dialects.names import quote_name
+from momq.schema.types import ListType, FieldType, ValueType, check_name
 
 log = logging.getLogger(__name__)
 
@@ -152,17 +153,30 @@ def cypher_load_batches(db: GraphDatabase, *, batch_size: int = 2000, vid_proper
 
     for labels, rows in rows_by_labels.items():
         for chunk in _chunks(rows, batch_size):
-            yield LoadStatement(f"UNWIND $rows AS row CREATE (n:{':'.join(labels)}) SET n = row",
+            yield LoadStatement(f"UNWIND $rows AS row CREATE (n:{':'.join(map(_quote, labels))}) SET n = row",
                                 {"rows": chunk}, "nodes", ":".join(labels), len(chunk))
     for et in db.edge_types:
         for (type_, source, target), rows in rows_by_ends.items():
             if type_ != et.type:
                 continue
             src, dst = node_types[source], node_types[target]
-            query = (f"UNWIND $rows AS row MATCH (a:{src.label} {{{src.key}: row.s}}) "
-                     f"MATCH (b:{dst.label} {{{dst.key}: row.t}}) CREATE (a)-[r:{et.type}]->(b) SET r = row.p")
+            query = (f"UNWIND $rows AS row MATCH (a:{_quote(src.label)} {{{_quote(src.key)}: row.s}}) "
+                     f"MATCH (b:{_quote(dst.label)} {{{_quote(dst.key)}: row.t}}) "
+                     f"CREATE (a)-[r:{_quote(et.type)}]->(b) SET r = row.p")
             for chunk in _chunks(rows, batch_size):
                 yield LoadStatement(query, {"rows": chunk}, "edges", et.type, len(chunk))
+
+
+def check_falkordb_names(db: GraphDatabase) -> None:
+    """ValueError for a label, relationship type or property name FalkorDB cannot write: its parser reads no
+    backtick inside a quoted name (Neo4j's doubled ````` is a syntax error there)."""
+    names = [(what, name) for nt in db.node_types for what, name in
+             [("label", nt.label), *(("property", p.name) for p in nt.properties)]]
+    names += [(what, name) for et in db.edge_types for what, name in
+              [("relationship type", et.type), *(("property", p.name) for p in et.properties)]]
+    for what, name in names:
+        if "`" in name:
+            raise ValueError(f"{what} name {name!r} holds a backtick, which FalkorDB's Cypher cannot quote")
 
 
 def key_indexes(db: GraphDatabase) -> list[tuple[str, str]]:
@@ -482,13 +496,13 @@ def _infer_properties(samples: list[dict]) -> list[Property]:
     out = []
     for k, vals in values.items():
         try:
-            check_identifier(k, "property")
-        except ValueError:
-            log.warning("property %r is not a plain identifier; left out of the schema", k)
+            check_name(k, "property")
+        except ValueError as exc:
+            log.warning("%s; left out of the schema", exc)
             continue
         out.append(Property(k, infer_type(vals), nullable=present.get(k, 0) < len(samples)))
     return out
 
 
 def _quote(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
+    return quote_name(name, "cypher")

@@ -38,7 +38,8 @@ from momq.engines.process import LOOPBACK
 from momq.engines.sql_common import CLIENT_MARGIN_S, SQLEngine, close_quietly
 from momq.engines.sql_dump import Dump, DumpLoadFailed, read_dump
 from momq.schema.relational import Column, ForeignKey, RelationalDatabase, Table, View
-from momq.schema.types import ValueType, check_identifier
+from momq.dialects.names import quote_name
+from momq.schema.types import ValueType, check_identifier, check_name
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +220,8 @@ def _binary(name: str) -> str:
 
 # ============================================================================================== engine
 def _quote(name: str) -> str:
-    return "`" + check_identifier(name, "identifier") + "`"
+    """A database, table or column name in backticks (a backtick inside doubled)."""
+    return quote_name(check_name(name, "identifier"), "mysql")
 
 
 class MariaDBEngine(SQLEngine):

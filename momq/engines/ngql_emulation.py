@@ -47,7 +47,8 @@ from momq.engines.base import (
     QueryTimeout, ResultBudget, UnknownDatabase, UnsafeQueryError,
 )
 from momq.dialects.lexical import code_text
-from momq.engines.graph_values import file_or_network_clause
+from momq.dialects.names import quote_name
+from momq.engines.graph_values import check_falkordb_names, file_or_network_clause
 from momq.engines.process import LOOPBACK
 from momq.ngql import ast as A
 from momq.ngql.parser import NGQLSyntaxError, parse
@@ -172,6 +173,7 @@ class NGQLEmulationEngine(Engine):
     def _load(self, db: GraphDatabase) -> None:
         try:
             _validate(db)
+            check_falkordb_names(db)
         except ValueError as exc:
             raise InvalidDatabase(f"space {db.name} cannot be loaded: {exc}") from exc
         tmp = f"{GRAPH_PREFIX}{db.name}{STAGING_MARK}{uuid.uuid4().hex[:12]}"
@@ -195,12 +197,12 @@ class NGQLEmulationEngine(Engine):
         """Create the indexes, vertices and edges of ``db`` in ``graph`` (a new, empty graph)."""
         graph.query("RETURN 1")  # creates the graph, so a space without vertices exists
         for nt in db.node_types:
-            graph.query(f"CREATE INDEX FOR (n:`{nt.label}`) ON (n.{VID})")
+            graph.query(f"CREATE INDEX FOR (n:{_cq(nt.label)}) ON (n.{VID})")
         by_tags: dict[tuple[str, ...], list[dict]] = defaultdict(list)
         for node in db.nodes:  # a vertex with several tags is one node with several labels
             by_tags[node.labels].append({"v": node.vid, "p": _props(node.properties)})
         for tags, rows in by_tags.items():
-            labels = "".join(f":`{tag}`" for tag in tags)
+            labels = "".join(f":{_cq(tag)}" for tag in tags)
             for i in range(0, len(rows), _BATCH):
                 graph.query(f"UNWIND $rows AS r CREATE (n{labels}) SET n = r.p, n.{VID} = r.v",
                             {"rows": rows[i:i + _BATCH]})
@@ -214,8 +216,8 @@ class NGQLEmulationEngine(Engine):
             for i in range(0, len(rows), _BATCH):
                 batch = rows[i:i + _BATCH]
                 res = graph.query(
-                    f"UNWIND $rows AS r MATCH (a:`{src}` {{{VID}: r.s}}) MATCH (b:`{dst}` {{{VID}: r.d}}) "
-                    f"CREATE (a)-[e:`{type_}`]->(b) SET e = r.p, e.{RANK} = r.k", {"rows": batch})
+                    f"UNWIND $rows AS r MATCH (a:{_cq(src)} {{{VID}: r.s}}) MATCH (b:{_cq(dst)} {{{VID}: r.d}}) "
+                    f"CREATE (a)-[e:{_cq(type_)}]->(b) SET e = r.p, e.{RANK} = r.k", {"rows": batch})
                 if res.relationships_created != len(batch):
                     raise InvalidDatabase(f"space {db.name} cannot be loaded: created {res.relationships_created} "
                                           f"of {len(batch)} {type_} edges; the space {db.name}, if any, is unchanged")
@@ -430,4 +432,10 @@ def _validate(db: GraphDatabase) -> None:
         keys.add(key)
 
 
+def _cq(name: str) -> str:
+    """A tag or edge type name as the translated openCypher writes it (backticks, ` doubled)."""
+    return quote_name(name, "cypher")
+
+
 __all__ = ["NGQLEmulationEngine", "DISPLAY_NAME", "GRAPH_PREFIX", "check_script_shape", "read_only_script"]
+

@@ -7,5 +7,6 @@
 - :mod:`momq.ingest.ngql_script` reads an nGQL script's DDL and INSERTs into a
   :class:`~momq.schema.graph.GraphDatabase` that the nGQL emulation loads.
 Every load is all-or-nothing: it fills a graph under a temporary name and replaces the target only when complete.
-SQL dumps are not read here.
+SQL dumps are not read here: the engines' own ``load_dump`` runs them (``momq db load`` in :mod:`momq.ingest.cli`
+takes both).
 """

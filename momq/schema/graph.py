@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from momq.schema.types import ListType, FieldType, ValueType, check_identifier
+from momq.schema.types import ListType, FieldType, ValueType, check_identifier, check_name
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Property:
     default: Any = None  # the value a writer gets when it sets none (nGQL DEFAULT); None: no default
 
     def __post_init__(self) -> None:
-        check_identifier(self.name, "property")
+        check_name(self.name, "property")
         if not isinstance(self.type, (ValueType, ListType)):
             raise ValueError(f"property {self.name}: {self.type!r} is not a property type")
         if self.default is not None and not self.type.accepts(self.default):
@@ -47,7 +47,7 @@ class NodeType:
     with_labels: tuple[str, ...] = ()  # other labels / tags that some nodes of this type also carry
 
     def __post_init__(self) -> None:
-        check_identifier(self.label, "label")
+        check_name(self.label, "label")
         if self.key is not None and self.key not in {p.name for p in self.properties}:
             raise ValueError(f"node type {self.label}: key {self.key!r} is not a property")
         if self.label in self.with_labels:
@@ -63,7 +63,7 @@ class EdgeType:
     description: str = ""
 
     def __post_init__(self) -> None:
-        check_identifier(self.type, "edge type")
+        check_name(self.type, "edge type")
 
 
 @dataclass

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from momq.schema.types import FieldType, check_identifier
+from momq.schema.types import FieldType, check_identifier, check_name
 
 
 def qualified(schema: str | None, name: str) -> str:
@@ -30,7 +30,7 @@ class Column:
     default: str | None = None  # the column default as the engine's SQL text, e.g. "CURRENT_TIMESTAMP"
 
     def __post_init__(self) -> None:
-        check_identifier(self.name, "column")
+        check_name(self.name, "column")
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,9 @@ class Table:
     unique_keys: tuple[tuple[str, ...], ...] = ()  # UNIQUE constraints other than the primary key
 
     def __post_init__(self) -> None:
-        check_identifier(self.name, "table")
+        check_name(self.name, "table")
         if self.schema is not None:
-            check_identifier(self.schema, "schema")
+            check_name(self.schema, "schema")
         names = [c.name for c in self.columns]
         if len(set(names)) != len(names):
             raise ValueError(f"table {self.qualified_name}: duplicate column names {names}")
@@ -105,9 +105,9 @@ class View:
     description: str = ""
 
     def __post_init__(self) -> None:
-        check_identifier(self.name, "view")
+        check_name(self.name, "view")
         if self.schema is not None:
-            check_identifier(self.schema, "schema")
+            check_name(self.schema, "schema")
 
     @property
     def qualified_name(self) -> str:

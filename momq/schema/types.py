@@ -87,8 +87,25 @@ def field_type(name: str) -> FieldType:
     return ValueType(name)
 
 
+#: the longest schema name accepted (characters); engines have their own, lower limits (MySQL 64, PostgreSQL 63 bytes)
+MAX_NAME_CHARS = 256
+
+
+def check_name(name: str, what: str) -> str:
+    """A table, view, schema, column, label, edge type or property name: any non-empty text without NUL and at
+    most :data:`MAX_NAME_CHARS` characters. Names that are not plain identifiers are written quoted into queries
+    (:mod:`momq.dialects.names`)."""
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"{what} name {name!r} must be non-empty text")
+    if "\0" in name:
+        raise ValueError(f"{what} name {name!r} contains NUL")
+    if len(name) > MAX_NAME_CHARS:
+        raise ValueError(f"{what} name {name[:40]!r}... is longer than {MAX_NAME_CHARS} characters")
+    return name
+
+
 def check_identifier(name: str, what: str) -> str:
-    """Names of tables, columns, labels and properties must be plain identifiers in every dialect."""
+    """Names we choose ourselves (databases, graphs, spaces, benchmark domains) must be plain identifiers."""
     if not isinstance(name, str) or not _IDENTIFIER.match(name):
         raise ValueError(f"{what} name {name!r} is not a plain identifier ([A-Za-z_][A-Za-z0-9_]*)")
     return name

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from momq.dialects.names import quote_name
 from momq.engines.base import Engine, EngineError, ExecutionLimits, GraphNode
 from momq.schema import Database, FieldType, GraphDatabase, ListType, Node, RelationalDatabase, Table, ValueType
 
@@ -58,13 +59,9 @@ def coerce(value: Any, vtype: FieldType) -> Any:
     return value if vtype.accepts(value) else None
 
 
-def _sql_quote(name: str, dialect: str) -> str:
-    return f"`{name}`" if dialect == "mysql" else f'"{name}"'
-
-
 def _sql_name(table: Table, dialect: str) -> str:
-    name = _sql_quote(table.name, dialect)
-    return f"{_sql_quote(table.schema, dialect)}.{name}" if table.schema else name
+    name = quote_name(table.name, dialect)
+    return f"{quote_name(table.schema, dialect)}.{name}" if table.schema else name
 
 
 def sample_relational(engine: Engine, spec: RelationalDatabase, dialect: str, limits: ExecutionLimits,
@@ -88,7 +85,7 @@ def sample_graph(engine: Engine, spec: GraphDatabase, dialect: str, limits: Exec
                  n: int = SAMPLE_ROWS) -> GraphDatabase:
     nodes: list[Node] = []
     for nt in spec.node_types:
-        query = f"MATCH (v:`{nt.label}`) RETURN v LIMIT {n}"  # the same text in Cypher and nGQL
+        query = f"MATCH (v:{quote_name(nt.label, dialect)}) RETURN v LIMIT {n}"  # the same text in Cypher and nGQL
         try:
             result = engine.execute(spec.name, query, limits)
         except EngineError as exc:

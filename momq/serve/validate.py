@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from momq.dialects.names import write_qualified
 from momq.engines.base import Engine, ExecutionLimits, UnsafeQueryError
 from momq.schema import Database, GraphDatabase, RelationalDatabase
 
@@ -57,8 +58,18 @@ def validate(query: str, dialect: str, schema: Database, engine: Engine, db: str
 
 
 # ----------------------------------------------------------------------------------------------- SQL
-def sql_tables(query: str, dialect: str) -> set[str]:
-    """Names of the tables a SQL query reads (CTE names excluded); ValidationError when sqlglot cannot parse it."""
+@dataclass(frozen=True)
+class TableRef:
+    """A table a SQL query names: its schema qualifier (None: none written) and name, as the server reads them
+    (PostgreSQL folds an unquoted name to lower case; a quoted one is exact)."""
+
+    schema: str | None
+    name: str
+    written: str  # as the query wrote it, for messages
+
+
+def sql_table_refs(query: str, dialect: str) -> list[TableRef]:
+    """The tables a SQL query reads (CTE names excluded); ValidationError when sqlglot cannot parse it."""
     import sqlglot
     from sqlglot import exp
 
@@ -67,8 +78,20 @@ def sql_tables(query: str, dialect: str) -> set[str]:
     except sqlglot.errors.ParseError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "cannot parse the query"
         raise ValidationError("syntax", f"syntax error: {first}") from None
+
+    def server_name(ident: Any) -> str | None:
+        if not isinstance(ident, exp.Identifier):
+            return None
+        return ident.this if ident.quoted or dialect != "postgresql" else ident.this.lower()
+
     ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
-    return {t.name for t in tree.find_all(exp.Table) if t.name and t.name.lower() not in ctes}
+    refs = []
+    for t in tree.find_all(exp.Table):
+        if not t.name or (not t.args.get("db") and t.name.lower() in ctes):
+            continue
+        written = ".".join(part.sql(dialect=_SQLGLOT_DIALECT[dialect]) for part in (t.args.get("db"), t.this) if part)
+        refs.append(TableRef(server_name(t.args.get("db")), server_name(t.this) or t.name, written))
+    return refs
 
 
 def _validate_sql(query: str, dialect: str, schema: Database, engine: Engine, db: str,
@@ -79,11 +102,11 @@ def _validate_sql(query: str, dialect: str, schema: Database, engine: Engine, db
     statement = check_read_query(query, dialect)  # UnsafeQueryError for writes / several statements
     if isinstance(schema, RelationalDatabase):
         relations = (*schema.tables, *schema.views)  # a query may read a view as it reads a table
-        known = {t.name.lower(): t.name for t in relations}
-        unknown = sorted(t for t in sql_tables(statement, dialect) if t.lower() not in known)
+        unknown = sorted({ref.written for ref in sql_table_refs(statement, dialect)
+                          if not any(_names(ref, r.schema, r.name, dialect) for r in relations)})
         if unknown:
             raise ValidationError("names", f"unknown table(s) {', '.join(unknown)}; the tables are "
-                                           f"{', '.join(t.qualified_name for t in relations)}")
+                                           f"{', '.join(write_qualified(t.schema, t.name, dialect) for t in relations)}")
     explain = getattr(engine, "explain", None)
     if explain is not None:
         try:
@@ -93,12 +116,31 @@ def _validate_sql(query: str, dialect: str, schema: Database, engine: Engine, db
     return Validated(statement)
 
 
+def _names(ref: TableRef, schema: str | None, name: str, dialect: str) -> bool:
+    """Whether ``ref`` names the relation ``schema.name`` (schema None: the default one). PostgreSQL: the default
+    schema is ``public`` (on the search path: also unqualified); names are exact once folded. MySQL: a table
+    name's letter case is left to the server (it depends on ``lower_case_table_names``; EXPLAIN decides)."""
+    if dialect == "postgresql":
+        return ref.name == name and (ref.schema or "public") == (schema or "public")
+    return ref.name.lower() == name.lower() and (ref.schema is None) == (schema is None) and (
+        ref.schema is None or ref.schema.lower() == schema.lower())
+
+
 # ----------------------------------------------------------------------------------------------- Cypher
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-_NODE = re.compile(r"\(\s*(?P<var>[A-Za-z_]\w*)?\s*(?::\s*`?(?P<label>[A-Za-z_]\w*)`?)?\s*(?:\{[^{}]*\})?\s*\)")
-_REL = re.compile(r"(?P<left><)?-\s*\[\s*(?P<var>[A-Za-z_]\w*)?\s*(?::\s*(?P<types>`?[A-Za-z_]\w*`?"
-                  r"(?:\s*\|\s*:?\s*`?[A-Za-z_]\w*`?)*))?\s*(?P<rest>[^\[\]]*)\]\s*-(?P<right>>)?")
-_PROP = re.compile(r"(?<![\w.])(?P<var>[A-Za-z_]\w*)\.`?(?P<prop>[A-Za-z_]\w*)`?")
+_NAME = r"(?:`(?:[^`]|``)+`|[A-Za-z_]\w*)"  # a label, type or property: bare, or in backticks (`` inside)
+_NODE = re.compile(rf"\(\s*(?P<var>[A-Za-z_]\w*)?\s*(?::\s*(?P<label>{_NAME}))?\s*(?:\{{[^{{}}]*\}})?\s*\)")
+_REL = re.compile(rf"(?P<left><)?-\s*\[\s*(?P<var>[A-Za-z_]\w*)?\s*(?::\s*(?P<types>{_NAME}"
+                  rf"(?:\s*\|\s*:?\s*{_NAME})*))?\s*(?P<rest>[^\[\]]*)\]\s*-(?P<right>>)?")
+_PROP = re.compile(rf"(?<![\w.`])(?P<var>[A-Za-z_]\w*)\.(?P<prop>{_NAME})")
+
+
+def _unquote(name: str) -> str:
+    return name[1:-1].replace("``", "`") if name.startswith("`") else name
+
+
+def _types(m: re.Match) -> list[str]:
+    return [_unquote(t) for t in re.findall(_NAME, m.group("types") or "")]
 
 
 def _mask_strings(text: str) -> str:
@@ -130,7 +172,7 @@ def check_cypher_names(query: str, schema: GraphDatabase) -> Validated:
     nodes = list(_NODE.finditer(masked))
     var_label: dict[str, str] = {}
     for m in nodes:
-        label = m.group("label")
+        label = None if m.group("label") is None else _unquote(m.group("label"))
         if label is not None and label not in labels:
             raise ValidationError("names", f"unknown label {label}; the labels are {', '.join(labels)}")
         if label is not None and m.group("var"):
@@ -138,14 +180,14 @@ def check_cypher_names(query: str, schema: GraphDatabase) -> Validated:
     rels = list(_REL.finditer(masked))
     var_edge: dict[str, str] = {}
     for m in rels:
-        types = [t.strip().strip(":`").strip() for t in (m.group("types") or "").split("|") if t.strip()]
+        types = _types(m)
         for t in types:
             if t not in edges:
                 raise ValidationError("names", f"unknown relationship type {t}; the types are {', '.join(edges)}")
         if m.group("var") and len(types) == 1:
             var_edge[m.group("var")] = types[0]
     for m in _PROP.finditer(masked):
-        var, prop = m.group("var"), m.group("prop")
+        var, prop = m.group("var"), _unquote(m.group("prop"))
         if var in var_label:
             owner, props, what = var_label[var], labels[var_label[var]].properties, "label"
         elif var in var_edge:
@@ -161,7 +203,7 @@ def check_cypher_names(query: str, schema: GraphDatabase) -> Validated:
     notes: list[str] = []
     edits: list[tuple[int, int, str]] = []
     for m in rels:
-        types = [t.strip().strip(":`").strip() for t in (m.group("types") or "").split("|") if t.strip()]
+        types = _types(m)
         left_arrow, right_arrow = bool(m.group("left")), bool(m.group("right"))
         if len(types) != 1 or left_arrow == right_arrow or "*" in (m.group("rest") or ""):
             continue
@@ -169,8 +211,8 @@ def check_cypher_names(query: str, schema: GraphDatabase) -> Validated:
         after = _node_after(masked, m.end(), node_start)
         if before is None or after is None:
             continue
-        lab_a = before.group("label") or var_label.get(before.group("var") or "")
-        lab_b = after.group("label") or var_label.get(after.group("var") or "")
+        lab_a = _unquote(before.group("label") or "") or var_label.get(before.group("var") or "")
+        lab_b = _unquote(after.group("label") or "") or var_label.get(after.group("var") or "")
         if lab_a is None or lab_b is None:
             continue
         src, dst = (lab_a, lab_b) if right_arrow else (lab_b, lab_a)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from momq.constrain.compiled import accepts, grammar_for
-from tests.constrain.schemas import LIBRARY, SHOP
+from tests.constrain.schemas import LIBRARY, QUOTED_GRAPH, REAL, SHOP
 
 # (dialect, query, accepted)
 CASES = [
@@ -80,6 +80,52 @@ CASES = [
 def test_grammar_decides(dialect, query, expected):
     database = SHOP if dialect in ("mysql", "postgresql") else LIBRARY
     ok, error = accepts(dialect, database, query)
+    assert ok is expected, (query, error)
+
+
+# names that need quoting, named schemas and views (tests.constrain.schemas.REAL); (dialect, query, accepted)
+REAL_CASES = [
+    ("postgresql", 'SELECT "Free Meal Count (K-12)" FROM "Schools"', True),
+    ("postgresql", 'SELECT "CDSCode", "order", "say ""hi""", "back`tick" FROM public."Schools" AS s', True),
+    ("postgresql", 'SELECT s."CDSCode" FROM "Schools" AS s JOIN geo.region AS r ON r.code = s."CDSCode"', True),
+    ("postgresql", 'SELECT geo.region.name FROM geo.region WHERE code IN (SELECT "CDSCode" FROM "Schools")', True),
+    ("postgresql", 'SELECT meals FROM geo.school_meals', True),                 # a view reads like a table
+    ("postgresql", 'SELECT meals FROM "geo"."school_meals"', True),
+    ("postgresql", 'SELECT Free Meal Count (K-12) FROM "Schools"', False),      # not quoted
+    ("postgresql", 'SELECT "CDSCode" FROM Schools', False),                     # folds to schools
+    ("postgresql", 'SELECT cdscode FROM "Schools"', False),
+    ("postgresql", 'SELECT order FROM "Schools"', False),                       # reserved, bare
+    ("postgresql", 'SELECT "say "hi"" FROM "Schools"', False),                  # inner quote not doubled
+    ("postgresql", 'SELECT name FROM region', False),                           # geo is not on the search path
+    ("postgresql", 'SELECT meals FROM school_meals', False),
+    ("postgresql", 'SELECT meals FROM public.school_meals', False),
+    ("mysql", "SELECT `Free Meal Count (K-12)`, `back``tick`, `order` FROM Schools", True),
+    ("mysql", "SELECT CDSCode FROM `Schools` WHERE `say \"hi\"` = 'x'", True),
+    ("mysql", "SELECT meals FROM geo.school_meals", True),
+    ("mysql", "SELECT name FROM `geo`.`region`", True),
+    ("mysql", "SELECT `back`tick` FROM Schools", False),
+    ("mysql", "SELECT order FROM Schools", False),
+    ("mysql", "SELECT CDSCode FROM schools", False),                            # table names are case-sensitive
+    ("mysql", "SELECT name FROM region", False),
+    # graphs: a name that is not a plain identifier only in backticks (a backtick inside doubled)
+    ("cypher", "MATCH (s:`School Type`)-[r:`IN DISTRICT`]->(d:`back``tick`) "
+               "RETURN s.`Free Meal Count (K-12)`, r.`since year`, d.order", True),
+    ("cypher", "MATCH (s:`School Type`) RETURN s.name", True),
+    ("cypher", "MATCH (s:School Type) RETURN s.name", False),
+    ("cypher", "MATCH (s:`School Type`) RETURN s.Free Meal Count", False),
+    ("cypher", "MATCH (d:`back`tick`) RETURN d.id", False),
+    ("cypher", "MATCH (d:`back``tick`)-[:`IN DISTRICT`]->(s:`School Type`) RETURN d.id", False),  # reversed
+    ("ngql", "MATCH (s:`School Type`)-[:`IN DISTRICT`]->(d:`back``tick`) RETURN s.`School Type`.name", True),
+    ("ngql", 'FETCH PROP ON `School Type` "s1" YIELD `School Type`.`Free Meal Count (K-12)` AS n', True),
+    ("ngql", 'GO FROM "s1" OVER `IN DISTRICT` YIELD `IN DISTRICT`.`since year` AS y', True),
+    ("ngql", 'FETCH PROP ON School Type "s1" YIELD School Type.name AS n', False),
+    ("ngql", 'GO FROM "s1" OVER `IN DISTRICT` YIELD `IN DISTRICT`.name AS y', False),  # not an edge property
+]
+
+
+@pytest.mark.parametrize("dialect,query,expected", REAL_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(REAL_CASES)])
+def test_grammar_quotes_names_and_knows_schemas_and_views(dialect, query, expected):
+    ok, error = accepts(dialect, REAL if dialect in ("mysql", "postgresql") else QUOTED_GRAPH, query)
     assert ok is expected, (query, error)
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from momq.schema import (
     Column, Edge, EdgeType, ForeignKey, GraphDatabase, Node, NodeType, Property, RelationalDatabase, Table, ValueType,
+    View,
 )
 
 I, T = ValueType.INTEGER, ValueType.TEXT
@@ -32,9 +33,27 @@ def _dept():
     return Table("dept", (Column("id", I, nullable=False), Column("name", T)), ("id",))
 
 
+@pytest.mark.parametrize("name", ["Free Meal Count (K-12)", "1st", "Order", "MixedCase", 'say "hi"', "back`tick",
+                                  "é", "x" * 256])
+def test_names_that_need_quoting_are_schema_names(name):
+    table = Table(name, (Column(name, I),), (name,), schema=name)
+    view = View("v", (Column(name, I),), schema=name)
+    db = RelationalDatabase("db", (table,), views=(view,))
+    assert db.table(f"{name}.{name}").column(name).name == name
+    nt = NodeType(name, (Property(name, I),), name)
+    assert GraphDatabase("g", (nt,), (EdgeType(name, name, name),)).node_type(name).key == name
+
+
 @pytest.mark.parametrize("build,message", [
-    (lambda: Column("bad name", I), "not a plain identifier"),
-    (lambda: Column("1st", I), "not a plain identifier"),
+    (lambda: Column("", I), "must be non-empty"),
+    (lambda: Column("a\0b", I), "contains NUL"),
+    (lambda: Column("x" * 257, I), "longer than 256"),
+    (lambda: Table("", (Column("a", I),)), "table name '' must be non-empty"),
+    (lambda: View("v\0", (Column("a", I),)), "view name .* contains NUL"),
+    (lambda: Property(7, I), "property name 7 must be non-empty text"),
+    (lambda: NodeType("", (), None), "label name '' must be non-empty"),
+    (lambda: RelationalDatabase("my db", ()), "database name 'my db' is not a plain identifier"),
+    (lambda: GraphDatabase("g-1", (), ()), "graph name 'g-1' is not a plain identifier"),
     (lambda: Table("t", (Column("a", I), Column("a", T))), "duplicate column"),
     (lambda: Table("t", (Column("a", I),), ("b",)), "primary key column 'b'"),
     (lambda: Table("t", (Column("a", I),), (), (ForeignKey(("b",), "dept", ("id",)),)), "foreign key column 'b'"),

@@ -3,6 +3,8 @@ Cypher names and directions (a reversed arrow is corrected only when the schema 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from momq.engines.base import ExecutionLimits, QueryFailed, UnsafeQueryError
@@ -76,6 +78,30 @@ def test_cypher_names_checked_against_the_schema(query, message):
         check_cypher_names(query, GRAPH)
 
 
+QUOTED_GRAPH = GraphDatabase("q", (
+    NodeType("School Type", (Property("Free Meal Count (K-12)", ValueType.INTEGER), Property("name", ValueType.TEXT)),
+             "name"),
+    NodeType("back`tick", (Property("id", ValueType.INTEGER),), "id"),
+), (EdgeType("IN DISTRICT", "School Type", "back`tick"),))
+
+
+@pytest.mark.parametrize("query, message", [
+    ("MATCH (s:`School Type`) RETURN s.`Free Meal Count (K-12)`", None),
+    ("MATCH (s:`School Type`)-[:`IN DISTRICT`]->(d:`back``tick`) RETURN s.name, d.id", None),
+    ("MATCH (s:`School Type`) RETURN s.`Free Meals`", "label School Type has no property Free Meals"),
+    ("MATCH (s:`School Types`) RETURN s", "unknown label School Types"),
+    ("MATCH (s)-[:`IN  DISTRICT`]->(d) RETURN d", "unknown relationship type IN  DISTRICT"),
+    ("MATCH (d:`back``tick`)-[:`IN DISTRICT`]->(s:`School Type`) RETURN s", None),  # reversed: turned round
+])
+def test_cypher_names_in_backticks_are_read_as_the_names_they_quote(query, message):
+    if message is None:
+        fixed = check_cypher_names(query, QUOTED_GRAPH).query
+        assert fixed == query.replace("(d:`back``tick`)-[:`IN DISTRICT`]->", "(d:`back``tick`)<-[:`IN DISTRICT`]-")
+    else:
+        with pytest.raises(ValidationError, match=re.escape(message)):
+            check_cypher_names(query, QUOTED_GRAPH)
+
+
 def test_cypher_writes_refused_and_linter_errors_reported(cypher_linter):
     with pytest.raises(UnsafeQueryError):
         validate("MATCH (p:Person) DETACH DELETE p", "cypher", GRAPH, None, "g", LIMITS)
@@ -108,6 +134,10 @@ def test_ngql_names_are_checked_against_the_space(query, message):
 
 @pytest.mark.parametrize("query,ok", [
     ("SELECT * FROM sales.busy", True),  # a view
+    ("SELECT * FROM busy", False),  # sales is not on the search path
+    ("SELECT * FROM region", False),  # region lives in sales and geo only
+    ('SELECT * FROM "sales"."busy"', True),
+    ('SELECT * FROM "Sales".busy', False),  # a quoted name is exact
     ("SELECT r.code FROM sales.region r JOIN geo.region g ON g.code = r.code", True),  # schema-qualified tables
     ("SELECT * FROM sales.nowhere", False),
 ])
