@@ -110,8 +110,7 @@ def serve_cmd(
     from momq.serve.model import QueryModel
 
     settings = server_config(config, connection, api_key)
-    linter = None if no_lint or not any(c.dialect == "cypher" for c in settings.connections.values()) \
-        else open_linter()
+    linter = _server_linter(settings, no_lint)
     model = QueryModel.load(base, adapter, max_new_tokens=max_new_tokens, constrained=constrained)
     app = create_app(settings, model, home=momq_home(), linter=linter)
     log.info("serving %d connection(s) on http://%s:%d/ (API key %s)", len(settings.connections), host, port,
@@ -121,6 +120,13 @@ def serve_cmd(
     finally:
         if linter is not None:
             linter.close()
+
+
+def _server_linter(settings, no_lint: bool):
+    """Neo4j's Cypher linter when some configured connection speaks Cypher and linting is on, else None."""
+    if no_lint or not any(c.dialect == "cypher" for c in settings.connections.values()):
+        return None
+    return open_linter()
 
 
 def server_config(config: Optional[Path], connection: list[str], api_key: Optional[str]):
@@ -159,8 +165,7 @@ def mcp_cmd(
     from momq.serve.model import QueryModel
 
     settings = server_config(config, connection, None)
-    linter = None if no_lint or not any(c.dialect == "cypher" for c in settings.connections.values()) \
-        else open_linter()
+    linter = _server_linter(settings, no_lint)
     model = QueryModel.load(base, adapter, max_new_tokens=max_new_tokens, constrained=constrained)
     server = create_mcp(settings, model, home=momq_home(), linter=linter)
     try:
