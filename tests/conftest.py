@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.ngql_engine",
     "tests.fixtures.bench_build",
     "tests.fixtures.tiny_models",
+    "tests.fixtures.cli",
 ]

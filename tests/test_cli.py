@@ -19,32 +19,19 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from momq.cli import EXIT_BAD_INPUT, EXIT_ENGINE, app
+from momq.cli import EXIT_BAD_INPUT, EXIT_ENGINE
 from momq.engines import manager as manager_module
 from momq.engines.manager import EngineManager
-from momq.engines.postgres import PostgresServer
 from momq.engines.process import pid_alive
+from tests.fixtures.cli import assert_one_line_failure, momq
 
-runner = CliRunner()
 DOMAINS = "company,movies"
 BUILD = ["bench", "build", "--domains", DOMAINS, "--queries", "2", "--no-lint", "--no-progress"]
 VERIFY = ["bench", "verify", "--no-lint", "--no-progress"]
 
 
 # ----------------------------------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    """A private MOMQ_HOME with MariaDB, PostgreSQL and FalkorDB running."""
-    root = tmp_path_factory.mktemp("momq-home")
-    manager = EngineManager(root)
-    manager.up()
-    yield root
-    manager.down()
-    PostgresServer(manager.server_dir("postgresql")).destroy()  # its cluster may live outside root
-
-
 @pytest.fixture(scope="module")
 def built(home, tmp_path_factory):
     """A tiny build made by the command itself."""
@@ -62,22 +49,6 @@ def copy_of(built, tmp_path):
     def make(name: str = "b") -> Path:
         return Path(shutil.copytree(built, tmp_path / name))
     return make
-
-
-def momq(home: Path | str, *args: str):
-    return runner.invoke(app, list(args), env={"MOMQ_HOME": str(home)})
-
-
-def assert_one_line_failure(result, exit_code: int, *needles: str) -> str:
-    """The command failed cleanly: handled (SystemExit, not a crash), one ``error:`` line on stderr."""
-    assert result.exit_code == exit_code, (result.exit_code, result.output, result.exception)
-    assert isinstance(result.exception, SystemExit), f"unhandled {result.exception!r}"
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    assert "Traceback" not in result.output
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -9,28 +9,15 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from momq.cli import EXIT_BAD_INPUT, EXIT_ENGINE, app
+from momq.cli import EXIT_BAD_INPUT, EXIT_ENGINE
 from momq.engines.base import ExecutionLimits
-from momq.engines.manager import EngineManager, dialect_engines
-from momq.engines.postgres import PostgresServer
+from momq.engines.manager import dialect_engines
+from tests.fixtures.cli import assert_one_line_failure, momq
 from tests.ingest.roundtrip import CYPHER_SCRIPT, NGQL_SCRIPT
 
 DUMPS = Path(__file__).parents[1] / "fixtures" / "dumps"
-runner = CliRunner()
 LIMITS = ExecutionLimits(timeout_s=60)  # the machine may be busy; these are tiny queries
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    """A private MOMQ_HOME with MariaDB, PostgreSQL and FalkorDB running."""
-    root = tmp_path_factory.mktemp("momq-home")
-    manager = EngineManager(root)
-    manager.up()
-    yield root
-    manager.down()
-    PostgresServer(manager.server_dir("postgresql")).destroy()  # its cluster may live outside root
 
 
 @pytest.fixture(scope="module")
@@ -39,19 +26,6 @@ def engines(home):
     yield engines
     for engine in engines.values():
         engine.close()
-
-
-def momq(home: Path | str, *args: str):
-    return runner.invoke(app, list(args), env={"MOMQ_HOME": str(home)})
-
-
-def one_error_line(result, exit_code: int) -> str:
-    assert result.exit_code == exit_code, (result.exit_code, result.output, result.exception)
-    assert isinstance(result.exception, SystemExit), f"unhandled {result.exception!r}"
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    assert "Traceback" not in result.output
-    return lines[0]
 
 
 def everything(engines, dialect: str) -> list[str]:
@@ -146,7 +120,7 @@ def test_a_failed_load_is_one_line_and_keeps_what_was_there(home, engines, tmp_p
     assert momq(home, "db", "load", str(good), "--dialect", dialect, "--name", "cli_keep").exit_code == 0
     try:
         before = everything(engines, dialect)
-        line = one_error_line(momq(home, "db", "load", str(bad), "--dialect", dialect, "--name", "cli_keep"),
+        line = assert_one_line_failure(momq(home, "db", "load", str(bad), "--dialect", dialect, "--name", "cli_keep"),
                               exit_code)
         assert re.search(message, line), line
         assert str(bad) in line or bad.name in line, line  # names the file
@@ -161,7 +135,7 @@ def test_a_file_that_is_not_utf8_is_bad_input(home, engines, tmp_path, dialect):
     path = tmp_path / "binary.txt"
     path.write_bytes(b"CREATE TABLE t (a int);\n\xff\xfe\x00")
     before = everything(engines, dialect)
-    line = one_error_line(momq(home, "db", "load", str(path), "--dialect", dialect, "--name", "cli_bin"),
+    line = assert_one_line_failure(momq(home, "db", "load", str(path), "--dialect", dialect, "--name", "cli_bin"),
                           EXIT_BAD_INPUT)
     assert "not UTF-8" in line
     assert everything(engines, dialect) == before
@@ -172,5 +146,5 @@ def test_a_file_that_is_not_utf8_is_bad_input(home, engines, tmp_path, dialect):
 def test_no_server_running_is_exit_3_naming_it(tmp_path, dialect, server):
     path = tmp_path / "x.sql"
     path.write_text("CREATE TABLE t (a int);\n", encoding="utf-8")
-    line = one_error_line(momq(tmp_path / "home", "db", "load", str(path), "--dialect", dialect), EXIT_ENGINE)
+    line = assert_one_line_failure(momq(tmp_path / "home", "db", "load", str(path), "--dialect", dialect), EXIT_ENGINE)
     assert f"the {server} server is not running" in line and f"momq engines up {server}" in line
